@@ -1,0 +1,143 @@
+//! List parameters and the list envelope (spec §1.7).
+
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::form::Node;
+use crate::params::Params;
+
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 100;
+
+/// Bounds on a timestamp filter such as `created` (`created=123` or `created[gte]=…`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Range {
+    pub gt: Option<i64>,
+    pub gte: Option<i64>,
+    pub lt: Option<i64>,
+    pub lte: Option<i64>,
+}
+
+/// Which page of a list to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Page {
+    First,
+    StartingAfter(String),
+    EndingBefore(String),
+}
+
+/// The parameters every list endpoint takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListParams {
+    pub limit: usize,
+    pub page: Page,
+    pub created: Range,
+}
+
+impl ListParams {
+    /// Takes `limit`, `starting_after`, `ending_before` and `created` from `p`.
+    pub fn take(p: &mut Params) -> Result<ListParams, ApiError> {
+        let limit = match p.integer("limit")? {
+            None => DEFAULT_LIMIT,
+            Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as usize,
+            Some(n) => {
+                return Err(ApiError::invalid_request(format!(
+                    "Invalid limit: must be between 1 and {MAX_LIMIT} (received {n})"
+                ))
+                .with_param("limit"));
+            }
+        };
+        let starting_after = p.string("starting_after")?;
+        let ending_before = p.string("ending_before")?;
+        let page = match (starting_after, ending_before) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::invalid_request(
+                    "You may only specify one of these parameters: ending_before, starting_after.",
+                )
+                .with_param("ending_before"));
+            }
+            (Some(id), None) => Page::StartingAfter(id),
+            (None, Some(id)) => Page::EndingBefore(id),
+            (None, None) => Page::First,
+        };
+        let created = take_range(p, "created")?;
+        Ok(ListParams {
+            limit,
+            page,
+            created,
+        })
+    }
+}
+
+/// A timestamp filter: an exact integer or a hash of `gt`, `gte`, `lt`, `lte`.
+pub fn take_range(p: &mut Params, key: &str) -> Result<Range, ApiError> {
+    match p.take(key) {
+        None => Ok(Range::default()),
+        Some(Node::Leaf(v)) => {
+            let at = v
+                .parse::<i64>()
+                .map_err(|_| ApiError::invalid_integer(&p.name(key), &v))?;
+            Ok(Range {
+                gte: Some(at),
+                lte: Some(at),
+                ..Range::default()
+            })
+        }
+        Some(Node::Map(fields)) => {
+            let mut nested = Params::from_map(fields, p.name(key));
+            let range = Range {
+                gt: nested.integer("gt")?,
+                gte: nested.integer("gte")?,
+                lt: nested.integer("lt")?,
+                lte: nested.integer("lte")?,
+            };
+            nested.finish()?;
+            Ok(range)
+        }
+        Some(Node::List(_)) => {
+            Err(ApiError::invalid_request("Invalid hash").with_param(p.name(key)))
+        }
+    }
+}
+
+/// `{"object":"list","data":[…],"has_more":…,"url":…}`.
+pub fn envelope(url: &str, data: Vec<Value>, has_more: bool) -> Value {
+    json!({
+        "object": "list",
+        "data": data,
+        "has_more": has_more,
+        "url": url,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn take(s: &str) -> Result<ListParams, ApiError> {
+        let mut p = Params::from_form(s.as_bytes()).unwrap();
+        let list = ListParams::take(&mut p)?;
+        p.finish()?;
+        Ok(list)
+    }
+
+    #[test]
+    fn defaults_and_bounds() {
+        assert_eq!(take("").unwrap().limit, 10);
+        assert_eq!(take("limit=100").unwrap().limit, 100);
+        assert_eq!(take("limit=0").unwrap_err().param.as_deref(), Some("limit"));
+        assert_eq!(take("limit=-5").unwrap_err().param.as_deref(), Some("limit"));
+        assert_eq!(take("limit=101").unwrap_err().param.as_deref(), Some("limit"));
+        assert!(take("starting_after=a&ending_before=b").is_err());
+    }
+
+    #[test]
+    fn created_filters() {
+        let list = take("created[gte]=10&created[lt]=20").unwrap();
+        assert_eq!(list.created, Range { gte: Some(10), lt: Some(20), ..Range::default() });
+        let list = take("created=15").unwrap();
+        assert_eq!(list.created, Range { gte: Some(15), lte: Some(15), ..Range::default() });
+        assert_eq!(take("created[after]=1").unwrap_err().param.as_deref(), Some("created[after]"));
+    }
+}
