@@ -11,26 +11,32 @@
 //!   work into group commits (one fsync for many requests); readers use their own connections.
 //! - [`postgres::PostgresStore`]: several `tender serve` nodes sharing one database.
 //!
+//! Both build their list queries with the same code (`query.rs`), so list semantics (order,
+//! filters, cursors) cannot drift apart between them.
+//!
 //! Optimistic concurrency: every record carries a `version`; a write names the version it read
 //! and the commit fails with [`StoreError::Conflict`] if another request changed it meanwhile.
 
 mod error;
 pub mod postgres;
+mod query;
 pub mod sqlite;
 mod types;
 
 pub use error::StoreError;
 pub use types::*;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 /// The storage interface the server uses. All methods are scoped to one account.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Applies migrations; idempotent.
+    /// Applies migrations; idempotent, and safe when several processes start at once.
     async fn migrate(&self) -> Result<(), StoreError>;
 
-    /// All accounts, oldest first.
+    /// All accounts, oldest first (ties by id).
     async fn accounts(&self) -> Result<Vec<Account>, StoreError>;
 
     /// Creates an account; keys must be unique across accounts.
@@ -43,9 +49,20 @@ pub trait Store: Send + Sync + 'static {
     /// Objects of one kind, newest first (by `created`, then insertion order), filtered and
     /// paginated as [`ListQuery`] says. Returns at most `query.limit + 1` records so the caller
     /// can tell `has_more`. Deleted records are never listed.
+    ///
+    /// With [`Cursor::Before`] the extra record is the one *farthest* from the cursor, i.e. the
+    /// first of the returned list: drop it when more than `limit` come back.
+    ///
+    /// A cursor naming no object of that account and kind fails with
+    /// [`StoreError::CursorNotFound`]. A deleted object is still a valid cursor: its place in
+    /// the order is known, and a client paging through a list while someone deletes objects
+    /// should not get an error.
     async fn list(&self, query: &ListQuery) -> Result<Vec<Record>, StoreError>;
 
     /// Commits a unit of work atomically: every write and the idempotency record, or nothing.
+    ///
+    /// If the future is dropped before it resolves, the unit may or may not have been committed
+    /// (as with any database commit whose answer is lost).
     async fn commit(&self, unit: UnitOfWork) -> Result<(), StoreError>;
 
     /// The saved response of an idempotent request, if one was committed with that key.
@@ -54,4 +71,36 @@ pub trait Store: Send + Sync + 'static {
         account: &str,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    /// Deletes idempotency records whose `created` is strictly before `older_than` (Unix
+    /// seconds) and returns how many went. Stripe keeps keys for 24 hours, so the server calls
+    /// this periodically with `now - 86_400`; without it the table only grows.
+    async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError>;
+}
+
+/// Opens the store a database URL names and brings its schema up to date.
+///
+/// - `sqlite://PATH`: a file, relative to the working directory or absolute
+///   (`sqlite://.tender/tender.db`, `sqlite:///var/lib/tender/tender.db`); missing parent
+///   directories are created. `?synchronous=normal` trades durability on power loss for fewer
+///   fsyncs (see [`sqlite::SqliteOptions`]).
+/// - `postgres://…` or `postgresql://…`: a PostgreSQL connection string.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let store: Arc<dyn Store> = if let Some(rest) = url.strip_prefix("sqlite://") {
+        let (path, options) = sqlite::parse_url(rest)?;
+        let store = tokio::task::spawn_blocking(move || sqlite::SqliteStore::open(&path, options))
+            .await
+            .map_err(|e| StoreError::Backend(format!("opening SQLite failed: {e}")))??;
+        Arc::new(store)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(postgres::PostgresStore::connect(url).await?)
+    } else {
+        // Only the scheme goes into the message: the rest may hold a password.
+        let scheme = url.split_once("://").map_or("(none)", |(scheme, _)| scheme);
+        return Err(StoreError::Backend(format!(
+            "unsupported database URL scheme {scheme:?}: expected sqlite://PATH or postgres://…"
+        )));
+    };
+    store.migrate().await?;
+    Ok(store)
 }

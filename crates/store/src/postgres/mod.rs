@@ -1,0 +1,254 @@
+//! The PostgreSQL backend, for several `tender serve` nodes sharing one database.
+//!
+//! Each unit of work is one transaction on a pooled connection. Concurrency control is
+//! optimistic: updates are guarded by the version the request read, and uniqueness (object ids,
+//! idempotency keys, account keys) is enforced by constraints whose violations are mapped to
+//! [`StoreError`]s by SQLSTATE and constraint name, never by message text.
+//!
+//! Layout: `schema` (migrations, serialised across nodes by an advisory lock), `read`
+//! (records and lists), `write` (commits), this file (connection setup, the small reads).
+
+mod read;
+mod schema;
+mod write;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::NoTls;
+
+use crate::query;
+use crate::{Account, IdempotencyRecord, ListQuery, Record, Store, StoreError, UnitOfWork};
+
+// A dead or saturated server should fail a request, not hang it.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const POOL_WAIT: Duration = Duration::from_secs(30);
+
+/// The PostgreSQL [`Store`].
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+impl PostgresStore {
+    /// Connects with a `postgres://` connection string, checking that one connection can be
+    /// made. Does not migrate (call [`Store::migrate`], or use [`crate::connect`]).
+    pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        Self::with_config(parse(url)?).await
+    }
+
+    /// Like [`PostgresStore::connect`], but every table lives in `schema` (created if missing;
+    /// `search_path` is set on each pooled connection). Tests use a fresh schema each to share
+    /// one database without seeing each other; [`PostgresStore::drop_schema`] cleans up.
+    ///
+    /// `schema` must be a plain lower-case identifier (`a-z`, `0-9`, `_`, not starting with a
+    /// digit), so it means the same unquoted in SQL and in `search_path`.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> Result<PostgresStore, StoreError> {
+        check_identifier(schema)?;
+        let mut config = parse(url)?;
+        one_off(&config, &schema::create_schema_sql(schema)).await?;
+        let options = match config.get_options() {
+            Some(options) => format!("{options} -c search_path={schema}"),
+            None => format!("-c search_path={schema}"),
+        };
+        config.options(options);
+        Self::with_config(config).await
+    }
+
+    /// Drops `schema` and everything in it: the cleanup of
+    /// [`PostgresStore::connect_in_schema`].
+    pub async fn drop_schema(url: &str, schema: &str) -> Result<(), StoreError> {
+        check_identifier(schema)?;
+        one_off(
+            &parse(url)?,
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        )
+        .await
+    }
+
+    async fn with_config(mut config: tokio_postgres::Config) -> Result<PostgresStore, StoreError> {
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(POOL_WAIT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| StoreError::Backend(format!("PostgreSQL pool: {e}")))?;
+        let store = PostgresStore { pool };
+        // Fail here, at startup, rather than on the first request.
+        drop(store.client().await?);
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<Object, StoreError> {
+        self.pool
+            .get()
+            .await
+            .map_err(|e| StoreError::Backend(format!("PostgreSQL connection: {e}")))
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        schema::migrate(&mut self.client().await?).await
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT id, secret_key, publishable_key, created FROM accounts \
+                 ORDER BY created, id",
+            )
+            .await
+            .map_err(db)?;
+        let rows = client.query(&stmt, &[]).await.map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                Ok(Account {
+                    id: row.try_get(0)?,
+                    secret_key: row.try_get(1)?,
+                    publishable_key: row.try_get(2)?,
+                    created: row.try_get(3)?,
+                })
+            })
+            .collect::<Result<_, tokio_postgres::Error>>()
+            .map_err(db)
+    }
+
+    async fn create_account(&self, account: &Account) -> Result<(), StoreError> {
+        write::create_account(&self.client().await?, account).await
+    }
+
+    async fn get(&self, account: &str, id: &str) -> Result<Option<Record>, StoreError> {
+        read::get(&self.client().await?, account, id).await
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Vec<Record>, StoreError> {
+        read::list(&mut self.client().await?, query).await
+    }
+
+    async fn commit(&self, unit: UnitOfWork) -> Result<(), StoreError> {
+        query::check_unit(&unit)?;
+        write::commit(&mut self.client().await?, &unit).await
+    }
+
+    async fn idempotency(
+        &self,
+        account: &str,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT fingerprint, request_id, status, body, created FROM idempotency_keys \
+                 WHERE account = $1 AND key = $2",
+            )
+            .await
+            .map_err(db)?;
+        let Some(row) = client
+            .query_opt(&stmt, &[&account, &key])
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let status: i32 = row.try_get(2).map_err(db)?;
+        Ok(Some(IdempotencyRecord {
+            account: account.into(),
+            key: key.into(),
+            fingerprint: row.try_get(0).map_err(db)?,
+            request_id: row.try_get(1).map_err(db)?,
+            status: u16::try_from(status)
+                .map_err(|_| StoreError::Backend(format!("stored HTTP status {status}")))?,
+            body: row.try_get(3).map_err(db)?,
+            created: row.try_get(4).map_err(db)?,
+        }))
+    }
+
+    async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("DELETE FROM idempotency_keys WHERE created < $1")
+            .await
+            .map_err(db)?;
+        client.execute(&stmt, &[&older_than]).await.map_err(db)
+    }
+}
+
+fn parse(url: &str) -> Result<tokio_postgres::Config, StoreError> {
+    url.parse()
+        .map_err(|e| StoreError::Backend(format!("invalid PostgreSQL URL: {e}")))
+}
+
+fn check_identifier(name: &str) -> Result<(), StoreError> {
+    let mut chars = name.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.len() <= 63;
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::Backend(format!(
+            "invalid schema name {name:?}: use a-z, 0-9 and _"
+        )))
+    }
+}
+
+/// Runs one statement on a connection of its own (outside the pool, whose connections may need
+/// the statement's effect to exist first).
+async fn one_off(config: &tokio_postgres::Config, sql: &str) -> Result<(), StoreError> {
+    let (client, connection) = config.connect(NoTls).await.map_err(db)?;
+    let driver = tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(error = %e, "PostgreSQL connection closed with an error");
+        }
+    });
+    let result = client.batch_execute(sql).await.map_err(db);
+    drop(client);
+    // The driver ends once the client is gone; waiting for it closes the socket cleanly.
+    let _ = driver.await;
+    result
+}
+
+/// Any PostgreSQL failure the caller cannot act on.
+fn db(e: tokio_postgres::Error) -> StoreError {
+    if let Some(db) = e.as_db_error() {
+        // The server's own words and SQLSTATE say more than the wrapper's "db error".
+        return StoreError::Backend(format!("PostgreSQL {}: {}", db.code().code(), db.message()));
+    }
+    // Connection failures keep their cause ("Connection refused") in the source only.
+    match std::error::Error::source(&e) {
+        Some(cause) => StoreError::Backend(format!("PostgreSQL: {e}: {cause}")),
+        None => StoreError::Backend(format!("PostgreSQL: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_names_are_plain_identifiers() {
+        assert!(check_identifier("tender_test_0123abcd").is_ok());
+        assert!(check_identifier("_x").is_ok());
+        assert!(check_identifier("").is_err());
+        assert!(check_identifier("1abc").is_err());
+        assert!(check_identifier("Upper").is_err());
+        assert!(check_identifier("a b").is_err());
+        assert!(check_identifier("a\"; DROP TABLE x; --").is_err());
+        assert!(check_identifier(&"a".repeat(64)).is_err());
+    }
+}

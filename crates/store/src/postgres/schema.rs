@@ -1,0 +1,123 @@
+//! PostgreSQL migrations, tracked in `schema_version`.
+
+use deadpool_postgres::Object;
+
+use super::db;
+use crate::StoreError;
+
+/// Migration `n` (1-based) brings `schema_version` from `n - 1` to `n`. Append only.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The first key of the advisory lock that serialises migrations ("TEND"); the second is a
+/// hash of the schema, so tests migrating their own schemas do not wait on each other.
+const LOCK_CLASS: i32 = 0x5445_4e44;
+
+/// Creates `schema` (a checked identifier) under the same lock as its migrations: like
+/// `CREATE TABLE`, `CREATE SCHEMA IF NOT EXISTS` fails when two sessions race it.
+pub(super) fn create_schema_sql(schema: &str) -> String {
+    format!(
+        "BEGIN; SELECT pg_advisory_xact_lock({LOCK_CLASS}, hashtext('{schema}')); \
+         CREATE SCHEMA IF NOT EXISTS {schema}; COMMIT"
+    )
+}
+
+/// Same shape as SQLite's (see `sqlite/schema.rs`). Constraint names are spelled out because
+/// `write.rs` maps unique violations by name. `tag` uses the "C" collation so that ordering is
+/// code point order, which the prefix filter's range relies on (see `query.rs`).
+const V1: &str = r#"
+CREATE TABLE accounts (
+    id TEXT NOT NULL CONSTRAINT accounts_pkey PRIMARY KEY,
+    secret_key TEXT NOT NULL CONSTRAINT accounts_secret_key_key UNIQUE,
+    publishable_key TEXT NOT NULL CONSTRAINT accounts_publishable_key_key UNIQUE,
+    created BIGINT NOT NULL
+);
+
+CREATE TABLE objects (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY CONSTRAINT objects_pkey PRIMARY KEY,
+    account TEXT NOT NULL,
+    id TEXT NOT NULL CONSTRAINT objects_id_key UNIQUE,
+    kind TEXT NOT NULL,
+    created BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT FALSE,
+    customer TEXT,
+    payment_intent TEXT,
+    charge TEXT,
+    tag TEXT COLLATE "C",
+    body TEXT NOT NULL
+);
+
+CREATE INDEX objects_list ON objects (account, kind, created, seq)
+    WHERE NOT deleted;
+CREATE INDEX objects_customer ON objects (account, kind, customer, created, seq)
+    WHERE customer IS NOT NULL AND NOT deleted;
+CREATE INDEX objects_payment_intent ON objects (account, kind, payment_intent, created, seq)
+    WHERE payment_intent IS NOT NULL AND NOT deleted;
+CREATE INDEX objects_charge ON objects (account, kind, charge, created, seq)
+    WHERE charge IS NOT NULL AND NOT deleted;
+CREATE INDEX objects_tag ON objects (account, kind, tag, created, seq)
+    WHERE tag IS NOT NULL AND NOT deleted;
+
+CREATE TABLE idempotency_keys (
+    account TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created BIGINT NOT NULL,
+    CONSTRAINT idempotency_keys_pkey PRIMARY KEY (account, key)
+);
+
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created);
+"#;
+
+/// Applies the missing migrations in one transaction holding a transaction-scoped advisory
+/// lock: when several nodes start at once, one migrates and the others then find nothing to
+/// do (even `CREATE TABLE IF NOT EXISTS` races without it).
+pub(super) async fn migrate(client: &mut Object) -> Result<(), StoreError> {
+    let tx = client.transaction().await.map_err(db)?;
+    // `current_schema()` is NULL when the search path names no existing schema; the strict
+    // lock function would then silently not lock, hence the coalesce.
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))",
+        &[&LOCK_CLASS],
+    )
+    .await
+    .map_err(db)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        .await
+        .map_err(db)?;
+    let current: Option<i32> = tx
+        .query_one("SELECT max(version) FROM schema_version", &[])
+        .await
+        .map_err(db)?
+        .try_get(0)
+        .map_err(db)?;
+    let current = usize::try_from(current.unwrap_or(0)).unwrap_or(usize::MAX);
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Backend(format!(
+            "database schema version {current} is newer than this build of Tender knows ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    if current == MIGRATIONS.len() {
+        return tx.commit().await.map_err(db);
+    }
+    for (done, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        tx.batch_execute(sql).await.map_err(db)?;
+        tracing::info!(version = done + 1, "applied PostgreSQL migration");
+    }
+    let latest = i32::try_from(MIGRATIONS.len())
+        .map_err(|_| StoreError::Backend("too many migrations".into()))?;
+    tx.execute("DELETE FROM schema_version", &[])
+        .await
+        .map_err(db)?;
+    tx.execute(
+        "INSERT INTO schema_version (version) VALUES ($1)",
+        &[&latest],
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)
+}

@@ -1,0 +1,133 @@
+#![allow(clippy::unwrap_used)]
+//! Guards the promise that lists cost O(result), not O(objects): every list shape must reach
+//! `objects` through an index search (never a table scan), and the shapes without a tag range
+//! must come out of the index already in list order (no sort).
+
+use rusqlite::{Connection, params_from_iter};
+
+use super::{read, schema};
+use crate::query::{self, Anchor, Dialect};
+use crate::{CreatedRange, ListQuery, TagFilter};
+
+fn plan(conn: &Connection, text: &str, params: &[query::Param]) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
+    stmt.query_map(params_from_iter(read::bind(params)), |row| {
+        row.get::<_, String>(3)
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn every_list_shape_searches_an_index() {
+    let conn = Connection::open_in_memory().unwrap();
+    schema::migrate(&conn).unwrap();
+    let base = ListQuery {
+        account: "acct_1".into(),
+        kind: "event".into(),
+        limit: 10,
+        ..ListQuery::default()
+    };
+    let some = |s: &str| Some(s.to_owned());
+    let shapes = [
+        ("plain", base.clone(), true),
+        (
+            "customer",
+            ListQuery {
+                customer: some("cus_1"),
+                ..base.clone()
+            },
+            true,
+        ),
+        (
+            "payment intent",
+            ListQuery {
+                payment_intent: some("pi_1"),
+                ..base.clone()
+            },
+            true,
+        ),
+        (
+            "charge",
+            ListQuery {
+                charge: some("ch_1"),
+                ..base.clone()
+            },
+            true,
+        ),
+        (
+            "tag",
+            ListQuery {
+                tag: Some(TagFilter::Exact("a".into())),
+                ..base.clone()
+            },
+            true,
+        ),
+        (
+            "any of",
+            ListQuery {
+                tag: Some(TagFilter::AnyOf(vec!["a".into(), "b".into()])),
+                ..base.clone()
+            },
+            false,
+        ),
+        (
+            "prefix",
+            ListQuery {
+                tag: Some(TagFilter::Prefix("p.".into())),
+                ..base.clone()
+            },
+            false,
+        ),
+        (
+            "created",
+            ListQuery {
+                created: CreatedRange {
+                    gte: Some(5),
+                    lt: Some(9),
+                    ..CreatedRange::default()
+                },
+                ..base.clone()
+            },
+            true,
+        ),
+    ];
+    let anchors = [
+        None,
+        Some(Anchor::After { created: 7, seq: 3 }),
+        Some(Anchor::Before { created: 7, seq: 3 }),
+    ];
+    for (name, list, ordered) in &shapes {
+        for anchor in anchors {
+            let sql = query::list_sql(Dialect::Sqlite, list, anchor);
+            let steps = plan(&conn, &sql.text, &sql.params);
+            let context = format!("{name} {anchor:?}: {steps:?}");
+            assert!(
+                steps.iter().any(|s| s.starts_with("SEARCH objects USING")),
+                "{context}"
+            );
+            assert!(
+                !steps.iter().any(|s| s.starts_with("SCAN objects")),
+                "{context}"
+            );
+            if *ordered {
+                assert!(
+                    !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+                    "{context}"
+                );
+            }
+        }
+    }
+    let (text, params) = query::prefix_tags_sql(Dialect::Sqlite, &base, "p.");
+    let steps = plan(&conn, &text, &params);
+    assert!(
+        steps
+            .iter()
+            .filter(|s| s.starts_with("SEARCH o USING") && s.contains("INDEX objects_tag"))
+            .count()
+            == 2,
+        "{steps:?}"
+    );
+    assert!(!steps.iter().any(|s| s.contains("SCAN o")), "{steps:?}");
+}

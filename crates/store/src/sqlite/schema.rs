@@ -1,0 +1,95 @@
+//! SQLite migrations, tracked with `PRAGMA user_version` (stored in the file header, so it
+//! changes atomically with the migration's transaction).
+
+use rusqlite::Connection;
+
+use super::db;
+use crate::StoreError;
+
+/// Migration `n` (1-based) brings `user_version` from `n - 1` to `n`. Append only.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// Tables are STRICT so a type mistake fails loudly instead of storing text in an integer.
+///
+/// `seq` is the rowid with AUTOINCREMENT, so insertion order stays monotonic even if rows are
+/// ever purged. Every list index ends in (created, seq): the list order, so pages are range
+/// scans. The partial predicates match the list query's `deleted = 0` (see `query.rs`), and the
+/// per-filter indexes only hold the rows that have that column.
+const V1: &str = "
+CREATE TABLE accounts (
+    id TEXT NOT NULL PRIMARY KEY,
+    secret_key TEXT NOT NULL UNIQUE,
+    publishable_key TEXT NOT NULL UNIQUE,
+    created INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    customer TEXT,
+    payment_intent TEXT,
+    charge TEXT,
+    tag TEXT,
+    body TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX objects_list ON objects (account, kind, created, seq)
+    WHERE deleted = 0;
+CREATE INDEX objects_customer ON objects (account, kind, customer, created, seq)
+    WHERE customer IS NOT NULL AND deleted = 0;
+CREATE INDEX objects_payment_intent ON objects (account, kind, payment_intent, created, seq)
+    WHERE payment_intent IS NOT NULL AND deleted = 0;
+CREATE INDEX objects_charge ON objects (account, kind, charge, created, seq)
+    WHERE charge IS NOT NULL AND deleted = 0;
+CREATE INDEX objects_tag ON objects (account, kind, tag, created, seq)
+    WHERE tag IS NOT NULL AND deleted = 0;
+
+CREATE TABLE idempotency_keys (
+    account TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    PRIMARY KEY (account, key)
+) STRICT;
+
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created);
+";
+
+/// Applies the missing migrations in one `BEGIN IMMEDIATE` transaction, which also serialises
+/// two processes migrating the same file.
+pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(db)?;
+    let result = apply(conn).and_then(|()| conn.execute_batch("COMMIT").map_err(db));
+    if result.is_err() && !conn.is_autocommit() {
+        // The original error is what matters; a failed rollback adds nothing to it.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    result
+}
+
+fn apply(conn: &Connection) -> Result<(), StoreError> {
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(db)?;
+    let current = usize::try_from(current).unwrap_or(usize::MAX);
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Backend(format!(
+            "database schema version {current} is newer than this build of Tender knows ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (done, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        conn.execute_batch(sql).map_err(db)?;
+        tracing::info!(version = done + 1, "applied SQLite migration");
+    }
+    conn.pragma_update(None, "user_version", MIGRATIONS.len())
+        .map_err(db)
+}

@@ -1,0 +1,112 @@
+//! One behaviour suite for every [`Store`] backend: each case below runs once against SQLite
+//! (a fresh file under the temp dir) and once against PostgreSQL (a fresh schema in database
+//! `test` at 127.0.0.1:5432, or `TENDER_TEST_POSTGRES_URL`). PostgreSQL being down fails the
+//! PostgreSQL cases; they never skip.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+// The cases live in `conformance/`; a test crate's root resolves modules next to itself.
+#[path = "conformance/concurrency.rs"]
+mod concurrency;
+#[path = "conformance/cursors.rs"]
+mod cursors;
+#[path = "conformance/lists.rs"]
+mod lists;
+#[path = "conformance/records.rs"]
+mod records;
+#[path = "conformance/support.rs"]
+mod support;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tender_store::Store;
+use tender_store::postgres::PostgresStore;
+
+/// `module::case` pairs; each becomes `sqlite::case` and `postgres::case`.
+macro_rules! conformance {
+    ($($module:ident :: $case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    crate::on_sqlite(crate::$module::$case).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    crate::on_postgres(crate::$module::$case).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance! {
+    records::insert_get_and_account_isolation,
+    records::update_with_current_version,
+    records::stale_version_conflicts,
+    records::duplicate_insert_conflicts,
+    records::unit_is_all_or_nothing,
+    records::writes_must_follow_the_version_rule,
+    records::idempotency_record_commits_with_writes,
+    records::taken_idempotency_key_applies_nothing,
+    records::prune_idempotency,
+    records::accounts_create_list_and_duplicates,
+    records::migrate_is_idempotent,
+    lists::newest_first_with_same_second_ties,
+    lists::returns_at_most_limit_plus_one,
+    lists::lists_one_kind_of_one_account,
+    lists::filters_by_customer_payment_intent_and_charge,
+    lists::filters_by_tag,
+    lists::filters_by_created_range,
+    lists::deleted_are_not_listed_but_gettable,
+    cursors::cursor_pages_walk_the_whole_list,
+    cursors::cursors_combine_with_filters,
+    cursors::tag_filters_page_with_cursors,
+    cursors::unknown_cursor_fails,
+    concurrency::group_commit_isolates_failing_units,
+    concurrency::concurrent_updates_of_one_record,
+    concurrency::concurrent_reuse_of_one_idempotency_key,
+}
+
+async fn on_sqlite<F, Fut>(case: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = std::env::temp_dir().join(format!("tender-store-{:016x}", rand::random::<u64>()));
+    // A missing parent directory: `connect` must create it.
+    let url = format!(
+        "sqlite://{}",
+        dir.join("nested").join("tender.db").display()
+    );
+    let store = tender_store::connect(&url).await.unwrap();
+    // The case owns the store; when it returns, the store is dropped and its files closed.
+    case(store).await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+async fn on_postgres<F, Fut>(case: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let url = postgres_url();
+    let schema = format!("tender_store_test_{:016x}", rand::random::<u64>());
+    let store = PostgresStore::connect_in_schema(&url, &schema)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {url}: {e}"));
+    store.migrate().await.unwrap();
+    case(Arc::new(store)).await;
+    // Left in place when the case fails, for inspection.
+    PostgresStore::drop_schema(&url, &schema).await.unwrap();
+}
+
+fn postgres_url() -> String {
+    std::env::var("TENDER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
