@@ -153,7 +153,10 @@ impl ApiError {
             error.insert("code".into(), json!(code));
             error.insert(
                 "doc_url".into(),
-                json!(format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-"))),
+                json!(format!(
+                    "https://stripe.com/docs/error-codes/{}",
+                    code.replace('_', "-")
+                )),
             );
         }
         if let Some(decline_code) = &self.decline_code {
@@ -201,6 +204,9 @@ mod tests {
     #[test]
     fn omits_absent_fields() {
         let body = ApiError::invalid_request("x").to_body();
-        assert_eq!(body, json!({"error": {"message": "x", "type": "invalid_request_error"}}));
+        assert_eq!(
+            body,
+            json!({"error": {"message": "x", "type": "invalid_request_error"}})
+        );
     }
 }

@@ -18,10 +18,10 @@ impl Expand {
         for path in paths {
             let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
             if segments.iter().any(String::is_empty) {
-                return Err(ApiError::invalid_request(format!(
-                    "Invalid expand path: {path}"
-                ))
-                .with_param("expand"));
+                return Err(
+                    ApiError::invalid_request(format!("Invalid expand path: {path}"))
+                        .with_param("expand"),
+                );
             }
             if segments.len() > MAX_EXPAND_DEPTH {
                 return Err(ApiError::invalid_request(format!(
@@ -103,8 +103,14 @@ mod tests {
     #[test]
     fn depth_limit_and_lists() {
         assert!(expand(&["a.b.c.d"]).is_ok());
-        assert_eq!(expand(&["a.b.c.d.e"]).unwrap_err().param.as_deref(), Some("expand"));
-        let items = expand(&["data.customer"]).unwrap().for_list_items().unwrap();
+        assert_eq!(
+            expand(&["a.b.c.d.e"]).unwrap_err().param.as_deref(),
+            Some("expand")
+        );
+        let items = expand(&["data.customer"])
+            .unwrap()
+            .for_list_items()
+            .unwrap();
         assert_eq!(items.fields(), vec!["customer"]);
         assert!(expand(&["customer"]).unwrap().for_list_items().is_err());
     }

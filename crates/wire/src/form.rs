@@ -97,9 +97,8 @@ fn percent_decode(raw: &[u8]) -> Result<String, ApiError> {
 
 /// Splits `a[b][0][]` into `["a", "b", "0", ""]`.
 fn split_key(key: &str) -> Result<Vec<&str>, ApiError> {
-    let malformed = || {
-        ApiError::invalid_request(format!("Invalid parameter name: {key}")).with_param(key)
-    };
+    let malformed =
+        || ApiError::invalid_request(format!("Invalid parameter name: {key}")).with_param(key);
     let (head, mut rest) = match key.find('[') {
         Some(i) => (&key[..i], &key[i..]),
         None => (key, ""),
@@ -207,13 +206,20 @@ mod tests {
 
     #[test]
     fn decodes_flat_nested_and_encoded_keys() {
-        let tree = decode(b"amount=2000&metadata%5Border%5D=6735&shipping[address][line1]=1+Main%20St")
-            .unwrap();
+        let tree =
+            decode(b"amount=2000&metadata%5Border%5D=6735&shipping[address][line1]=1+Main%20St")
+                .unwrap();
         assert_eq!(tree["amount"], leaf("2000"));
-        let Node::Map(meta) = &tree["metadata"] else { panic!() };
+        let Node::Map(meta) = &tree["metadata"] else {
+            panic!()
+        };
         assert_eq!(meta["order"], leaf("6735"));
-        let Node::Map(shipping) = &tree["shipping"] else { panic!() };
-        let Node::Map(address) = &shipping["address"] else { panic!() };
+        let Node::Map(shipping) = &tree["shipping"] else {
+            panic!()
+        };
+        let Node::Map(address) = &shipping["address"] else {
+            panic!()
+        };
         assert_eq!(address["line1"], leaf("1 Main St"));
     }
 
@@ -221,7 +227,9 @@ mod tests {
     fn decodes_both_array_spellings() {
         let tree = decode(b"expand[]=a&expand[]=b&other[0]=x&other[1]=y").unwrap();
         assert_eq!(tree["expand"], Node::List(vec![leaf("a"), leaf("b")]));
-        let Node::Map(other) = &tree["other"] else { panic!() };
+        let Node::Map(other) = &tree["other"] else {
+            panic!()
+        };
         assert_eq!(other["0"], leaf("x"));
         assert_eq!(other["1"], leaf("y"));
     }
@@ -229,7 +237,9 @@ mod tests {
     #[test]
     fn groups_empty_bracket_objects_until_a_key_repeats() {
         let tree = decode(b"items[][price]=a&items[][qty]=1&items[][price]=b").unwrap();
-        let Node::List(items) = &tree["items"] else { panic!() };
+        let Node::List(items) = &tree["items"] else {
+            panic!()
+        };
         assert_eq!(items.len(), 2);
     }
 
@@ -249,8 +259,14 @@ mod tests {
         assert!(decode(b"[a]=1").is_err());
         assert!(decode(b"a[b]c=1").is_err());
         let deep = format!("a{}=1", "[x]".repeat(50));
-        assert_eq!(decode(deep.as_bytes()).unwrap_err().param.as_deref(), Some(&deep[..deep.len() - 2]));
-        let many = (0..1001).map(|i| format!("k{i}=v")).collect::<Vec<_>>().join("&");
+        assert_eq!(
+            decode(deep.as_bytes()).unwrap_err().param.as_deref(),
+            Some(&deep[..deep.len() - 2])
+        );
+        let many = (0..1001)
+            .map(|i| format!("k{i}=v"))
+            .collect::<Vec<_>>()
+            .join("&");
         assert!(decode(many.as_bytes()).is_err());
     }
 

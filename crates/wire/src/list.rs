@@ -127,17 +127,40 @@ mod tests {
         assert_eq!(take("").unwrap().limit, 10);
         assert_eq!(take("limit=100").unwrap().limit, 100);
         assert_eq!(take("limit=0").unwrap_err().param.as_deref(), Some("limit"));
-        assert_eq!(take("limit=-5").unwrap_err().param.as_deref(), Some("limit"));
-        assert_eq!(take("limit=101").unwrap_err().param.as_deref(), Some("limit"));
+        assert_eq!(
+            take("limit=-5").unwrap_err().param.as_deref(),
+            Some("limit")
+        );
+        assert_eq!(
+            take("limit=101").unwrap_err().param.as_deref(),
+            Some("limit")
+        );
         assert!(take("starting_after=a&ending_before=b").is_err());
     }
 
     #[test]
     fn created_filters() {
         let list = take("created[gte]=10&created[lt]=20").unwrap();
-        assert_eq!(list.created, Range { gte: Some(10), lt: Some(20), ..Range::default() });
+        assert_eq!(
+            list.created,
+            Range {
+                gte: Some(10),
+                lt: Some(20),
+                ..Range::default()
+            }
+        );
         let list = take("created=15").unwrap();
-        assert_eq!(list.created, Range { gte: Some(15), lte: Some(15), ..Range::default() });
-        assert_eq!(take("created[after]=1").unwrap_err().param.as_deref(), Some("created[after]"));
+        assert_eq!(
+            list.created,
+            Range {
+                gte: Some(15),
+                lte: Some(15),
+                ..Range::default()
+            }
+        );
+        assert_eq!(
+            take("created[after]=1").unwrap_err().param.as_deref(),
+            Some("created[after]")
+        );
     }
 }

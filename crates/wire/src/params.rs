@@ -212,7 +212,10 @@ impl Params {
                 .parse::<i64>()
                 .map(Some)
                 .map_err(|_| ApiError::invalid_integer(&self.name(key), &v)),
-            Some(_) => Err(ApiError::invalid_integer(&self.name(key), "a hash or an array")),
+            Some(_) => Err(ApiError::invalid_integer(
+                &self.name(key),
+                "a hash or an array",
+            )),
         }
     }
 
@@ -230,8 +233,10 @@ impl Params {
             Some(Node::Leaf(v)) if v.is_empty() => Err(ApiError::invalid_empty(&self.name(key))),
             Some(Node::Leaf(v)) => Err(ApiError::invalid_request(format!("Invalid boolean: {v}"))
                 .with_param(self.name(key))),
-            Some(_) => Err(ApiError::invalid_request("Invalid boolean: a hash or an array")
-                .with_param(self.name(key))),
+            Some(_) => Err(
+                ApiError::invalid_request("Invalid boolean: a hash or an array")
+                    .with_param(self.name(key)),
+            ),
         }
     }
 
@@ -286,7 +291,10 @@ impl Params {
             .enumerate()
             .map(|(i, node)| match node {
                 Node::Leaf(v) => Ok(v),
-                _ => Err(ApiError::invalid_request("Invalid string").with_param(format!("{name}[{i}]"))),
+                _ => {
+                    Err(ApiError::invalid_request("Invalid string")
+                        .with_param(format!("{name}[{i}]")))
+                }
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
@@ -303,7 +311,10 @@ impl Params {
             .enumerate()
             .map(|(i, node)| match node {
                 Node::Map(fields) => Ok(Params::from_map(fields, format!("{name}[{i}]"))),
-                _ => Err(ApiError::invalid_request("Invalid hash").with_param(format!("{name}[{i}]"))),
+                _ => {
+                    Err(ApiError::invalid_request("Invalid hash")
+                        .with_param(format!("{name}[{i}]")))
+                }
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
@@ -389,7 +400,9 @@ mod tests {
         let err = params("amount=12x").integer("amount").unwrap_err();
         assert_eq!(err.code.as_deref(), Some("parameter_invalid_integer"));
         assert_eq!(err.param.as_deref(), Some("amount"));
-        let err = params("amount=99999999999999999999").integer("amount").unwrap_err();
+        let err = params("amount=99999999999999999999")
+            .integer("amount")
+            .unwrap_err();
         assert_eq!(err.code.as_deref(), Some("parameter_invalid_integer"));
         let err = params("amount[a]=1").integer("amount").unwrap_err();
         assert_eq!(err.param.as_deref(), Some("amount"));
@@ -417,7 +430,11 @@ mod tests {
             .enumeration("usage", &["on_session", "off_session"])
             .unwrap_err();
         assert_eq!(err.param.as_deref(), Some("usage"));
-        assert!(err.message.contains("`on_session`, or `off_session`"), "{}", err.message);
+        assert!(
+            err.message.contains("`on_session`, or `off_session`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -434,9 +451,15 @@ mod tests {
     #[test]
     fn metadata_unset_rules_and_limits() {
         let mut metadata = Metadata::from([("a".into(), "1".into()), ("b".into(), "2".into())]);
-        let update = params("metadata[a]=&metadata[c]=3").metadata("metadata").unwrap().unwrap();
+        let update = params("metadata[a]=&metadata[c]=3")
+            .metadata("metadata")
+            .unwrap()
+            .unwrap();
         update.apply(&mut metadata, "metadata").unwrap();
-        assert_eq!(metadata, Metadata::from([("b".into(), "2".into()), ("c".into(), "3".into())]));
+        assert_eq!(
+            metadata,
+            Metadata::from([("b".into(), "2".into()), ("c".into(), "3".into())])
+        );
         let update = params("metadata=").metadata("metadata").unwrap().unwrap();
         update.apply(&mut metadata, "metadata").unwrap();
         assert!(metadata.is_empty());
@@ -445,17 +468,30 @@ mod tests {
         assert!(params(&long_key).metadata("metadata").is_err());
         let long_value = format!("metadata[k]={}", "v".repeat(501));
         assert_eq!(
-            params(&long_value).metadata("metadata").unwrap_err().param.as_deref(),
+            params(&long_value)
+                .metadata("metadata")
+                .unwrap_err()
+                .param
+                .as_deref(),
             Some("metadata[k]")
         );
-        let many = (0..51).map(|i| format!("metadata[k{i}]=v")).collect::<Vec<_>>().join("&");
+        let many = (0..51)
+            .map(|i| format!("metadata[k{i}]=v"))
+            .collect::<Vec<_>>()
+            .join("&");
         assert!(params(&many).metadata("metadata").is_err());
     }
 
     #[test]
     fn emptyable_fields() {
-        assert_eq!(params("description=").string_field("description").unwrap(), Field::Clear);
-        assert!(matches!(params("shipping=").object_field("shipping").unwrap(), Field::Clear));
+        assert_eq!(
+            params("description=").string_field("description").unwrap(),
+            Field::Clear
+        );
+        assert!(matches!(
+            params("shipping=").object_field("shipping").unwrap(),
+            Field::Clear
+        ));
         assert!(params("shipping=").object("shipping").is_err());
     }
 }

@@ -1,0 +1,95 @@
+//! Accounts and their API keys: resolving a key to its account, and creating accounts.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use tender_store::{Account, Store, StoreError};
+use tender_wire::ApiError;
+use tender_wire::id::{generate, random_base62};
+
+use crate::ctx::unix_now;
+use crate::http::KeyKind;
+use crate::store_error;
+
+/// An in-memory index of every key, refreshed from the store when a key is not found (so that
+/// accounts created by another node or by `tender accounts create` are picked up).
+pub struct AccountDirectory {
+    store: Arc<dyn Store>,
+    keys: RwLock<HashMap<String, (Arc<Account>, KeyKind)>>,
+}
+
+impl AccountDirectory {
+    pub fn new(store: Arc<dyn Store>) -> AccountDirectory {
+        AccountDirectory {
+            store,
+            keys: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The account a key belongs to, and the key's kind.
+    pub async fn resolve(&self, key: &str) -> Result<Option<(Arc<Account>, KeyKind)>, ApiError> {
+        if let Some(hit) = self.cached(key) {
+            return Ok(Some(hit));
+        }
+        self.reload().await.map_err(store_error)?;
+        Ok(self.cached(key))
+    }
+
+    fn cached(&self, key: &str) -> Option<(Arc<Account>, KeyKind)> {
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        keys.get(key).cloned()
+    }
+
+    pub async fn reload(&self) -> Result<(), StoreError> {
+        let accounts = self.store.accounts().await?;
+        let mut keys = HashMap::with_capacity(accounts.len() * 2);
+        for account in accounts {
+            let account = Arc::new(account);
+            keys.insert(
+                account.secret_key.clone(),
+                (account.clone(), KeyKind::Secret),
+            );
+            keys.insert(
+                account.publishable_key.clone(),
+                (account, KeyKind::Publishable),
+            );
+        }
+        *self.keys.write().unwrap_or_else(|p| p.into_inner()) = keys;
+        Ok(())
+    }
+}
+
+/// A new test-mode account, with the given keys or fresh random ones.
+pub fn new_account(secret_key: Option<String>, publishable_key: Option<String>) -> Account {
+    Account {
+        id: generate("acct"),
+        secret_key: secret_key.unwrap_or_else(|| format!("sk_test_{}", random_base62(48))),
+        publishable_key: publishable_key
+            .unwrap_or_else(|| format!("pk_test_{}", random_base62(48))),
+        created: unix_now(),
+    }
+}
+
+/// On an empty database, creates the default account (with fixed keys if given). Returns the
+/// first account, and whether it was just created.
+pub async fn ensure_default_account(
+    store: &dyn Store,
+    secret_key: Option<String>,
+    publishable_key: Option<String>,
+) -> Result<(Account, bool), StoreError> {
+    if let Some(first) = store.accounts().await?.into_iter().next() {
+        return Ok((first, false));
+    }
+    let account = new_account(secret_key, publishable_key);
+    match store.create_account(&account).await {
+        Ok(()) => Ok((account, true)),
+        // Another node created it at the same moment.
+        Err(StoreError::DuplicateAccount) => {
+            let first = store.accounts().await?.into_iter().next();
+            first
+                .map(|a| (a, false))
+                .ok_or(StoreError::DuplicateAccount)
+        }
+        Err(error) => Err(error),
+    }
+}

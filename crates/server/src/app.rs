@@ -1,0 +1,154 @@
+//! Assembling and running the server: shared state, the router, start and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, Method, Uri};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use tender_store::{Account, Store};
+use tender_wire::ApiError;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{Any, CorsLayer};
+
+use crate::ServerError;
+use crate::accounts::{AccountDirectory, ensure_default_account};
+use crate::http::{error_response, request_layer};
+use crate::pipeline::InFlight;
+use crate::routes;
+
+/// What every request handler shares.
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub accounts: AccountDirectory,
+    pub in_flight: InFlight,
+}
+
+/// How to start a server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `127.0.0.1:12111` by default; port 0 picks a free port (tests).
+    pub listen: String,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Keys for the default account created on an empty database.
+    pub secret_key: Option<String>,
+    pub publishable_key: Option<String>,
+}
+
+/// The full router over shared state.
+pub fn router(state: Arc<AppState>) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods(Any)
+        .allow_headers(Any)
+        .expose_headers([
+            HeaderName::from_static("request-id"),
+            HeaderName::from_static("stripe-version"),
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("idempotent-replayed"),
+            HeaderName::from_static("original-request"),
+        ])
+        .max_age(std::time::Duration::from_secs(300));
+    routes::router()
+        .fallback(unrecognized)
+        .method_not_allowed_fallback(unrecognized)
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(|_| {
+            error_response(&ApiError::internal())
+        }))
+        .layer(cors)
+        .layer(middleware::from_fn(request_layer))
+}
+
+async fn unrecognized(method: Method, uri: Uri) -> Response {
+    error_response(&ApiError::unrecognized_url(method.as_str(), uri.path())).into_response()
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: SocketAddr,
+    /// The default (first) account, and whether this start created it.
+    pub account: Account,
+    pub created_account: bool,
+    pub state: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), std::io::Error>>,
+}
+
+impl Server {
+    /// Connects the store, makes sure an account exists, binds, and starts serving.
+    pub async fn start(config: &Config) -> Result<Server, ServerError> {
+        let store = tender_store::connect(&config.database_url).await?;
+        Server::start_with_store(config, store).await
+    }
+
+    pub async fn start_with_store(
+        config: &Config,
+        store: Arc<dyn Store>,
+    ) -> Result<Server, ServerError> {
+        let (account, created_account) = ensure_default_account(
+            store.as_ref(),
+            config.secret_key.clone(),
+            config.publishable_key.clone(),
+        )
+        .await?;
+        let accounts = AccountDirectory::new(store.clone());
+        accounts.reload().await?;
+        let state = Arc::new(AppState {
+            store,
+            accounts,
+            in_flight: InFlight::default(),
+        });
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
+        let (shutdown, shutdown_rx) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = shutdown_rx.await;
+                })
+                .await
+        });
+        Ok(Server {
+            addr,
+            account,
+            created_account,
+            state,
+            shutdown: Some(shutdown),
+            task,
+        })
+    }
+
+    /// Stops accepting connections, finishes the requests in progress, and returns.
+    pub async fn shutdown(mut self) -> Result<(), ServerError> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.wait().await
+    }
+
+    /// Waits until the server stops.
+    pub async fn wait(self) -> Result<(), ServerError> {
+        match self.task.await {
+            Ok(result) => result.map_err(ServerError::Serve),
+            Err(join) => Err(ServerError::Serve(std::io::Error::other(join))),
+        }
+    }
+
+    /// Asks the server to stop without waiting.
+    pub fn trigger_shutdown(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

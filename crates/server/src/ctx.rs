@@ -1,0 +1,110 @@
+//! [`Ctx`]: what a handler knows about the request it serves, and the loads it can make.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tender_core::Timestamp;
+use tender_core::event::{Event, EventRequest};
+use tender_store::{Account, Record, Store, Write};
+use tender_wire::{ApiError, id};
+
+use crate::app::AppState;
+use crate::http::KeyKind;
+use crate::resources::{Loaded, Resource, insert};
+use crate::store_error;
+
+/// The context of one API request.
+pub struct Ctx {
+    pub state: Arc<AppState>,
+    pub account: Arc<Account>,
+    pub key: KeyKind,
+    pub request_id: String,
+    pub idempotency_key: Option<String>,
+    /// The request's time, read once so that every object it writes agrees.
+    pub now: Timestamp,
+}
+
+impl Ctx {
+    pub fn new(
+        state: Arc<AppState>,
+        account: Arc<Account>,
+        key: KeyKind,
+        request_id: String,
+        idempotency_key: Option<String>,
+    ) -> Ctx {
+        Ctx {
+            state,
+            account,
+            key,
+            request_id,
+            idempotency_key,
+            now: unix_now(),
+        }
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.state.store.as_ref()
+    }
+
+    pub fn account_id(&self) -> &str {
+        &self.account.id
+    }
+
+    /// A record of this account by id, if any.
+    pub async fn find(&self, id: &str) -> Result<Option<Record>, ApiError> {
+        self.store()
+            .get(&self.account.id, id)
+            .await
+            .map_err(store_error)
+    }
+
+    /// Loads an object of type `R`; a missing id (or one of another kind or account) is
+    /// `resource_missing` naming `param`.
+    pub async fn load<R: Resource>(&self, id: &str, param: &str) -> Result<Loaded<R>, ApiError> {
+        match self.find(id).await? {
+            Some(record) if record.kind == R::OBJECT => Loaded::from_record(&record),
+            _ => Err(ApiError::resource_missing(R::OBJECT, id, param)),
+        }
+    }
+
+    /// A new event about `object`, as a write of this request's unit of work.
+    pub fn event(
+        &self,
+        kind: &str,
+        object: Value,
+        previous_attributes: Option<Value>,
+    ) -> Result<Write, ApiError> {
+        let event = Event::new(
+            id::generate("evt"),
+            kind,
+            object,
+            previous_attributes,
+            EventRequest {
+                id: Some(self.request_id.clone()),
+                idempotency_key: self.idempotency_key.clone(),
+            },
+            self.now,
+        );
+        insert(&self.account.id, &event)
+    }
+
+    /// The per-account key for card fingerprints: the same card has the same fingerprint
+    /// within an account and an unrelated one in any other. Derived from the account id only,
+    /// never from a key that could be rolled: stored test cards are recognised by recomputing
+    /// their fingerprint (see `tender_core::card::behavior_of_stored_card`).
+    pub fn fingerprint_key(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"tender card fingerprint\n");
+        hasher.update(self.account.id.as_bytes());
+        hasher.finalize().into()
+    }
+}
+
+pub fn unix_now() -> Timestamp {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,244 @@
+//! The write path every mutating request takes:
+//!
+//! ```text
+//! idempotency replay? → claim the key → parse (errors not saved) → execute (load + decide)
+//!   → commit writes + saved response in ONE unit of work → reply
+//! ```
+//!
+//! Executing is pure up to the commit, so a request that loses a race (a version conflict)
+//! simply executes again on fresh state, and a request whose idempotency key another node
+//! committed first replays that node's response. Nothing is charged twice.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Mutex;
+
+use serde_json::Value;
+use tender_store::{IdempotencyRecord, StoreError, UnitOfWork, Write};
+use tender_wire::{ApiError, ErrorType, Params};
+
+use crate::ctx::Ctx;
+use crate::http::api::KeyPolicy;
+use crate::http::{Api, Reply};
+use crate::store_error;
+
+/// How many times a request re-executes after losing a race before giving up with
+/// `lock_timeout`.
+const MAX_ATTEMPTS: usize = 8;
+
+/// A mutating API call, in two steps.
+pub trait Command: Sized + Send + Sync {
+    /// What the route's path contributes (an id, or `()`).
+    type Path: Clone + Send + Sync;
+
+    /// Reads the parameters. Errors here mean the request never began executing, so they are
+    /// not saved under its idempotency key.
+    fn parse(params: Params, path: Self::Path, ctx: &Ctx) -> Result<Self, ApiError>;
+
+    /// Loads what it needs, decides, and says what to write and what to answer. May run more
+    /// than once if it loses a race, so it must not do anything but read before returning.
+    fn execute(&self, ctx: &Ctx) -> impl Future<Output = Result<Effect, ApiError>> + Send;
+}
+
+/// What executing a command produced.
+#[derive(Debug)]
+pub struct Effect {
+    pub writes: Vec<Write>,
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Effect {
+    pub fn ok(body: Value, writes: Vec<Write>) -> Effect {
+        Effect {
+            writes,
+            status: 200,
+            body,
+        }
+    }
+}
+
+/// Idempotency keys being executed on this node right now.
+#[derive(Default)]
+pub struct InFlight {
+    keys: Mutex<HashSet<(String, String)>>,
+}
+
+/// Holds a claim on a key until dropped, even if the client disconnects mid-request.
+struct Claim<'a> {
+    in_flight: &'a InFlight,
+    key: (String, String),
+}
+
+impl InFlight {
+    fn claim(&self, account: &str, key: &str) -> Option<Claim<'_>> {
+        let key = (account.to_owned(), key.to_owned());
+        let inserted = self
+            .keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key.clone());
+        // The guard is gone before a `Claim` exists: dropping one locks the set again.
+        inserted.then(|| Claim {
+            in_flight: self,
+            key,
+        })
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut keys = self
+            .in_flight
+            .keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        keys.remove(&self.key);
+    }
+}
+
+/// Runs a mutating request through the write path.
+pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Reply {
+    let Api {
+        ctx,
+        params,
+        fingerprint,
+        ..
+    } = api;
+    let Some(key) = ctx.idempotency_key.clone() else {
+        // Without a key nothing can be taken, so the `KeyTaken` arm never happens.
+        return match run::<C>(&ctx, params, path, None).await {
+            Ok(reply) => reply,
+            Err(KeyTaken) => Reply::error(&ApiError::internal()),
+        };
+    };
+    loop {
+        match ctx.store().idempotency(ctx.account_id(), &key).await {
+            Ok(Some(saved)) => return replay(saved, &fingerprint, &key),
+            Ok(None) => {}
+            Err(error) => return Reply::error(&store_error(error)),
+        }
+        let Some(_claim) = ctx.state.in_flight.claim(ctx.account_id(), &key) else {
+            return Reply::error(&key_in_use(&key));
+        };
+        let saved = Saved {
+            key: key.clone(),
+            fingerprint: fingerprint.clone(),
+        };
+        match run::<C>(&ctx, params.clone(), path.clone(), Some(saved)).await {
+            Ok(reply) => return reply,
+            // Another node committed this key first: loop to replay its response.
+            Err(KeyTaken) => continue,
+        }
+    }
+}
+
+struct Saved {
+    key: String,
+    fingerprint: String,
+}
+
+struct KeyTaken;
+
+async fn run<C: Command>(
+    ctx: &Ctx,
+    params: Params,
+    path: C::Path,
+    saved: Option<Saved>,
+) -> Result<Reply, KeyTaken> {
+    let command = match C::parse(params, path, ctx) {
+        Ok(command) => command,
+        Err(error) => return Ok(Reply::error(&error)),
+    };
+    for _ in 0..MAX_ATTEMPTS {
+        let (writes, status, body) = match command.execute(ctx).await {
+            Ok(effect) => (effect.writes, effect.status, effect.body),
+            // Our own failures (storage down) are not the request's outcome: don't save them.
+            Err(error) if error.error_type == ErrorType::ApiError => {
+                return Ok(Reply::error(&error));
+            }
+            Err(error) => (Vec::new(), error.status, error.to_body()),
+        };
+        let body = body.to_string();
+        let idempotency = saved.as_ref().map(|saved| IdempotencyRecord {
+            account: ctx.account_id().to_owned(),
+            key: saved.key.clone(),
+            fingerprint: saved.fingerprint.clone(),
+            request_id: ctx.request_id.clone(),
+            status,
+            body: body.clone(),
+            created: ctx.now,
+        });
+        let reply = Reply {
+            status,
+            body,
+            idempotency_key: saved.as_ref().map(|s| s.key.clone()),
+            original_request: saved.as_ref().map(|_| ctx.request_id.clone()),
+            replayed: false,
+        };
+        if writes.is_empty() && idempotency.is_none() {
+            return Ok(reply);
+        }
+        match ctx
+            .store()
+            .commit(UnitOfWork {
+                writes,
+                idempotency,
+            })
+            .await
+        {
+            Ok(()) => return Ok(reply),
+            Err(StoreError::Conflict { id }) => {
+                tracing::debug!(%id, "lost a race; executing again");
+            }
+            Err(StoreError::IdempotencyKeyTaken) => return Err(KeyTaken),
+            Err(error) => return Ok(Reply::error(&store_error(error))),
+        }
+    }
+    Ok(Reply::error(&lock_timeout()))
+}
+
+fn replay(saved: IdempotencyRecord, fingerprint: &str, key: &str) -> Reply {
+    if saved.fingerprint != fingerprint {
+        return Reply::error(&ApiError::new(
+            400,
+            ErrorType::IdempotencyError,
+            format!(
+                "Keys for idempotent requests can only be used with the same parameters they \
+                 were first used with. Try using a key other than '{key}' if you meant to \
+                 execute a different request."
+            ),
+        ));
+    }
+    Reply {
+        status: saved.status,
+        body: saved.body,
+        idempotency_key: Some(saved.key),
+        original_request: Some(saved.request_id),
+        replayed: true,
+    }
+}
+
+fn key_in_use(key: &str) -> ApiError {
+    ApiError::new(
+        409,
+        ErrorType::IdempotencyError,
+        format!(
+            "There is currently another in-progress request using this Idempotent Key (that \
+             probably means you submitted twice, and the other request is still going \
+             through): {key}. Please try again later."
+        ),
+    )
+    .with_code("idempotency_key_in_use")
+}
+
+fn lock_timeout() -> ApiError {
+    ApiError::invalid_request(
+        "This object cannot be accessed right now because another API request or Stripe \
+         process is currently accessing it. If you see this error intermittently, retry the \
+         request. If you see this error frequently and are making multiple concurrent \
+         requests to a single object, make your requests serially or at a lower rate.",
+    )
+    .with_status(429)
+    .with_code("lock_timeout")
+}

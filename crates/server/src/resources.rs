@@ -1,0 +1,102 @@
+//! How domain objects become store records: which kind, which list columns.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tender_core::event::Event;
+use tender_store::{IndexKeys, Record, Write};
+use tender_wire::ApiError;
+
+/// A domain object stored as one record.
+pub trait Resource: Serialize + DeserializeOwned {
+    /// The object's `object` name, also its record kind and the word in "No such …" errors.
+    const OBJECT: &'static str;
+    fn id(&self) -> &str;
+    fn created(&self) -> i64;
+    /// The list columns this object fills.
+    fn index(&self) -> IndexKeys {
+        IndexKeys::default()
+    }
+}
+
+impl Resource for Event {
+    const OBJECT: &'static str = "event";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn index(&self) -> IndexKeys {
+        IndexKeys {
+            tag: Some(self.kind.clone()),
+            ..IndexKeys::default()
+        }
+    }
+}
+
+/// An object as loaded, with the version a later write must name.
+#[derive(Clone, Debug)]
+pub struct Loaded<R> {
+    pub object: R,
+    pub version: i64,
+}
+
+impl<R: Resource> Loaded<R> {
+    pub fn from_record(record: &Record) -> Result<Loaded<R>, ApiError> {
+        let object = serde_json::from_str(&record.body).map_err(|error| {
+            tracing::error!(id = %record.id, %error, "stored object does not parse");
+            ApiError::internal()
+        })?;
+        Ok(Loaded {
+            object,
+            version: record.version,
+        })
+    }
+
+    /// The write that stores this object's new state.
+    pub fn update(&self, account: &str) -> Result<Write, ApiError> {
+        Ok(Write {
+            record: record(account, &self.object, self.version + 1, false)?,
+            expected_version: Some(self.version),
+        })
+    }
+}
+
+/// The write that stores a new object.
+pub fn insert<R: Resource>(account: &str, object: &R) -> Result<Write, ApiError> {
+    Ok(Write {
+        record: record(account, object, 1, false)?,
+        expected_version: None,
+    })
+}
+
+/// The record of an object at `version`.
+pub fn record<R: Resource>(
+    account: &str,
+    object: &R,
+    version: i64,
+    deleted: bool,
+) -> Result<Record, ApiError> {
+    let body = serde_json::to_string(object).map_err(|error| {
+        tracing::error!(%error, "object does not serialize");
+        ApiError::internal()
+    })?;
+    Ok(Record {
+        account: account.to_owned(),
+        id: object.id().to_owned(),
+        kind: R::OBJECT.to_owned(),
+        created: object.created(),
+        version,
+        deleted,
+        index: object.index(),
+        body,
+    })
+}
+
+/// The JSON of an object as the API renders it.
+pub fn to_value<R: Serialize>(object: &R) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(object).map_err(|error| {
+        tracing::error!(%error, "object does not serialize");
+        ApiError::internal()
+    })
+}

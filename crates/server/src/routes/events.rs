@@ -1,0 +1,72 @@
+//! `/v1/events`: what happened, newest first (spec §9.1).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::get;
+use serde_json::Value;
+use tender_core::event::Event;
+use tender_store::TagFilter;
+use tender_wire::expand::Expand;
+use tender_wire::{ApiError, Params};
+
+use super::list::list;
+use crate::app::AppState;
+use crate::ctx::Ctx;
+use crate::http::{Api, Reply};
+use crate::render::expand;
+use crate::resources::to_value;
+
+/// Most `types[]` values one list may ask for, as on Stripe.
+const MAX_TYPES: usize = 20;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/v1/events", get(list_events))
+        .route("/v1/events/{id}", get(retrieve_event))
+}
+
+async fn retrieve_event(Path(id): Path<String>, api: Api) -> Reply {
+    retrieve(&api.ctx, api.params, &id).await.into()
+}
+
+async fn retrieve(ctx: &Ctx, mut params: Params, id: &str) -> Result<Value, ApiError> {
+    let paths = Expand::parse(&params.expand()?)?;
+    params.finish()?;
+    let event = ctx.load::<Event>(id, "id").await?.object;
+    let mut value = to_value(&event)?;
+    expand(ctx, &mut value, &paths, &[]).await?;
+    Ok(value)
+}
+
+async fn list_events(api: Api) -> Reply {
+    list(&api.ctx, api.params, "event", "/v1/events", |p, query| {
+        let kind = p.string("type")?;
+        let types = p.string_list("types")?;
+        p.ignore(&["delivery_success"]);
+        query.tag = match (kind, types) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::invalid_request(
+                    "You may only specify one of these parameters: type, types.",
+                )
+                .with_param("types"));
+            }
+            (Some(kind), None) => Some(match kind.strip_suffix('*') {
+                Some(prefix) => TagFilter::Prefix(prefix.to_owned()),
+                None => TagFilter::Exact(kind),
+            }),
+            (None, Some(types)) if types.len() > MAX_TYPES => {
+                return Err(ApiError::invalid_request(format!(
+                    "You may pass at most {MAX_TYPES} values in types."
+                ))
+                .with_param("types"));
+            }
+            (None, Some(types)) => Some(TagFilter::AnyOf(types)),
+            (None, None) => None,
+        };
+        Ok(())
+    })
+    .await
+    .into()
+}

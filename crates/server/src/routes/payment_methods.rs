@@ -1,0 +1,413 @@
+//! `/v1/payment_methods` and `/v1/customers/:id/payment_methods` (spec §6.1).
+//!
+//! A payment method that was detached — or, later, used once without being saved to a customer
+//! — is *spent*: Stripe refuses to attach or use it again. Tender marks its record `deleted`,
+//! which keeps it readable by id and out of every list, exactly the visibility Stripe gives it.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::{get, post};
+use serde_json::Value;
+use tender_core::card;
+use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate, PaymentMethodUpdate};
+use tender_store::{IndexKeys, TagFilter, Write};
+use tender_wire::expand::Expand;
+use tender_wire::{ApiError, Params, id};
+
+use super::customers::load_customer;
+use super::list::list;
+use crate::app::AppState;
+use crate::ctx::Ctx;
+use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::pipeline::{Command, Effect, mutate};
+use crate::render::expand;
+use crate::resources::{Loaded, Resource, insert, to_value};
+
+impl Resource for PaymentMethod {
+    const OBJECT: &'static str = "payment_method";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn index(&self) -> IndexKeys {
+        IndexKeys {
+            customer: self.customer.clone(),
+            tag: Some(self.kind.as_str().to_owned()),
+            ..IndexKeys::default()
+        }
+    }
+}
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route(
+            "/v1/payment_methods",
+            post(create).get(list_payment_methods),
+        )
+        .route("/v1/payment_methods/{id}", get(retrieve).post(update))
+        .route("/v1/payment_methods/{id}/attach", post(attach))
+        .route("/v1/payment_methods/{id}/detach", post(detach))
+        .route(
+            "/v1/customers/{customer}/payment_methods",
+            get(list_customer_payment_methods),
+        )
+        .route(
+            "/v1/customers/{customer}/payment_methods/{id}",
+            get(retrieve_customer_payment_method),
+        )
+}
+
+/// Fraud signals and client metadata Stripe.js sends along with card data.
+const STRIPE_JS_EXTRAS: &[&str] = &[
+    "guid",
+    "muid",
+    "sid",
+    "payment_user_agent",
+    "time_on_page",
+    "referrer",
+    "pasted_fields",
+    "client_attribution_metadata",
+];
+
+/// A payment method named in a request: a stored one, or a fresh one minted from a
+/// `pm_card_*` test id (each use mints a new one, as on Stripe).
+pub struct NamedPaymentMethod {
+    pub object: PaymentMethod,
+    /// `None` for a freshly minted one.
+    pub version: Option<i64>,
+    pub spent: bool,
+}
+
+impl NamedPaymentMethod {
+    pub async fn resolve(ctx: &Ctx, id: &str, param: &str) -> Result<Self, ApiError> {
+        if let Some(test_card) = card::lookup_test_payment_method(id) {
+            return Ok(NamedPaymentMethod {
+                object: PaymentMethod::from_test_payment_method(
+                    id::generate("pm"),
+                    test_card,
+                    &ctx.fingerprint_key(),
+                    ctx.now,
+                ),
+                version: None,
+                spent: false,
+            });
+        }
+        match ctx.find(id).await? {
+            Some(record) if record.kind == PaymentMethod::OBJECT => {
+                let loaded = Loaded::<PaymentMethod>::from_record(&record)?;
+                Ok(NamedPaymentMethod {
+                    object: loaded.object,
+                    version: Some(loaded.version),
+                    spent: record.deleted,
+                })
+            }
+            _ => Err(ApiError::resource_missing("payment_method", id, param)),
+        }
+    }
+
+    /// The write storing the current state (spent or not).
+    pub fn write(&self, ctx: &Ctx) -> Result<Write, ApiError> {
+        let mut write = match self.version {
+            None => insert(ctx.account_id(), &self.object)?,
+            Some(version) => Loaded {
+                object: self.object.clone(),
+                version,
+            }
+            .update(ctx.account_id())?,
+        };
+        write.record.deleted = self.spent;
+        Ok(write)
+    }
+}
+
+fn spent_error() -> ApiError {
+    ApiError::invalid_request(
+        "This PaymentMethod was previously used without being attached to a Customer or was \
+         detached from a Customer, and may not be used again.",
+    )
+}
+
+/// Attaches a payment method (or a `pm_card_*` test id) to a customer that the caller has
+/// checked exists. Returns the payment method's id and the writes (none if it already was
+/// attached to this customer). Test decline cards fail here, as Stripe verifies on attach.
+pub async fn attach_for_customer(
+    ctx: &Ctx,
+    payment_method: &str,
+    customer: &str,
+    param: &str,
+) -> Result<(String, Vec<Write>), ApiError> {
+    let mut named = NamedPaymentMethod::resolve(ctx, payment_method, param).await?;
+    let (id, writes) = attach_named(ctx, &mut named, customer)?;
+    Ok((id, writes))
+}
+
+fn attach_named(
+    ctx: &Ctx,
+    named: &mut NamedPaymentMethod,
+    customer: &str,
+) -> Result<(String, Vec<Write>), ApiError> {
+    if named.spent {
+        return Err(spent_error());
+    }
+    match named.object.customer.as_deref() {
+        Some(current) if current == customer => return Ok((named.object.id.clone(), Vec::new())),
+        Some(_) => {
+            return Err(ApiError::invalid_request(
+                "The payment method you provided has already been attached to a customer.",
+            ));
+        }
+        None => {}
+    }
+    if let Some(decline) = named
+        .object
+        .card_behavior(&ctx.fingerprint_key())
+        .and_then(|behavior| behavior.verification_decline())
+    {
+        return Err(decline.to_error());
+    }
+    named.object.customer = Some(customer.to_owned());
+    let value = to_value(&named.object)?;
+    let writes = vec![
+        named.write(ctx)?,
+        ctx.event(
+            "payment_method.attached",
+            value,
+            Some(serde_json::json!({ "customer": null })),
+        )?,
+    ];
+    Ok((named.object.id.clone(), writes))
+}
+
+struct Create {
+    create: PaymentMethodCreate,
+    expand: Expand,
+}
+
+impl Command for Create {
+    type Path = ();
+
+    fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
+        let create = PaymentMethodCreate::take(&mut p)?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.ignore(STRIPE_JS_EXTRAS);
+        p.finish()?;
+        Ok(Create { create, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let pm = self.create.clone().into_payment_method(
+            id::generate("pm"),
+            &ctx.fingerprint_key(),
+            ctx.now,
+        )?;
+        let writes = vec![insert(ctx.account_id(), &pm)?];
+        respond(ctx, &pm, &self.expand, writes).await
+    }
+}
+
+struct Update {
+    id: String,
+    update: PaymentMethodUpdate,
+    expand: Expand,
+}
+
+impl Command for Update {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let update = PaymentMethodUpdate::take(&mut p)?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.finish()?;
+        Ok(Update { id, update, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let mut loaded = ctx
+            .load::<PaymentMethod>(&self.id, "payment_method")
+            .await?;
+        let previous = self.update.apply(&mut loaded.object, ctx.now)?;
+        let mut writes = Vec::new();
+        if let Some(previous) = previous {
+            writes.push(loaded.update(ctx.account_id())?);
+            writes.push(ctx.event(
+                "payment_method.updated",
+                to_value(&loaded.object)?,
+                Some(previous),
+            )?);
+        }
+        respond(ctx, &loaded.object, &self.expand, writes).await
+    }
+}
+
+struct Attach {
+    id: String,
+    customer: String,
+    expand: Expand,
+}
+
+impl Command for Attach {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let customer = p.required_string("customer")?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.finish()?;
+        Ok(Attach {
+            id,
+            customer,
+            expand,
+        })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        load_customer(ctx, &self.customer, "customer").await?;
+        let mut named = NamedPaymentMethod::resolve(ctx, &self.id, "payment_method").await?;
+        let (_, writes) = attach_named(ctx, &mut named, &self.customer)?;
+        respond(ctx, &named.object, &self.expand, writes).await
+    }
+}
+
+struct Detach {
+    id: String,
+    expand: Expand,
+}
+
+impl Command for Detach {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let expand = Expand::parse(&p.expand()?)?;
+        p.finish()?;
+        Ok(Detach { id, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let mut named = NamedPaymentMethod::resolve(ctx, &self.id, "payment_method").await?;
+        let Some(customer) = named.object.customer.take().filter(|_| !named.spent) else {
+            return Err(ApiError::invalid_request(
+                "The payment method you provided is not attached to a customer so detachment \
+                 is impossible.",
+            ));
+        };
+        named.spent = true;
+        let writes = vec![
+            named.write(ctx)?,
+            ctx.event(
+                "payment_method.detached",
+                to_value(&named.object)?,
+                Some(serde_json::json!({ "customer": customer })),
+            )?,
+        ];
+        respond(ctx, &named.object, &self.expand, writes).await
+    }
+}
+
+async fn respond(
+    ctx: &Ctx,
+    pm: &PaymentMethod,
+    paths: &Expand,
+    writes: Vec<Write>,
+) -> Result<Effect, ApiError> {
+    let mut value = to_value(pm)?;
+    if ctx.key == KeyKind::Publishable
+        && let Some(card) = value.get_mut("card").and_then(Value::as_object_mut)
+    {
+        // Stripe.js never sees the fingerprint: it would let a page track cards across sites.
+        card.remove("fingerprint");
+    }
+    expand(ctx, &mut value, paths, &writes).await?;
+    Ok(Effect::ok(value, writes))
+}
+
+async fn create(api: Api<ClientKeys>) -> Reply {
+    mutate::<Create, _>(api, ()).await
+}
+
+async fn update(Path(id): Path<String>, api: Api) -> Reply {
+    mutate::<Update, _>(api, id).await
+}
+
+async fn attach(Path(id): Path<String>, api: Api) -> Reply {
+    mutate::<Attach, _>(api, id).await
+}
+
+async fn detach(Path(id): Path<String>, api: Api) -> Reply {
+    mutate::<Detach, _>(api, id).await
+}
+
+async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {
+    retrieve_payment_method(&api.ctx, api.params, &id, None)
+        .await
+        .into()
+}
+
+async fn retrieve_customer_payment_method(
+    Path((customer, id)): Path<(String, String)>,
+    api: Api,
+) -> Reply {
+    retrieve_payment_method(&api.ctx, api.params, &id, Some(&customer))
+        .await
+        .into()
+}
+
+/// A payment method by id; under a customer, only if attached to that customer.
+async fn retrieve_payment_method(
+    ctx: &Ctx,
+    mut p: Params,
+    id: &str,
+    customer: Option<&str>,
+) -> Result<Value, ApiError> {
+    let paths = Expand::parse(&p.expand()?)?;
+    p.finish()?;
+    if let Some(customer) = customer {
+        load_customer(ctx, customer, "customer").await?;
+    }
+    let loaded = ctx.load::<PaymentMethod>(id, "payment_method").await?;
+    if let Some(customer) = customer
+        && loaded.object.customer.as_deref() != Some(customer)
+    {
+        return Err(ApiError::resource_missing("payment_method", id, "customer"));
+    }
+    let mut value = to_value(&loaded.object)?;
+    expand(ctx, &mut value, &paths, &[]).await?;
+    Ok(value)
+}
+
+const TYPES: &[&str] = &["card"];
+
+async fn list_payment_methods(api: Api) -> Reply {
+    list(
+        &api.ctx,
+        api.params,
+        "payment_method",
+        "/v1/payment_methods",
+        |p, query| {
+            query.customer = p.string("customer")?;
+            query.tag = p.enumeration("type", TYPES)?.map(TagFilter::Exact);
+            p.ignore(&["customer_account"]);
+            Ok(())
+        },
+    )
+    .await
+    .into()
+}
+
+async fn list_customer_payment_methods(Path(customer): Path<String>, api: Api) -> Reply {
+    let ctx = &api.ctx;
+    if let Err(error) = load_customer(ctx, &customer, "customer").await {
+        return Reply::error(&error);
+    }
+    let url = format!("/v1/customers/{customer}/payment_methods");
+    list(ctx, api.params, "payment_method", &url, |p, query| {
+        query.customer = Some(customer.clone());
+        query.tag = p.enumeration("type", TYPES)?.map(TagFilter::Exact);
+        p.ignore(&["allow_redisplay"]);
+        Ok(())
+    })
+    .await
+    .into()
+}

@@ -1,0 +1,146 @@
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tender_server::{Config, Server};
+use tender_store::Store;
+use tender_store::postgres::PostgresStore;
+use tender_store::sqlite::SqliteStore;
+
+pub const SECRET_KEY: &str = "sk_test_tenderapitests";
+pub const PUBLISHABLE_KEY: &str = "pk_test_tenderapitests";
+const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A running server with a fresh database, and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub server: Option<Server>,
+    pub store: Arc<dyn Store>,
+    schema: Option<String>,
+}
+
+/// One HTTP answer: status, headers and parsed JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `error.<field>` as a string, for asserting on Stripe errors.
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.body["error"][field].as_str()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let suffix = tender_wire::id::random_base62(12).to_lowercase();
+        let (store, schema): (Arc<dyn Store>, Option<String>) =
+            match std::env::var("TENDER_TEST_BACKEND").as_deref() {
+                Ok("postgres") => {
+                    let schema = format!("api_{suffix}");
+                    let store = PostgresStore::connect_in_schema(POSTGRES_URL, &schema)
+                        .await
+                        .expect("PostgreSQL on 127.0.0.1:5432 (scripts/test starts it)");
+                    (Arc::new(store), Some(schema))
+                }
+                _ => {
+                    let path = std::env::temp_dir().join(format!("tender-api-{suffix}.db"));
+                    let store = SqliteStore::open(&path, Default::default()).expect("sqlite store");
+                    (Arc::new(store), None)
+                }
+            };
+        store.migrate().await.expect("migrate");
+        let config = Config {
+            listen: "127.0.0.1:0".into(),
+            database_url: String::new(),
+            secret_key: Some(SECRET_KEY.into()),
+            publishable_key: Some(PUBLISHABLE_KEY.into()),
+        };
+        let server = Server::start_with_store(&config, store.clone())
+            .await
+            .expect("server starts");
+        TestApp {
+            base: format!("http://{}", server.addr),
+            client: reqwest::Client::new(),
+            server: Some(server),
+            store,
+            schema,
+        }
+    }
+
+    /// A request with the secret key; `form` is sent as the body (POST) or query (GET/DELETE).
+    pub async fn call(&self, method: Method, path: &str, form: &str) -> Answer {
+        self.call_as(SECRET_KEY, method, path, form, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, form: &str) -> Answer {
+        self.call(Method::POST, path, form).await
+    }
+
+    pub async fn get(&self, path: &str, query: &str) -> Answer {
+        self.call(Method::GET, path, query).await
+    }
+
+    pub async fn call_as(
+        &self,
+        key: &str,
+        method: Method,
+        path: &str,
+        form: &str,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut url = format!("{}{}", self.base, path);
+        let mut request = if method == Method::POST {
+            self.client
+                .request(method, &url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form.to_owned())
+        } else {
+            if !form.is_empty() {
+                url = format!("{url}?{form}");
+            }
+            self.client.request(method, &url)
+        };
+        if !key.is_empty() {
+            request = request.bearer_auth(key);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("JSON body, got {status}: {text}"));
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A second account, for isolation tests.
+    pub async fn other_account(&self) -> tender_store::Account {
+        let account = tender_server::new_account(None, None);
+        self.store.create_account(&account).await.expect("account");
+        account
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await.expect("clean shutdown");
+        }
+        if let Some(schema) = self.schema.take() {
+            let _ = PostgresStore::drop_schema(POSTGRES_URL, &schema).await;
+        }
+    }
+}

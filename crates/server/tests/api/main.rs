@@ -1,0 +1,8 @@
+//! Black-box API tests: each test starts the real server on port 0 with a fresh database and
+//! talks HTTP to it. `TENDER_TEST_BACKEND=postgres` runs the same tests on PostgreSQL (a fresh
+//! schema per test in database `test` on 127.0.0.1:5432).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod customers;
+mod helpers;
+mod protocol;
