@@ -6,12 +6,21 @@
 //!   simulated card network's knowledge of every card it is shown.
 //! - [`payment_method`]: the PaymentMethod resource (type `card`).
 //! - [`event`]: the Event resource and the event kinds.
+//! - [`money`]: currencies and amount rules.
+//! - [`network`]: the simulated card network (a [`network::Processor`]).
+//! - [`payment_intent`]: the PaymentIntent resource and its state machine.
 
 pub mod address;
 pub mod card;
+pub mod charge;
+pub mod confirmation_token;
 pub mod customer;
 pub mod event;
+pub mod money;
+pub mod network;
+pub mod payment_intent;
 pub mod payment_method;
+pub mod refund;
 
 /// Unix seconds.
 pub type Timestamp = i64;

@@ -35,6 +35,20 @@ impl AccountDirectory {
         Ok(self.cached(key))
     }
 
+    /// An account by id (hosted pages name the account in their URL).
+    pub async fn by_id(&self, id: &str) -> Result<Option<Arc<Account>>, ApiError> {
+        let find = |keys: &HashMap<String, (Arc<Account>, KeyKind)>| {
+            keys.values()
+                .find(|(a, _)| a.id == id)
+                .map(|(a, _)| a.clone())
+        };
+        if let Some(hit) = find(&self.keys.read().unwrap_or_else(|p| p.into_inner())) {
+            return Ok(Some(hit));
+        }
+        self.reload().await.map_err(store_error)?;
+        Ok(find(&self.keys.read().unwrap_or_else(|p| p.into_inner())))
+    }
+
     fn cached(&self, key: &str) -> Option<(Arc<Account>, KeyKind)> {
         let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
         keys.get(key).cloned()

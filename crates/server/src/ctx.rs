@@ -24,6 +24,8 @@ pub struct Ctx {
     pub idempotency_key: Option<String>,
     /// The request's time, read once so that every object it writes agrees.
     pub now: Timestamp,
+    /// Where this server is reached (`http://host:port`), for links to its hosted pages.
+    pub origin: String,
 }
 
 impl Ctx {
@@ -33,6 +35,7 @@ impl Ctx {
         key: KeyKind,
         request_id: String,
         idempotency_key: Option<String>,
+        origin: String,
     ) -> Ctx {
         Ctx {
             state,
@@ -41,6 +44,7 @@ impl Ctx {
             request_id,
             idempotency_key,
             now: unix_now(),
+            origin,
         }
     }
 

@@ -106,11 +106,7 @@ pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Rep
         ..
     } = api;
     let Some(key) = ctx.idempotency_key.clone() else {
-        // Without a key nothing can be taken, so the `KeyTaken` arm never happens.
-        return match run::<C>(&ctx, params, path, None).await {
-            Ok(reply) => reply,
-            Err(KeyTaken) => Reply::error(&ApiError::internal()),
-        };
+        return mutate_without_key::<C>(&ctx, params, path).await;
     };
     loop {
         match ctx.store().idempotency(ctx.account_id(), &key).await {
@@ -130,6 +126,14 @@ pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Rep
             // Another node committed this key first: loop to replay its response.
             Err(KeyTaken) => continue,
         }
+    }
+}
+
+/// Runs a mutating request that carries no idempotency key (hosted pages, internal triggers).
+pub async fn mutate_without_key<C: Command>(ctx: &Ctx, params: Params, path: C::Path) -> Reply {
+    match run::<C>(ctx, params, path, None).await {
+        Ok(reply) => reply,
+        Err(KeyTaken) => Reply::error(&ApiError::internal()),
     }
 }
 

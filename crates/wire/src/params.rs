@@ -366,9 +366,37 @@ impl Params {
         }
     }
 
+    /// A parameter Tender accepts and echoes without interpreting it (Connect and reporting
+    /// fields), as JSON: strings stay strings, hashes become objects, arrays arrays.
+    pub fn opaque(&mut self, key: &str) -> Option<serde_json::Value> {
+        self.take(key).map(node_to_value)
+    }
+
     /// The `expand` list.
     pub fn expand(&mut self) -> Result<Vec<String>, ApiError> {
         Ok(self.string_list("expand")?.unwrap_or_default())
+    }
+}
+
+fn node_to_value(node: Node) -> serde_json::Value {
+    match node {
+        Node::Leaf(v) => serde_json::Value::String(v),
+        Node::List(items) => items.into_iter().map(node_to_value).collect(),
+        Node::Map(map) => {
+            let indexed = !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok());
+            if indexed {
+                let mut items: Vec<(usize, Node)> = map
+                    .into_iter()
+                    .filter_map(|(k, v)| k.parse().ok().map(|i| (i, v)))
+                    .collect();
+                items.sort_by_key(|(i, _)| *i);
+                items.into_iter().map(|(_, v)| node_to_value(v)).collect()
+            } else {
+                map.into_iter()
+                    .map(|(k, v)| (k, node_to_value(v)))
+                    .collect()
+            }
+        }
     }
 }
 
@@ -376,6 +404,18 @@ impl Params {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn opaque_values_keep_their_shape() {
+        let mut p = params("transfer_data[destination]=acct_1&types[0]=a&types[1]=b&x=1");
+        assert_eq!(
+            p.opaque("transfer_data"),
+            Some(serde_json::json!({"destination": "acct_1"}))
+        );
+        assert_eq!(p.opaque("types"), Some(serde_json::json!(["a", "b"])));
+        assert_eq!(p.opaque("x"), Some(serde_json::json!("1")));
+        assert_eq!(p.opaque("missing"), None);
+    }
 
     fn params(s: &str) -> Params {
         Params::from_form(s.as_bytes()).unwrap()

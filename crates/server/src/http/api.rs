@@ -106,12 +106,30 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
 
         let fingerprint = fingerprint(&parts.method, parts.uri.path(), &input);
         Ok(Api {
-            ctx: Ctx::new(state.clone(), account, kind, request_id, idempotency_key),
+            ctx: Ctx::new(
+                state.clone(),
+                account,
+                kind,
+                request_id,
+                idempotency_key,
+                origin(&parts.headers),
+            ),
             params,
             fingerprint,
             policy: PhantomData,
         })
     }
+}
+
+/// `http://<Host>`: the address the client used to reach us, so links we hand out work from
+/// where the client is.
+pub fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or("127.0.0.1:12111");
+    format!("http://{host}")
 }
 
 /// GET and DELETE carry parameters in the query; POST in the body (the query is read too).

@@ -1,9 +1,14 @@
 //! One module per resource; each exposes `routes()`.
 
+mod authenticate;
+mod charges;
+mod confirmation_tokens;
 mod customers;
 mod events;
 mod list;
+mod payment_intents;
 mod payment_methods;
+mod refunds;
 
 use std::sync::Arc;
 
@@ -18,4 +23,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(customers::routes())
         .merge(payment_methods::routes())
         .merge(events::routes())
+        .merge(charges::routes())
+        .merge(refunds::routes())
+        .merge(payment_intents::routes())
+        .merge(confirmation_tokens::routes())
+        .merge(authenticate::routes())
 }

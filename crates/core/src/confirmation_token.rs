@@ -1,0 +1,277 @@
+//! ConfirmationTokens (spec §4): an immutable, single-use snapshot of the payment details a
+//! customer entered, made in the browser and used by the merchant's server to confirm.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tender_wire::{ApiError, Params};
+
+use crate::Timestamp;
+use crate::address::Shipping;
+use crate::payment_intent::{CaptureMethod, PaymentIntent};
+use crate::payment_method::{PaymentMethod, PaymentMethodCreate};
+
+/// How long a token can be used: 12 hours, as Stripe's API shows.
+pub const LIFETIME_SECONDS: i64 = 12 * 60 * 60;
+
+/// The token as the API renders it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmationToken {
+    pub id: String,
+    pub object: String,
+    pub created: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub livemode: bool,
+    pub mandate_data: Option<Value>,
+    pub payment_intent: Option<String>,
+    pub payment_method_options: Option<Value>,
+    pub payment_method_preview: Option<Value>,
+    pub return_url: Option<String>,
+    pub setup_future_usage: Option<String>,
+    pub setup_intent: Option<String>,
+    pub shipping: Option<Shipping>,
+    pub use_stripe_sdk: bool,
+}
+
+/// What Stripe.js tells the server about the Elements that made the token, checked against
+/// the intent at confirmation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientContext {
+    pub mode: Option<String>,
+    pub currency: Option<String>,
+    pub setup_future_usage: Option<String>,
+    pub capture_method: Option<String>,
+}
+
+/// The stored token: the rendered object, plus what confirming needs and the API never
+/// shows — the payment method to mint, and the client context.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredConfirmationToken {
+    pub token: ConfirmationToken,
+    /// The payment method confirmation mints (its id is replaced then), or the stored one
+    /// named by `payment_method`.
+    pub payment_method: PaymentMethod,
+    /// Set when the token was made from a stored payment method, which is used as is.
+    pub stored_payment_method: Option<String>,
+    pub client_context: Option<ClientContext>,
+}
+
+/// `POST /v1/confirmation_tokens` (and the test helper) parameters.
+#[derive(Clone, Debug)]
+pub struct ConfirmationTokenCreate {
+    pub payment_method_data: Option<PaymentMethodCreate>,
+    pub payment_method: Option<String>,
+    pub return_url: Option<String>,
+    pub shipping: Option<Shipping>,
+    pub setup_future_usage: Option<String>,
+    pub mandate_data: Option<Value>,
+    pub payment_method_options: Option<Value>,
+    pub client_context: Option<ClientContext>,
+}
+
+/// Stripe.js fraud signals and client metadata: accepted, not used.
+pub const CLIENT_EXTRAS: &[&str] = &[
+    "guid",
+    "muid",
+    "sid",
+    "payment_user_agent",
+    "time_on_page",
+    "referrer",
+    "pasted_fields",
+    "client_attribution_metadata",
+    "set_as_default_payment_method",
+];
+
+impl ConfirmationTokenCreate {
+    pub fn take(p: &mut Params) -> Result<ConfirmationTokenCreate, ApiError> {
+        let payment_method_data = match p.object("payment_method_data")? {
+            None => None,
+            Some(mut data) => {
+                let create = PaymentMethodCreate::take(&mut data)?;
+                data.ignore(CLIENT_EXTRAS);
+                data.finish()?;
+                Some(create)
+            }
+        };
+        let payment_method = p.string("payment_method")?;
+        if payment_method.is_none() && payment_method_data.is_none() {
+            return Err(ApiError::missing_parameter("payment_method_data"));
+        }
+        if payment_method.is_some() && payment_method_data.is_some() {
+            return Err(ApiError::invalid_request(
+                "You may only specify one of these parameters: payment_method, payment_method_data.",
+            )
+            .with_param("payment_method_data"));
+        }
+        let client_context = match p.object("client_context")? {
+            None => None,
+            Some(mut context) => {
+                let parsed = ClientContext {
+                    mode: context.enumeration("mode", &["payment", "setup", "subscription"])?,
+                    currency: context.string("currency")?.map(|c| c.to_ascii_lowercase()),
+                    setup_future_usage: context
+                        .enumeration("setup_future_usage", &["on_session", "off_session"])?,
+                    capture_method: context.enumeration("capture_method", CaptureMethod::VALUES)?,
+                };
+                // The rest describes Elements' configuration; nothing to check it against.
+                context.ignore(&[
+                    "payment_method_types",
+                    "on_behalf_of",
+                    "payment_method_configuration",
+                    "customer",
+                    "payment_method_options",
+                ]);
+                context.finish()?;
+                Some(parsed)
+            }
+        };
+        Ok(ConfirmationTokenCreate {
+            payment_method_data,
+            payment_method,
+            return_url: p.string("return_url")?,
+            shipping: Shipping::take(p, "shipping", false)?,
+            setup_future_usage: p
+                .enumeration("setup_future_usage", &["on_session", "off_session"])?,
+            mandate_data: p.opaque("mandate_data"),
+            payment_method_options: p.opaque("payment_method_options"),
+            client_context,
+        })
+    }
+
+    /// The token for `payment_method` (already built or resolved by the caller).
+    pub fn build(
+        self,
+        id: String,
+        payment_method: PaymentMethod,
+        stored_payment_method: Option<String>,
+        now: Timestamp,
+    ) -> StoredConfirmationToken {
+        StoredConfirmationToken {
+            token: ConfirmationToken {
+                id,
+                object: "confirmation_token".to_owned(),
+                created: now,
+                expires_at: Some(now + LIFETIME_SECONDS),
+                livemode: false,
+                mandate_data: self.mandate_data,
+                payment_intent: None,
+                payment_method_options: self.payment_method_options,
+                payment_method_preview: Some(preview(&payment_method)),
+                return_url: self.return_url,
+                setup_future_usage: self.setup_future_usage,
+                setup_intent: None,
+                shipping: self.shipping,
+                use_stripe_sdk: true,
+            },
+            payment_method,
+            stored_payment_method,
+            client_context: self.client_context,
+        }
+    }
+}
+
+/// The payment method as a preview: without the identity fields a new one will get.
+fn preview(pm: &PaymentMethod) -> Value {
+    let mut value = serde_json::to_value(pm).unwrap_or(Value::Null);
+    if let Some(object) = value.as_object_mut() {
+        for key in [
+            "id",
+            "object",
+            "created",
+            "livemode",
+            "metadata",
+            "radar_options",
+        ] {
+            object.remove(key);
+        }
+    }
+    value
+}
+
+fn invalid_token(message: String) -> ApiError {
+    ApiError::invalid_request(message).with_code("payment_intent_confirmation_token_invalid")
+}
+
+impl StoredConfirmationToken {
+    /// Refuses a token that was used or has expired.
+    pub fn check_usable(&self, now: Timestamp) -> Result<(), ApiError> {
+        let token = &self.token;
+        if token.payment_intent.is_some() || token.setup_intent.is_some() {
+            return Err(invalid_token(format!(
+                "This ConfirmationToken ({}) has already been used to confirm a PaymentIntent \
+                 or SetupIntent. Create a new ConfirmationToken.",
+                token.id
+            )));
+        }
+        if token.expires_at.is_some_and(|at| at <= now) {
+            return Err(invalid_token(format!(
+                "This ConfirmationToken ({}) has expired. Create a new ConfirmationToken.",
+                token.id
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks that the Elements that made the token were configured like the intent it
+    /// confirms (spec §3.8), and writes the token's values onto the intent.
+    pub fn apply_to_payment_intent(&self, intent: &mut PaymentIntent) -> Result<(), ApiError> {
+        let token = &self.token;
+        match (&intent.setup_future_usage, &token.setup_future_usage) {
+            (Some(expected), Some(provided)) if expected != provided => {
+                return Err(mismatch(
+                    "setup_future_usage",
+                    Some(provided),
+                    Some(expected),
+                ));
+            }
+            (None, Some(provided)) => intent.setup_future_usage = Some(provided.clone()),
+            _ => {}
+        }
+        if let Some(context) = &self.client_context {
+            if context
+                .mode
+                .as_deref()
+                .is_some_and(|mode| mode != "payment")
+            {
+                return Err(ApiError::invalid_request(format!(
+                    "This ConfirmationToken was created for mode `{}` and cannot confirm a \
+                     PaymentIntent.",
+                    context.mode.as_deref().unwrap_or_default()
+                ))
+                .with_param("confirmation_token"));
+            }
+            if let Some(currency) = &context.currency
+                && *currency != intent.currency
+            {
+                return Err(mismatch("currency", Some(currency), Some(&intent.currency)));
+            }
+            if let Some(capture) = &context.capture_method {
+                let expected = intent.capture_method;
+                if CaptureMethod::parse(capture) != expected
+                    && !(capture == "automatic" && expected == CaptureMethod::AutomaticAsync)
+                {
+                    return Err(mismatch(
+                        "capture_method",
+                        Some(capture),
+                        Some(expected.as_str()),
+                    ));
+                }
+            }
+        }
+        if token.shipping.is_some() {
+            intent.shipping = token.shipping.clone();
+        }
+        Ok(())
+    }
+}
+
+fn mismatch(param: &str, provided: Option<&str>, expected: Option<&str>) -> ApiError {
+    let show = |v: Option<&str>| v.map_or("null".to_owned(), str::to_owned);
+    ApiError::invalid_request(format!(
+        "The provided {param} ({}) does not match the expected {param} ({}). Try confirming \
+         with a Payment Intent that is configured to use the same parameters as the Stripe \
+         Elements used to create the ConfirmationToken.",
+        show(provided),
+        show(expected)
+    ))
+    .with_param(param)
+}

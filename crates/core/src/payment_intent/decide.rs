@@ -1,0 +1,425 @@
+//! PaymentIntent transitions: pure functions from the current intent (and the network's
+//! answer) to the next intent, the charge touched, the events and the error to answer.
+//!
+//! Stripe's semantics (spec §3.4): a failed attempt returns the intent to
+//! `requires_payment_method` with `last_payment_error` (never to `canceled`); `succeeded` and
+//! `canceled` are terminal.
+
+use serde_json::{Value, json};
+use tender_wire::ApiError;
+
+use super::{CaptureMethod, PaymentIntent, Status};
+use crate::Timestamp;
+use crate::card::{AUTHENTICATION_NOT_HANDLED, AuthFlow, Behavior, Decline};
+use crate::charge::{AttemptResult, Charge, ChargeAttempt, ThreeDSecureDetails};
+use crate::network::{Answer, Attempt, Processor, RequestThreeDSecure};
+use crate::payment_method::PaymentMethod;
+
+/// Which object an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSubject {
+    Intent,
+    Charge,
+}
+
+/// The result of a transition.
+#[derive(Clone, Debug)]
+pub struct Transition {
+    pub intent: PaymentIntent,
+    /// A charge created or changed by the transition.
+    pub charge: Option<Charge>,
+    /// Events in the order they happened.
+    pub events: Vec<(&'static str, EventSubject)>,
+    /// The error to answer with (a 402 decline); the caller embeds the intent.
+    pub error: Option<ApiError>,
+    /// The payment succeeded with `setup_future_usage`: save the payment method to the
+    /// intent's customer for future use.
+    pub save_payment_method: bool,
+}
+
+impl Transition {
+    fn new(intent: PaymentIntent) -> Transition {
+        Transition {
+            intent,
+            charge: None,
+            events: Vec::new(),
+            error: None,
+            save_payment_method: false,
+        }
+    }
+}
+
+/// What a confirmation knows beyond the intent: the payment method being charged and the
+/// circumstances of the attempt, resolved by the caller.
+#[derive(Clone, Debug)]
+pub struct ConfirmContext<'a> {
+    pub payment_method: &'a PaymentMethod,
+    pub behavior: Behavior,
+    pub set_up_for_off_session: bool,
+    pub off_session: bool,
+    pub use_stripe_sdk: bool,
+    pub return_url: Option<String>,
+    pub error_on_requires_action: bool,
+    /// The hosted authentication page for this intent.
+    pub authenticate_url: String,
+    /// The id to give a charge, should the attempt create one.
+    pub charge_id: String,
+}
+
+fn unexpected_state(action: &str, status: Status, allowed: &str) -> ApiError {
+    ApiError::invalid_request(format!(
+        "You cannot {action} this PaymentIntent because it has a status of {}. Only a \
+         PaymentIntent with one of the following statuses may be {allowed}.",
+        status.as_str()
+    ))
+    .with_code("payment_intent_unexpected_state")
+}
+
+impl PaymentIntent {
+    /// Refuses to confirm a terminal or in-flight intent: checked before anything else about
+    /// the confirmation, so the answer does not depend on its parameters.
+    pub fn check_confirmable(&self) -> Result<(), ApiError> {
+        match self.status {
+            Status::RequiresPaymentMethod
+            | Status::RequiresConfirmation
+            | Status::RequiresAction => Ok(()),
+            status => Err(unexpected_state(
+                "confirm",
+                status,
+                "confirmed: requires_payment_method, requires_confirmation, requires_action",
+            )),
+        }
+    }
+
+    /// Confirms with the payment method in `ctx`.
+    pub fn confirm(
+        &self,
+        ctx: &ConfirmContext<'_>,
+        network: &impl Processor,
+        now: Timestamp,
+    ) -> Result<Transition, ApiError> {
+        self.check_confirmable()?;
+        let mut next = self.clone();
+        next.payment_method = Some(ctx.payment_method.id.clone());
+        next.last_payment_error = None;
+        next.next_action = None;
+        Ok(attempt(next, ctx, None, network, now))
+    }
+
+    /// The customer completed (or failed) the authentication of a `requires_action` intent.
+    pub fn complete_authentication(
+        &self,
+        ctx: &ConfirmContext<'_>,
+        succeeded: bool,
+        network: &impl Processor,
+        now: Timestamp,
+    ) -> Result<Transition, ApiError> {
+        if self.status != Status::RequiresAction {
+            return Err(unexpected_state(
+                "authenticate",
+                self.status,
+                "authenticated: requires_action",
+            ));
+        }
+        let mut next = self.clone();
+        next.next_action = None;
+        if succeeded {
+            return Ok(attempt(next, ctx, Some(AuthFlow::Challenge), network, now));
+        }
+        let error = ApiError::invalid_request(
+            "The provided PaymentMethod has failed authentication. You can provide \
+             payment_method_data or a new PaymentMethod to attempt to fulfill this \
+             PaymentIntent again.",
+        )
+        .with_code("payment_intent_authentication_failure")
+        .with_embedded("payment_method", to_value(ctx.payment_method));
+        next.status = Status::RequiresPaymentMethod;
+        next.payment_method = None;
+        next.last_payment_error = Some(error.to_object());
+        let mut transition = Transition::new(next);
+        transition
+            .events
+            .push(("payment_intent.payment_failed", EventSubject::Intent));
+        Ok(transition)
+    }
+
+    /// Captures `amount_to_capture` (default: all) of an authorized intent, whose successful
+    /// authorization is `charge`.
+    pub fn capture(
+        &self,
+        charge: Option<&Charge>,
+        amount_to_capture: Option<i64>,
+    ) -> Result<Transition, ApiError> {
+        if self.status != Status::RequiresCapture {
+            return Err(ApiError::invalid_request(format!(
+                "This PaymentIntent could not be captured because it has a status of {}. Only \
+                 a PaymentIntent with one of the following statuses may be captured: \
+                 requires_capture.",
+                self.status.as_str()
+            ))
+            .with_code("payment_intent_unexpected_state"));
+        }
+        let amount = amount_to_capture.unwrap_or(self.amount_capturable);
+        if amount < 1 || amount > self.amount_capturable {
+            return Err(ApiError::invalid_request(format!(
+                "The amount to capture ({amount}) must be at least 1 and at most the amount \
+                 capturable ({}).",
+                self.amount_capturable
+            ))
+            .with_param("amount_to_capture"));
+        }
+        let Some(charge) = charge.filter(|c| c.succeeded()) else {
+            return Err(ApiError::invalid_request(
+                "This PaymentIntent has no successful authorization to capture.",
+            ));
+        };
+        let mut charge = charge.clone();
+        charge.capture(amount)?;
+        let mut next = self.clone();
+        next.amount_received = amount;
+        next.amount_capturable = 0;
+        next.status = Status::Succeeded;
+        let mut transition = Transition::new(next);
+        transition.charge = Some(charge);
+        transition.events = vec![
+            ("charge.captured", EventSubject::Charge),
+            ("payment_intent.succeeded", EventSubject::Intent),
+        ];
+        Ok(transition)
+    }
+
+    /// Cancels the intent, releasing an uncaptured authorization.
+    pub fn cancel(
+        &self,
+        charge: Option<&Charge>,
+        reason: Option<String>,
+        now: Timestamp,
+    ) -> Result<Transition, ApiError> {
+        match self.status {
+            Status::RequiresPaymentMethod
+            | Status::RequiresConfirmation
+            | Status::RequiresAction
+            | Status::RequiresCapture => {}
+            status => {
+                return Err(unexpected_state(
+                    "cancel",
+                    status,
+                    "canceled: requires_payment_method, requires_capture, \
+                     requires_confirmation, requires_action, processing",
+                ));
+            }
+        }
+        let mut next = self.clone();
+        let mut transition_charge = None;
+        let mut events = Vec::new();
+        if self.status == Status::RequiresCapture
+            && let Some(charge) = charge
+        {
+            let mut charge = charge.clone();
+            charge.release();
+            transition_charge = Some(charge);
+            events.push(("charge.refunded", EventSubject::Charge));
+        }
+        next.status = Status::Canceled;
+        next.canceled_at = Some(now);
+        next.cancellation_reason = reason;
+        next.amount_capturable = 0;
+        next.next_action = None;
+        events.push(("payment_intent.canceled", EventSubject::Intent));
+        let mut transition = Transition::new(next);
+        transition.charge = transition_charge;
+        transition.events = events;
+        Ok(transition)
+    }
+}
+
+fn to_value(pm: &PaymentMethod) -> Value {
+    serde_json::to_value(pm).unwrap_or(Value::Null)
+}
+
+fn request_three_d_secure(intent: &PaymentIntent) -> RequestThreeDSecure {
+    match intent.payment_method_options["card"]["request_three_d_secure"].as_str() {
+        Some("any") => RequestThreeDSecure::Any,
+        Some("challenge") => RequestThreeDSecure::Challenge,
+        _ => RequestThreeDSecure::Automatic,
+    }
+}
+
+/// One authorization attempt; `authenticated` says how the customer authenticated, if so.
+fn attempt(
+    mut intent: PaymentIntent,
+    ctx: &ConfirmContext<'_>,
+    authenticated: Option<AuthFlow>,
+    network: &impl Processor,
+    now: Timestamp,
+) -> Transition {
+    let pm = ctx.payment_method;
+    let answer = network.authorize(&Attempt {
+        behavior: ctx.behavior,
+        off_session: ctx.off_session,
+        set_up_for_off_session: ctx.set_up_for_off_session,
+        authenticated: authenticated.is_some(),
+        cvc_check_failed: crate::network::cvc_failed(
+            pm.card.as_ref().and_then(|c| c.checks.cvc_check),
+        ),
+        request_three_d_secure: request_three_d_secure(&intent),
+    });
+    match answer {
+        Answer::AuthenticationRequired(AuthFlow::Frictionless) => {
+            attempt(intent, ctx, Some(AuthFlow::Frictionless), network, now)
+        }
+        Answer::AuthenticationRequired(AuthFlow::Challenge) => {
+            if ctx.error_on_requires_action {
+                let error = decline_error(&AUTHENTICATION_NOT_HANDLED, pm, None);
+                intent.status = Status::RequiresPaymentMethod;
+                intent.payment_method = None;
+                intent.last_payment_error = Some(error.to_object());
+                let mut transition = Transition::new(intent);
+                transition.error = Some(error);
+                transition
+                    .events
+                    .push(("payment_intent.payment_failed", EventSubject::Intent));
+                return transition;
+            }
+            intent.status = Status::RequiresAction;
+            intent.next_action = Some(next_action(ctx));
+            let mut transition = Transition::new(intent);
+            transition
+                .events
+                .push(("payment_intent.requires_action", EventSubject::Intent));
+            transition
+        }
+        Answer::Approved {
+            risk_level,
+            risk_score,
+        } => {
+            let capture = intent.capture_method != CaptureMethod::Manual;
+            let charge = new_charge(
+                &intent,
+                ctx,
+                AttemptResult::Approved {
+                    risk_level,
+                    risk_score,
+                },
+                authenticated,
+                capture,
+                now,
+            );
+            intent.latest_charge = Some(charge.id.clone());
+            let mut transition;
+            if capture {
+                intent.status = Status::Succeeded;
+                intent.amount_received = intent.amount;
+                intent.amount_capturable = 0;
+                transition = Transition::new(intent);
+                transition.events = vec![
+                    ("charge.succeeded", EventSubject::Charge),
+                    ("payment_intent.succeeded", EventSubject::Intent),
+                ];
+            } else {
+                intent.status = Status::RequiresCapture;
+                intent.amount_capturable = intent.amount;
+                transition = Transition::new(intent);
+                transition.events = vec![
+                    ("charge.succeeded", EventSubject::Charge),
+                    (
+                        "payment_intent.amount_capturable_updated",
+                        EventSubject::Intent,
+                    ),
+                ];
+            }
+            transition.save_payment_method = transition.intent.setup_future_usage.is_some();
+            transition.charge = Some(charge);
+            transition
+        }
+        Answer::Declined(decline) => {
+            let charge = new_charge(
+                &intent,
+                ctx,
+                AttemptResult::Declined(decline),
+                authenticated,
+                false,
+                now,
+            );
+            let error = decline_error(&decline, pm, Some(&charge.id));
+            intent.latest_charge = Some(charge.id.clone());
+            intent.status = Status::RequiresPaymentMethod;
+            intent.payment_method = None;
+            intent.last_payment_error = Some(error.to_object());
+            let mut transition = Transition::new(intent);
+            transition.charge = Some(charge);
+            transition.error = Some(error);
+            transition.events = vec![
+                ("charge.failed", EventSubject::Charge),
+                ("payment_intent.payment_failed", EventSubject::Intent),
+            ];
+            transition
+        }
+    }
+}
+
+fn decline_error(decline: &Decline, pm: &PaymentMethod, charge: Option<&str>) -> ApiError {
+    let mut error = decline.to_error();
+    if let Some(charge) = charge {
+        error = error.with_embedded("charge", json!(charge));
+    }
+    error.with_embedded("payment_method", to_value(pm))
+}
+
+fn new_charge(
+    intent: &PaymentIntent,
+    ctx: &ConfirmContext<'_>,
+    result: AttemptResult,
+    authenticated: Option<AuthFlow>,
+    capture: bool,
+    now: Timestamp,
+) -> Charge {
+    let three_d_secure = authenticated.map(|flow| ThreeDSecureDetails {
+        authentication_flow: match flow {
+            AuthFlow::Challenge => "challenge",
+            AuthFlow::Frictionless => "frictionless",
+        },
+        result: "authenticated",
+        version: "2.2.0",
+    });
+    Charge::for_attempt(
+        ctx.charge_id.clone(),
+        &ChargeAttempt {
+            payment_intent: &intent.id,
+            payment_method: ctx.payment_method,
+            customer: intent.customer.as_deref(),
+            amount: intent.amount,
+            currency: &intent.currency,
+            capture,
+            result,
+            three_d_secure,
+            description: intent.description.as_deref(),
+            receipt_email: intent.receipt_email.as_deref(),
+            shipping: intent.shipping.as_ref(),
+            statement_descriptor: intent.statement_descriptor.as_deref(),
+            statement_descriptor_suffix: intent.statement_descriptor_suffix.as_deref(),
+            metadata: &intent.metadata,
+        },
+        now,
+    )
+}
+
+/// `use_stripe_sdk` when the confirmation came from a client SDK (or a ConfirmationToken),
+/// which opens the page itself; `redirect_to_url` when the server confirmed with a
+/// `return_url`, so a plain browser can follow it.
+fn next_action(ctx: &ConfirmContext<'_>) -> Value {
+    match (&ctx.return_url, ctx.use_stripe_sdk) {
+        (Some(return_url), false) => json!({
+            "type": "redirect_to_url",
+            "redirect_to_url": {"url": ctx.authenticate_url, "return_url": return_url},
+        }),
+        _ => json!({
+            "type": "use_stripe_sdk",
+            "use_stripe_sdk": {
+                "type": "three_d_secure_redirect",
+                "stripe_js": ctx.authenticate_url,
+                "source": format!("src_{}", ctx.charge_id.trim_start_matches("ch_")),
+            },
+        }),
+    }
+}

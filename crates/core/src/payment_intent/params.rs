@@ -1,0 +1,486 @@
+//! PaymentIntent parameters: every create/confirm parameter of API 2026-10-28 is accepted
+//! (spec §3.3); those without an effect in Tender are stored and echoed, never refused.
+
+use serde_json::Value;
+use tender_wire::{ApiError, Field, Metadata, Params};
+
+use super::{AutomaticPaymentMethods, CaptureMethod, ConfirmationMethod, PaymentIntent, Status};
+use crate::address::Shipping;
+use crate::money::{self, Currency};
+use crate::payment_method::PaymentMethodCreate;
+
+const SETUP_FUTURE_USAGE: &[&str] = &["on_session", "off_session"];
+const REQUEST_THREE_D_SECURE: &[&str] = &["automatic", "any", "challenge"];
+/// Payment method types Tender can process.
+pub const SUPPORTED_TYPES: &[&str] = &["card", "ideal"];
+
+/// `off_session`: `true`, or Stripe's finer `one_off` / `recurring`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffSession {
+    No,
+    Yes,
+}
+
+/// What a confirmation carries, on `POST …/confirm` or on create with `confirm=true`.
+#[derive(Clone, Debug, Default)]
+pub struct ConfirmParams {
+    pub confirmation_token: Option<String>,
+    pub payment_method: Option<String>,
+    pub payment_method_data: Option<PaymentMethodCreate>,
+    pub return_url: Option<String>,
+    pub off_session: Option<OffSession>,
+    pub error_on_requires_action: bool,
+    pub use_stripe_sdk: bool,
+    pub setup_future_usage: Option<Field<String>>,
+    pub shipping: Option<Field<Shipping>>,
+    pub receipt_email: Option<Field<String>>,
+    pub capture_method: Option<CaptureMethod>,
+    pub request_three_d_secure: Option<String>,
+    pub mandate_data: Option<Value>,
+    /// Sent by Stripe.js when confirming with a publishable key.
+    pub client_secret: Option<String>,
+}
+
+impl ConfirmParams {
+    /// Takes the confirmation parameters. On create they are only allowed with `confirm=true`.
+    pub fn take(p: &mut Params) -> Result<ConfirmParams, ApiError> {
+        let payment_method_data = match p.object("payment_method_data")? {
+            None => None,
+            Some(mut data) => {
+                let create = PaymentMethodCreate::take(&mut data)?;
+                data.ignore(&[
+                    "payment_user_agent",
+                    "time_on_page",
+                    "guid",
+                    "muid",
+                    "sid",
+                    "referrer",
+                    "pasted_fields",
+                ]);
+                data.finish()?;
+                Some(create)
+            }
+        };
+        let off_session = match p.string("off_session")?.as_deref() {
+            None => None,
+            Some("true" | "one_off" | "recurring") => Some(OffSession::Yes),
+            Some("false") => Some(OffSession::No),
+            Some(other) => {
+                return Err(ApiError::invalid_request(format!(
+                    "Invalid off_session: must be a boolean, `one_off` or `recurring` (received `{other}`)"
+                ))
+                .with_param("off_session"));
+            }
+        };
+        let (request_three_d_secure, options_capture) = take_payment_method_options(p)?;
+        let capture_method = p
+            .enumeration("capture_method", CaptureMethod::VALUES)?
+            .map(|c| CaptureMethod::parse(&c))
+            .or(options_capture);
+        Ok(ConfirmParams {
+            confirmation_token: p.string("confirmation_token")?,
+            payment_method: p.string("payment_method")?,
+            payment_method_data,
+            return_url: p.string("return_url")?,
+            off_session,
+            error_on_requires_action: p.boolean("error_on_requires_action")?.unwrap_or(false),
+            use_stripe_sdk: p.boolean("use_stripe_sdk")?.unwrap_or(false),
+            setup_future_usage: present(
+                p.enumeration_field("setup_future_usage", SETUP_FUTURE_USAGE)?,
+            ),
+            shipping: present(Shipping::take_field(p, "shipping", true)?),
+            receipt_email: present(p.string_field("receipt_email")?),
+            capture_method,
+            request_three_d_secure,
+            mandate_data: p.opaque("mandate_data"),
+            client_secret: p.string("client_secret")?,
+        })
+    }
+
+    /// Parameters Stripe only accepts together with `confirm=true`.
+    fn confirm_only(&self) -> Option<&'static str> {
+        if self.return_url.is_some() {
+            Some("return_url")
+        } else if self.off_session.is_some() {
+            Some("off_session")
+        } else if self.error_on_requires_action {
+            Some("error_on_requires_action")
+        } else if self.mandate_data.is_some() {
+            Some("mandate_data")
+        } else if self.confirmation_token.is_some() {
+            Some("confirmation_token")
+        } else {
+            None
+        }
+    }
+}
+
+/// Reads `payment_method_options`: `card[request_three_d_secure]` and `card[capture_method]`
+/// have effects; the rest of Stripe's per-method options are accepted and ignored.
+fn take_payment_method_options(
+    p: &mut Params,
+) -> Result<(Option<String>, Option<CaptureMethod>), ApiError> {
+    let Some(mut options) = p.object("payment_method_options")? else {
+        return Ok((None, None));
+    };
+    let mut request = None;
+    let mut capture = None;
+    if let Some(mut card) = options.object("card")? {
+        request = card.enumeration("request_three_d_secure", REQUEST_THREE_D_SECURE)?;
+        capture = card
+            .enumeration("capture_method", &["manual"])?
+            .map(|c| CaptureMethod::parse(&c));
+    }
+    Ok((request, capture))
+}
+
+fn present<T>(field: Field<T>) -> Option<Field<T>> {
+    (!field.is_absent()).then_some(field)
+}
+
+/// `POST /v1/payment_intents`.
+#[derive(Clone, Debug)]
+pub struct PaymentIntentCreate {
+    pub amount: i64,
+    pub currency: Currency,
+    pub automatic_payment_methods: Option<AutomaticPaymentMethods>,
+    pub payment_method_types: Option<Vec<String>>,
+    pub capture_method: Option<CaptureMethod>,
+    pub confirm: bool,
+    pub confirmation_method: ConfirmationMethod,
+    pub customer: Option<String>,
+    pub description: Option<String>,
+    pub metadata: Metadata,
+    pub statement_descriptor: Option<String>,
+    pub statement_descriptor_suffix: Option<String>,
+    pub transfer_group: Option<String>,
+    pub on_behalf_of: Option<String>,
+    pub application_fee_amount: Option<i64>,
+    pub transfer_data: Option<Value>,
+    pub excluded_payment_method_types: Option<Value>,
+    pub confirm_params: ConfirmParams,
+}
+
+impl PaymentIntentCreate {
+    pub fn take(p: &mut Params) -> Result<PaymentIntentCreate, ApiError> {
+        let amount = p.required_integer("amount")?;
+        let currency = money::currency(&p.required_string("currency")?, "currency")?;
+        currency.check_amount(amount, "amount")?;
+        let automatic_payment_methods = match p.object("automatic_payment_methods")? {
+            None => None,
+            Some(mut apm) => {
+                let enabled = apm.boolean("enabled")?.ok_or_else(|| {
+                    ApiError::missing_parameter("automatic_payment_methods[enabled]")
+                })?;
+                let allow_redirects = apm.enumeration("allow_redirects", &["always", "never"])?;
+                apm.finish()?;
+                Some(AutomaticPaymentMethods {
+                    allow_redirects,
+                    enabled,
+                })
+            }
+        };
+        let payment_method_types = p.string_list("payment_method_types")?;
+        if let Some(types) = &payment_method_types {
+            check_types(types)?;
+        }
+        let confirmation_method = match p
+            .enumeration("confirmation_method", &["automatic", "manual"])?
+            .as_deref()
+        {
+            Some("manual") => ConfirmationMethod::Manual,
+            _ => ConfirmationMethod::Automatic,
+        };
+        if automatic_payment_methods
+            .as_ref()
+            .is_some_and(|a| a.enabled)
+        {
+            if payment_method_types.is_some() {
+                return Err(ApiError::invalid_request(
+                    "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.",
+                )
+                .with_param("payment_method_types"));
+            }
+            if confirmation_method == ConfirmationMethod::Manual {
+                return Err(ApiError::invalid_request(
+                    "You may only specify one of these parameters: automatic_payment_methods, confirmation_method.",
+                )
+                .with_param("confirmation_method"));
+            }
+        }
+        let confirm = p.boolean("confirm")?.unwrap_or(false);
+        let mut metadata = Metadata::new();
+        if let Some(update) = p.metadata("metadata")? {
+            update.apply(&mut metadata, "metadata")?;
+        }
+        let create = PaymentIntentCreate {
+            amount,
+            currency,
+            automatic_payment_methods,
+            payment_method_types,
+            capture_method: None,
+            confirm,
+            confirmation_method,
+            customer: p.string("customer")?,
+            description: p.string("description")?,
+            metadata,
+            statement_descriptor: p.string("statement_descriptor")?,
+            statement_descriptor_suffix: p.string("statement_descriptor_suffix")?,
+            transfer_group: p.string("transfer_group")?,
+            on_behalf_of: p.string("on_behalf_of")?,
+            application_fee_amount: p.integer("application_fee_amount")?,
+            transfer_data: p.opaque("transfer_data"),
+            excluded_payment_method_types: p.opaque("excluded_payment_method_types"),
+            confirm_params: ConfirmParams::take(p)?,
+        };
+        // Accepted and ignored: Tender has no Connect, Radar sessions, mandates or payment
+        // method configurations to apply them to.
+        p.ignore(&[
+            "mandate",
+            "radar_options",
+            "payment_method_configuration",
+            "amount_details",
+            "hooks",
+            "payment_details",
+            "customer_account",
+        ]);
+        if !confirm && let Some(param) = create.confirm_params.confirm_only() {
+            return Err(ApiError::invalid_request(format!(
+                "The parameter `{param}` can only be used when `confirm` is `true`."
+            ))
+            .with_param(param));
+        }
+        let mut create = create;
+        create.capture_method = create.confirm_params.capture_method;
+        Ok(create)
+    }
+
+    /// The new intent, before confirmation.
+    pub fn build(&self, id: String, client_secret: String, now: crate::Timestamp) -> PaymentIntent {
+        let mut intent =
+            PaymentIntent::new(id, client_secret, self.amount, self.currency.code, now);
+        let types = match &self.payment_method_types {
+            Some(types) => types.clone(),
+            None => super::eligible_payment_method_types(self.currency.code),
+        };
+        intent.automatic_payment_methods =
+            match (&self.automatic_payment_methods, &self.payment_method_types) {
+                (Some(apm), _) => Some(apm.clone()),
+                // Since API 2023-08-16 automatic payment methods are on unless types are given.
+                (None, None) if self.confirmation_method == ConfirmationMethod::Automatic => {
+                    Some(AutomaticPaymentMethods {
+                        allow_redirects: None,
+                        enabled: true,
+                    })
+                }
+                _ => None,
+            };
+        let confirm = &self.confirm_params;
+        intent.payment_method_options = super::payment_method_options(
+            &types,
+            confirm
+                .request_three_d_secure
+                .as_deref()
+                .unwrap_or("automatic"),
+        );
+        intent.payment_method_types = types;
+        intent.capture_method = self.capture_method.unwrap_or_default();
+        intent.confirmation_method = self.confirmation_method;
+        intent.customer = self.customer.clone();
+        intent.description = self.description.clone();
+        intent.metadata = self.metadata.clone();
+        intent.statement_descriptor = self.statement_descriptor.clone();
+        intent.statement_descriptor_suffix = self.statement_descriptor_suffix.clone();
+        intent.transfer_group = self.transfer_group.clone();
+        intent.on_behalf_of = self.on_behalf_of.clone();
+        intent.application_fee_amount = self.application_fee_amount;
+        intent.transfer_data = self.transfer_data.clone();
+        intent.excluded_payment_method_types = self.excluded_payment_method_types.clone();
+        if let Some(Field::Set(usage)) = &confirm.setup_future_usage {
+            intent.setup_future_usage = Some(usage.clone());
+        }
+        if let Some(Field::Set(shipping)) = &confirm.shipping {
+            intent.shipping = Some(shipping.clone());
+        }
+        if let Some(Field::Set(email)) = &confirm.receipt_email {
+            intent.receipt_email = Some(email.clone());
+        }
+        if confirm.payment_method.is_some() && !self.confirm {
+            intent.status = Status::RequiresConfirmation;
+        }
+        intent
+    }
+}
+
+fn check_types(types: &[String]) -> Result<(), ApiError> {
+    for (i, kind) in types.iter().enumerate() {
+        if !SUPPORTED_TYPES.contains(&kind.as_str()) {
+            return Err(ApiError::invalid_request(format!(
+                "The payment method type \"{kind}\" is invalid. Tender supports: {}.",
+                SUPPORTED_TYPES.join(", ")
+            ))
+            .with_param(format!("payment_method_types[{i}]")));
+        }
+    }
+    if types.is_empty() {
+        return Err(
+            ApiError::invalid_request("payment_method_types must not be empty.")
+                .with_param("payment_method_types"),
+        );
+    }
+    Ok(())
+}
+
+/// `POST /v1/payment_intents/:id`.
+#[derive(Clone, Debug, Default)]
+pub struct PaymentIntentUpdate {
+    pub amount: Option<i64>,
+    pub currency: Option<Currency>,
+    pub customer: Option<Field<String>>,
+    pub description: Option<Field<String>>,
+    pub metadata: Option<tender_wire::MetadataUpdate>,
+    pub payment_method: Option<String>,
+    pub payment_method_types: Option<Vec<String>>,
+    pub receipt_email: Option<Field<String>>,
+    pub setup_future_usage: Option<Field<String>>,
+    pub shipping: Option<Field<Shipping>>,
+    pub statement_descriptor: Option<Field<String>>,
+    pub statement_descriptor_suffix: Option<Field<String>>,
+    pub capture_method: Option<CaptureMethod>,
+    pub request_three_d_secure: Option<String>,
+    pub transfer_group: Option<Field<String>>,
+}
+
+impl PaymentIntentUpdate {
+    pub fn take(p: &mut Params) -> Result<PaymentIntentUpdate, ApiError> {
+        let (request_three_d_secure, options_capture) = take_payment_method_options(p)?;
+        let payment_method_types = p.string_list("payment_method_types")?;
+        if let Some(types) = &payment_method_types {
+            check_types(types)?;
+        }
+        let update = PaymentIntentUpdate {
+            amount: p.integer("amount")?,
+            currency: p
+                .string("currency")?
+                .map(|c| money::currency(&c, "currency"))
+                .transpose()?,
+            customer: present(p.string_field("customer")?),
+            description: present(p.string_field("description")?),
+            metadata: p.metadata("metadata")?,
+            payment_method: p.string("payment_method")?,
+            payment_method_types,
+            receipt_email: present(p.string_field("receipt_email")?),
+            setup_future_usage: present(
+                p.enumeration_field("setup_future_usage", SETUP_FUTURE_USAGE)?,
+            ),
+            shipping: present(Shipping::take_field(p, "shipping", true)?),
+            statement_descriptor: present(p.string_field("statement_descriptor")?),
+            statement_descriptor_suffix: present(p.string_field("statement_descriptor_suffix")?),
+            capture_method: p
+                .enumeration("capture_method", CaptureMethod::VALUES)?
+                .map(|c| CaptureMethod::parse(&c))
+                .or(options_capture),
+            request_three_d_secure,
+            transfer_group: present(p.string_field("transfer_group")?),
+        };
+        p.ignore(&[
+            "application_fee_amount",
+            "transfer_data",
+            "amount_details",
+            "hooks",
+            "payment_details",
+            "payment_method_configuration",
+            "payment_method_data",
+            "excluded_payment_method_types",
+        ]);
+        Ok(update)
+    }
+
+    /// Applies the update. Payment details may change until the intent is captured or
+    /// processing; afterwards only descriptive fields may.
+    pub fn apply(&self, intent: &mut PaymentIntent) -> Result<(), ApiError> {
+        let touches_payment = self.amount.is_some()
+            || self.currency.is_some()
+            || self.payment_method.is_some()
+            || self.payment_method_types.is_some()
+            || self.capture_method.is_some()
+            || self.setup_future_usage.is_some()
+            || self.customer.is_some();
+        let allowed = match intent.status {
+            Status::RequiresPaymentMethod
+            | Status::RequiresConfirmation
+            | Status::RequiresAction => true,
+            Status::RequiresCapture => !touches_payment,
+            Status::Processing | Status::Succeeded | Status::Canceled => false,
+        };
+        if !allowed {
+            return Err(ApiError::invalid_request(format!(
+                "You cannot update this PaymentIntent because it has a status of {}.",
+                intent.status.as_str()
+            ))
+            .with_code("payment_intent_unexpected_state"));
+        }
+        let currency = match &self.currency {
+            Some(currency) => *currency,
+            None => money::currency(&intent.currency, "currency")?,
+        };
+        if let Some(amount) = self.amount {
+            currency.check_amount(amount, "amount")?;
+            intent.amount = amount;
+        } else if self.currency.is_some() {
+            currency.check_amount(intent.amount, "amount")?;
+        }
+        intent.currency = currency.code.to_owned();
+        if let Some(customer) = &self.customer {
+            intent.customer = customer.clone().set();
+        }
+        set(&mut intent.description, &self.description);
+        if let Some(update) = &self.metadata {
+            update.apply(&mut intent.metadata, "metadata")?;
+        }
+        if let Some(types) = &self.payment_method_types {
+            intent.payment_method_types = types.clone();
+            intent.automatic_payment_methods = None;
+        }
+        set(&mut intent.receipt_email, &self.receipt_email);
+        set(&mut intent.setup_future_usage, &self.setup_future_usage);
+        if let Some(shipping) = &self.shipping {
+            intent.shipping = shipping.clone().set();
+        }
+        set(&mut intent.statement_descriptor, &self.statement_descriptor);
+        set(
+            &mut intent.statement_descriptor_suffix,
+            &self.statement_descriptor_suffix,
+        );
+        set(&mut intent.transfer_group, &self.transfer_group);
+        if let Some(capture) = self.capture_method {
+            intent.capture_method = capture;
+        }
+        if self.request_three_d_secure.is_some() || self.payment_method_types.is_some() {
+            let request = self
+                .request_three_d_secure
+                .clone()
+                .or_else(|| {
+                    intent.payment_method_options["card"]["request_three_d_secure"]
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| "automatic".to_owned());
+            intent.payment_method_options =
+                super::payment_method_options(&intent.payment_method_types, &request);
+        }
+        if let Some(pm) = &self.payment_method {
+            // A new payment method always needs a new confirmation.
+            intent.payment_method = Some(pm.clone());
+            intent.status = Status::RequiresConfirmation;
+            intent.next_action = None;
+        }
+        Ok(())
+    }
+}
+
+fn set(target: &mut Option<String>, field: &Option<Field<String>>) {
+    if let Some(field) = field {
+        *target = field.clone().set();
+    }
+}

@@ -1,0 +1,203 @@
+//! The hosted 3D Secure challenge page (spec §3.5, §8.5): what the bank's page is on Stripe.
+//! The browser SDK opens it in a modal (`use_stripe_sdk`); a plain browser follows
+//! `redirect_to_url` to it and is sent back to the `return_url`. No API key: the intent's
+//! client secret in the URL authorizes the customer.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::Value;
+use tender_core::payment_intent::PaymentIntent;
+
+use super::payment_intents::{check_client_secret, complete_authentication};
+use crate::app::AppState;
+use crate::ctx::Ctx;
+use crate::http::KeyKind;
+use crate::http::api::origin;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/authenticate/{account}/{intent}", get(page))
+        .route("/authenticate/{account}/{intent}/complete", post(complete))
+}
+
+#[derive(Deserialize)]
+struct Secret {
+    client_secret: String,
+}
+
+struct Answer {
+    client_secret: String,
+    result: String,
+}
+
+/// The page's form, decoded with the API's own form decoder.
+fn read_answer(body: &[u8]) -> Option<Answer> {
+    let mut params = tender_wire::Params::from_form(body).ok()?;
+    Some(Answer {
+        client_secret: params.string("client_secret").ok()??,
+        result: params.string("result").ok()??,
+    })
+}
+
+/// A context for the intent's account, as if its owner had called.
+async fn context(state: &Arc<AppState>, account: &str, headers: &HeaderMap) -> Option<Ctx> {
+    let account = state.accounts.by_id(account).await.ok()??;
+    Some(Ctx::new(
+        state.clone(),
+        account,
+        KeyKind::Secret,
+        format!("req_{}", tender_wire::id::random_base62(14)),
+        None,
+        origin(headers),
+    ))
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(shell(
+            "Not found",
+            "<p>This authentication page does not exist or has expired.</p>",
+        )),
+    )
+        .into_response()
+}
+
+async fn page(
+    State(state): State<Arc<AppState>>,
+    Path((account, intent)): Path<(String, String)>,
+    Query(secret): Query<Secret>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(ctx) = context(&state, &account, &headers).await else {
+        return not_found();
+    };
+    let Ok(loaded) = ctx.load::<PaymentIntent>(&intent, "intent").await else {
+        return not_found();
+    };
+    if check_client_secret(&loaded.object.client_secret, Some(&secret.client_secret)).is_err() {
+        return not_found();
+    }
+    let intent = &loaded.object;
+    let amount = tender_core::money::currency(&intent.currency, "currency")
+        .map(|c| c.format(intent.amount))
+        .unwrap_or_else(|_| format!("{} {}", intent.amount, intent.currency));
+    let action = format!("/authenticate/{account}/{}/complete", intent.id);
+    let secret = html_escape(&secret.client_secret);
+    let body = format!(
+        r#"<p class="muted">Tender test bank · 3D Secure 2</p>
+<h1>Confirm your payment</h1>
+<p>A payment of <strong>{amount}</strong> needs your approval. This is a test page: choose
+how the authentication ends.</p>
+<form method="post" action="{action}">
+  <input type="hidden" name="client_secret" value="{secret}">
+  <button name="result" value="complete" id="complete" class="primary">Complete authentication</button>
+  <button name="result" value="fail" id="fail">Fail authentication</button>
+</form>"#
+    );
+    Html(shell("Authenticate your payment", &body)).into_response()
+}
+
+async fn complete(
+    State(state): State<Arc<AppState>>,
+    Path((account, intent)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(answer) = read_answer(&body) else {
+        return not_found();
+    };
+    let Some(ctx) = context(&state, &account, &headers).await else {
+        return not_found();
+    };
+    // Read before completing: a redirect flow sends the customer back to its return_url.
+    let return_url = match ctx.load::<PaymentIntent>(&intent, "intent").await {
+        Ok(loaded) => loaded.object.next_action.as_ref().and_then(|a| {
+            a["redirect_to_url"]["return_url"]
+                .as_str()
+                .map(str::to_owned)
+        }),
+        Err(_) => return not_found(),
+    };
+    let succeeded = answer.result == "complete";
+    let reply = complete_authentication(
+        &ctx,
+        intent.clone(),
+        answer.client_secret.clone(),
+        succeeded,
+    )
+    .await;
+    let body: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    let status = body["status"].as_str().unwrap_or("failed").to_owned();
+    if reply.status >= 400
+        && body.get("error").is_some()
+        && body["error"].get("payment_intent").is_none()
+    {
+        let message = html_escape(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("Authentication failed."),
+        );
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(shell("Authentication", &format!("<p>{message}</p>"))),
+        )
+            .into_response();
+    }
+    let redirect_status = if succeeded && reply.status < 400 && status != "requires_payment_method"
+    {
+        "succeeded"
+    } else {
+        "failed"
+    };
+    if let Some(return_url) = return_url {
+        let separator = if return_url.contains('?') { '&' } else { '?' };
+        let location = format!(
+            "{return_url}{separator}payment_intent={intent}&payment_intent_client_secret={}&redirect_status={redirect_status}",
+            answer.client_secret
+        );
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+    }
+    let message = if redirect_status == "succeeded" {
+        "Authentication complete. You can close this window."
+    } else {
+        "Authentication failed. You can close this window."
+    };
+    let body = format!(
+        r#"<p>{message}</p>
+<script>
+  window.parent.postMessage({{type: "tender:3ds-complete", intent: "{intent}", result: "{redirect_status}"}}, "*");
+</script>"#
+    );
+    Html(shell("Authentication", &body)).into_response()
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn shell(title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; padding: 32px 24px; color: #1a1f36; background: #fff; }}
+  h1 {{ font-size: 20px; margin: 8px 0 12px; }}
+  .muted {{ color: #697386; font-size: 13px; margin: 0; }}
+  form {{ display: flex; gap: 12px; margin-top: 24px; flex-wrap: wrap; }}
+  button {{ font: inherit; padding: 10px 16px; border-radius: 6px; border: 1px solid #c1c9d2; background: #fff; cursor: pointer; }}
+  button.primary {{ background: #635bff; border-color: #635bff; color: #fff; }}
+</style></head>
+<body>{body}</body></html>"#
+    )
+}

@@ -1,0 +1,130 @@
+//! `/v1/confirmation_tokens` (spec §4): created by the browser SDK with a publishable key,
+//! read by the merchant's server, used once to confirm an intent.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::{get, post};
+use serde_json::Value;
+use tender_core::confirmation_token::{
+    CLIENT_EXTRAS, ConfirmationTokenCreate, StoredConfirmationToken,
+};
+use tender_wire::expand::Expand;
+use tender_wire::{ApiError, Params, id};
+
+use super::payment_methods::NamedPaymentMethod;
+use crate::app::AppState;
+use crate::ctx::Ctx;
+use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::pipeline::{Command, Effect, mutate};
+use crate::render::expand;
+use crate::resources::{insert, to_value};
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/v1/confirmation_tokens", post(create))
+        .route("/v1/confirmation_tokens/{id}", get(retrieve))
+        .route(
+            "/v1/test_helpers/confirmation_tokens",
+            post(create_for_tests),
+        )
+}
+
+struct Create {
+    create: ConfirmationTokenCreate,
+    expand: Expand,
+}
+
+impl Command for Create {
+    type Path = ();
+
+    fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
+        let create = ConfirmationTokenCreate::take(&mut p)?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.ignore(CLIENT_EXTRAS);
+        p.finish()?;
+        Ok(Create { create, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let create = self.create.clone();
+        let (payment_method, stored) = match (&create.payment_method_data, &create.payment_method) {
+            (Some(data), _) => (
+                data.clone().into_payment_method(
+                    id::generate("pm"),
+                    &ctx.fingerprint_key(),
+                    ctx.now,
+                )?,
+                None,
+            ),
+            (None, Some(pm)) => {
+                let named = NamedPaymentMethod::resolve(ctx, pm, "payment_method").await?;
+                if named.spent {
+                    return Err(ApiError::invalid_request(
+                        "This PaymentMethod was previously used without being attached to a \
+                         Customer or was detached from a Customer, and may not be used again.",
+                    )
+                    .with_param("payment_method"));
+                }
+                // A test id mints a fresh payment method at confirmation; a stored one is
+                // used as it is.
+                let stored = named.version.map(|_| named.object.id.clone());
+                (named.object, stored)
+            }
+            (None, None) => return Err(ApiError::missing_parameter("payment_method_data")),
+        };
+        let token = create.build(id::generate("ctoken"), payment_method, stored, ctx.now);
+        let writes = vec![insert(ctx.account_id(), &token)?];
+        let mut value = render(ctx, &token)?;
+        expand(ctx, &mut value, &self.expand, &writes).await?;
+        Ok(Effect::ok(value, writes))
+    }
+}
+
+/// The token as the API shows it; the browser never sees the card's fingerprint.
+fn render(ctx: &Ctx, token: &StoredConfirmationToken) -> Result<Value, ApiError> {
+    let mut value = to_value(&token.token)?;
+    if ctx.key == KeyKind::Publishable
+        && let Some(card) = value
+            .get_mut("payment_method_preview")
+            .and_then(|p| p.get_mut("card"))
+            .and_then(Value::as_object_mut)
+    {
+        card.remove("fingerprint");
+    }
+    Ok(value)
+}
+
+async fn create(api: Api<ClientKeys>) -> Reply {
+    mutate::<Create, _>(api, ()).await
+}
+
+/// The test helper only takes existing payment methods (or `pm_card_*` ids), never raw card
+/// numbers, as on Stripe.
+async fn create_for_tests(api: Api) -> Reply {
+    if api.params.contains("payment_method_data") && !api.params.contains("payment_method") {
+        let error = ApiError::invalid_request(
+            "Test helper ConfirmationTokens take `payment_method` (for example `pm_card_visa`); \
+             raw card data is not accepted here.",
+        )
+        .with_param("payment_method_data");
+        return Reply::error(&error);
+    }
+    mutate::<Create, _>(api, ()).await
+}
+
+async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {
+    retrieve_token(&api.ctx, api.params, &id).await.into()
+}
+
+async fn retrieve_token(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, ApiError> {
+    let paths = Expand::parse(&p.expand()?)?;
+    p.finish()?;
+    let token = ctx
+        .load::<StoredConfirmationToken>(id, "confirmation_token")
+        .await?;
+    let mut value = render(ctx, &token.object)?;
+    expand(ctx, &mut value, &paths, &[]).await?;
+    Ok(value)
+}

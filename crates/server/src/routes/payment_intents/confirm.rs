@@ -1,0 +1,366 @@
+//! Confirming a PaymentIntent: find the payment method the confirmation names (a
+//! ConfirmationToken, a payment method id or test id, inline card data, or the one already on
+//! the intent), let the domain decide, and turn the transition into writes and an answer.
+
+use serde_json::{Value, json};
+use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::network::TestNetwork;
+use tender_core::payment_intent::{
+    ConfirmContext, ConfirmParams, EventSubject, OffSession, PaymentIntent, Transition,
+};
+use tender_store::{IndexKeys, Write};
+use tender_wire::expand::Expand;
+use tender_wire::{ApiError, id};
+
+use super::render_intent;
+use crate::ctx::Ctx;
+use crate::pipeline::Effect;
+use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::routes::payment_methods::NamedPaymentMethod;
+
+/// A fact Tender keeps about a payment method: it was set up for off-session use (by a
+/// SetupIntent or a payment with `setup_future_usage=off_session`), which exempts later
+/// off-session payments from authentication on the regulatory test cards. Never rendered.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct OffSessionSetup {
+    pub id: String,
+    pub payment_method: String,
+    pub created: i64,
+}
+
+impl Resource for OffSessionSetup {
+    const OBJECT: &'static str = "off_session_setup";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> i64 {
+        self.created
+    }
+}
+
+pub fn off_session_setup_id(payment_method: &str) -> String {
+    format!("offsessionsetup_{payment_method}")
+}
+
+/// The payment method a confirmation charges, and how it came to be named.
+pub struct Source {
+    pub payment_method: NamedPaymentMethod,
+    /// The token used, to be marked as used.
+    pub token: Option<Loaded<StoredConfirmationToken>>,
+}
+
+impl Resource for StoredConfirmationToken {
+    const OBJECT: &'static str = "confirmation_token";
+    fn id(&self) -> &str {
+        &self.token.id
+    }
+    fn created(&self) -> i64 {
+        self.token.created
+    }
+}
+
+/// Finds the payment method of a confirmation, writing the token's values onto the intent.
+pub async fn resolve_source(
+    ctx: &Ctx,
+    intent: &mut PaymentIntent,
+    params: &ConfirmParams,
+) -> Result<Source, ApiError> {
+    let mut token = None;
+    let mut from_token = None;
+    if let Some(token_id) = &params.confirmation_token {
+        let loaded = ctx
+            .load::<StoredConfirmationToken>(token_id, "confirmation_token")
+            .await?;
+        loaded.object.check_usable(ctx.now)?;
+        loaded.object.apply_to_payment_intent(intent)?;
+        from_token = Some(match &loaded.object.stored_payment_method {
+            Some(stored) => NamedPaymentMethod::resolve(ctx, stored, "confirmation_token").await?,
+            None => {
+                let mut pm = loaded.object.payment_method.clone();
+                pm.id = id::generate("pm");
+                pm.created = ctx.now;
+                NamedPaymentMethod {
+                    object: pm,
+                    version: None,
+                    spent: false,
+                }
+            }
+        });
+        token = Some(loaded);
+    }
+    // Values in the request take precedence over the token's.
+    let payment_method = if let Some(pm) = &params.payment_method {
+        NamedPaymentMethod::resolve(ctx, pm, "payment_method").await?
+    } else if let Some(data) = &params.payment_method_data {
+        let pm = data.clone().into_payment_method(
+            id::generate("pm"),
+            &ctx.fingerprint_key(),
+            ctx.now,
+        )?;
+        NamedPaymentMethod {
+            object: pm,
+            version: None,
+            spent: false,
+        }
+    } else if let Some(named) = from_token {
+        named
+    } else if let Some(pm) = intent.payment_method.clone() {
+        NamedPaymentMethod::resolve(ctx, &pm, "payment_method").await?
+    } else {
+        return Err(ApiError::invalid_request(
+            "You cannot confirm this PaymentIntent because it's missing a payment method. You \
+             can either update the PaymentIntent with a payment method and then confirm it \
+             again, or confirm it again directly with a payment method.",
+        )
+        .with_code("payment_intent_unexpected_state")
+        .with_param("payment_method"));
+    };
+    Ok(Source {
+        payment_method,
+        token,
+    })
+}
+
+/// Writes the confirmation's own parameters onto the intent.
+pub fn apply_params(intent: &mut PaymentIntent, params: &ConfirmParams) {
+    if let Some(usage) = &params.setup_future_usage {
+        intent.setup_future_usage = usage.clone().set();
+    }
+    if let Some(shipping) = &params.shipping {
+        intent.shipping = shipping.clone().set();
+    }
+    if let Some(email) = &params.receipt_email {
+        intent.receipt_email = email.clone().set();
+    }
+    if let Some(capture) = params.capture_method {
+        intent.capture_method = capture;
+    }
+    if let Some(request) = &params.request_three_d_secure
+        && let Some(card) = intent.payment_method_options.get_mut("card")
+    {
+        card["request_three_d_secure"] = json!(request);
+    }
+}
+
+/// Confirms `intent` (stored at `version`, or new) and says what to write and answer.
+/// `prior` holds writes that must come first (the intent's creation event).
+pub async fn confirm(
+    ctx: &Ctx,
+    mut intent: PaymentIntent,
+    version: Option<i64>,
+    params: &ConfirmParams,
+    expand: &Expand,
+    prior: Vec<Write>,
+) -> Result<Effect, ApiError> {
+    intent.check_confirmable()?;
+    apply_params(&mut intent, params);
+    let mut source = resolve_source(ctx, &mut intent, params).await?;
+    let pm = &source.payment_method;
+    check_payment_method(&intent, pm)?;
+    let return_url = params.return_url.clone().or_else(|| {
+        source
+            .token
+            .as_ref()
+            .and_then(|t| t.object.token.return_url.clone())
+    });
+    let use_stripe_sdk = params.use_stripe_sdk || source.token.is_some();
+    if intent.allows_redirects() && return_url.is_none() && !use_stripe_sdk {
+        return Err(ApiError::invalid_request(
+            "This PaymentIntent is configured to accept payment methods enabled in your \
+             Dashboard. Because some of these payment methods might redirect your customer off \
+             of your page, you must provide a `return_url`. If you don't want to accept \
+             redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` \
+             and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup \
+             Intents and Payment Intents.",
+        ));
+    }
+    let set_up = ctx
+        .find(&off_session_setup_id(&pm.object.id))
+        .await?
+        .is_some();
+    let behavior = pm
+        .object
+        .card_behavior(&ctx.fingerprint_key())
+        .ok_or_else(|| {
+            ApiError::invalid_request("Only card payment methods can be confirmed here.")
+                .with_param("payment_method")
+        })?;
+    let confirm_ctx = ConfirmContext {
+        payment_method: &pm.object,
+        behavior,
+        set_up_for_off_session: set_up,
+        off_session: params.off_session == Some(OffSession::Yes),
+        use_stripe_sdk,
+        return_url,
+        error_on_requires_action: params.error_on_requires_action,
+        authenticate_url: authenticate_url(ctx, &intent),
+        charge_id: id::generate("ch"),
+    };
+    let transition = intent.confirm(&confirm_ctx, &TestNetwork, ctx.now)?;
+    if let Some(token) = source.token.as_mut() {
+        token.object.token.payment_intent = Some(transition.intent.id.clone());
+    }
+    apply(
+        ctx,
+        transition,
+        version,
+        Some(&mut source),
+        None,
+        expand,
+        prior,
+    )
+    .await
+}
+
+/// The hosted page where the customer completes 3D Secure for this intent.
+pub fn authenticate_url(ctx: &Ctx, intent: &PaymentIntent) -> String {
+    format!(
+        "{}/authenticate/{}/{}?client_secret={}",
+        ctx.origin,
+        ctx.account_id(),
+        intent.id,
+        intent.client_secret
+    )
+}
+
+fn check_payment_method(intent: &PaymentIntent, pm: &NamedPaymentMethod) -> Result<(), ApiError> {
+    if pm.spent {
+        return Err(ApiError::invalid_request(
+            "This PaymentMethod was previously used without being attached to a Customer or was \
+             detached from a Customer, and may not be used again.",
+        )
+        .with_param("payment_method"));
+    }
+    if let Some(owner) = &pm.object.customer
+        && intent.customer.as_ref() != Some(owner)
+    {
+        return Err(ApiError::invalid_request(format!(
+            "The `payment_method` parameter supplied {} belongs to the Customer {owner}. Please \
+             include the Customer in the `customer` parameter on the PaymentIntent.",
+            pm.object.id
+        ))
+        .with_param("payment_method"));
+    }
+    let kind = pm.object.kind.as_str();
+    if !intent.payment_method_types.iter().any(|t| t == kind) {
+        return Err(ApiError::invalid_request(format!(
+            "The PaymentMethod provided ({kind}) is not allowed for this PaymentIntent. Allowed \
+             types: {}.",
+            intent.payment_method_types.join(", ")
+        ))
+        .with_param("payment_method"));
+    }
+    Ok(())
+}
+
+/// Turns a transition into writes (intent, charge, payment method, token, events) and the
+/// answer. `charge_version` is the version of an existing charge the transition changed.
+pub async fn apply(
+    ctx: &Ctx,
+    transition: Transition,
+    version: Option<i64>,
+    source: Option<&mut Source>,
+    charge_version: Option<i64>,
+    expand: &Expand,
+    prior: Vec<Write>,
+) -> Result<Effect, ApiError> {
+    let Transition {
+        intent,
+        charge,
+        events,
+        error,
+        save_payment_method,
+    } = transition;
+    let mut writes = prior;
+    let mut late_events = Vec::new();
+    if let Some(source) = source {
+        let pm = &mut source.payment_method;
+        let succeeded = error.is_none() && charge.as_ref().is_some_and(|c| c.succeeded());
+        match (&intent.customer, succeeded) {
+            (Some(customer), true) if save_payment_method && pm.object.customer.is_none() => {
+                pm.object.customer = Some(customer.clone());
+                late_events.push(ctx.event(
+                    "payment_method.attached",
+                    to_value(&pm.object)?,
+                    Some(json!({"customer": null})),
+                )?);
+                if intent.setup_future_usage.as_deref() == Some("off_session") {
+                    let setup = OffSessionSetup {
+                        id: off_session_setup_id(&pm.object.id),
+                        payment_method: pm.object.id.clone(),
+                        created: ctx.now,
+                    };
+                    if ctx.find(&setup.id).await?.is_none() {
+                        writes.push(insert(ctx.account_id(), &setup)?);
+                    }
+                }
+            }
+            // Used once without being saved to a customer: it may not be used again.
+            (_, true) if pm.object.customer.is_none() => pm.spent = true,
+            _ => {}
+        }
+        if pm.version.is_none() || pm.spent || !late_events.is_empty() {
+            writes.push(pm.write(ctx)?);
+        }
+        if let Some(token) = &source.token {
+            writes.push(token.update(ctx.account_id())?);
+        }
+    }
+    let intent_write = match version {
+        None => insert(ctx.account_id(), &intent)?,
+        Some(version) => Loaded {
+            object: intent.clone(),
+            version,
+        }
+        .update(ctx.account_id())?,
+    };
+    writes.push(intent_write);
+    let intent_value = to_value(&intent)?;
+    let charge_value = charge.as_ref().map(to_value).transpose()?;
+    if let Some(charge) = &charge {
+        writes.push(match charge_version {
+            None => insert(ctx.account_id(), charge)?,
+            Some(version) => Loaded {
+                object: charge.clone(),
+                version,
+            }
+            .update(ctx.account_id())?,
+        });
+    }
+    for (kind, subject) in events {
+        let object = match subject {
+            EventSubject::Intent => intent_value.clone(),
+            EventSubject::Charge => charge_value.clone().unwrap_or(Value::Null),
+        };
+        writes.push(ctx.event(kind, object, None)?);
+    }
+    writes.extend(late_events);
+    let rendered = render_intent(ctx, &intent, expand, &writes).await?;
+    Ok(match error {
+        None => Effect::ok(rendered, writes),
+        Some(error) => {
+            let error = error.with_embedded("payment_intent", rendered);
+            Effect {
+                writes,
+                status: error.status,
+                body: error.to_body(),
+            }
+        }
+    })
+}
+
+impl Resource for PaymentIntent {
+    const OBJECT: &'static str = "payment_intent";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn index(&self) -> IndexKeys {
+        IndexKeys {
+            customer: self.customer.clone(),
+            ..IndexKeys::default()
+        }
+    }
+}

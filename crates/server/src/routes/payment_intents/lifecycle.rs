@@ -1,0 +1,268 @@
+//! Confirm, capture and cancel an existing intent, and complete its 3D Secure challenge.
+
+use axum::extract::Path;
+use tender_core::charge::Charge;
+use tender_core::network::TestNetwork;
+use tender_core::payment_intent::{ConfirmContext, ConfirmParams, PaymentIntent};
+use tender_wire::expand::Expand;
+use tender_wire::{ApiError, Params, id};
+
+use super::confirm::{self, apply};
+use super::{check_client_secret, load_intent};
+use crate::ctx::Ctx;
+use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::pipeline::{Command, Effect, mutate};
+use crate::resources::Loaded;
+use crate::routes::payment_methods::NamedPaymentMethod;
+
+pub struct Confirm {
+    id: String,
+    params: ConfirmParams,
+    expand: Expand,
+}
+
+impl Command for Confirm {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let params = ConfirmParams::take(&mut p)?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.ignore(&[
+            "mandate",
+            "radar_options",
+            "payment_details",
+            "amount_details",
+            "hooks",
+            "is_stripe_sdk",
+        ]);
+        p.ignore(tender_core::confirmation_token::CLIENT_EXTRAS);
+        p.finish()?;
+        Ok(Confirm { id, params, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let loaded = load_intent(ctx, &self.id, self.params.client_secret.as_deref()).await?;
+        if ctx.key == KeyKind::Publishable
+            && loaded.object.confirmation_method
+                == tender_core::payment_intent::ConfirmationMethod::Manual
+        {
+            return Err(ApiError::invalid_request(
+                "This PaymentIntent's confirmation_method is manual: all payment attempts must \
+                 be initiated using a secret key.",
+            ));
+        }
+        confirm::confirm(
+            ctx,
+            loaded.object,
+            Some(loaded.version),
+            &self.params,
+            &self.expand,
+            Vec::new(),
+        )
+        .await
+    }
+}
+
+/// The intent's latest charge, with its version.
+async fn latest_charge(
+    ctx: &Ctx,
+    intent: &PaymentIntent,
+) -> Result<Option<Loaded<Charge>>, ApiError> {
+    match &intent.latest_charge {
+        Some(charge) => Ok(Some(ctx.load::<Charge>(charge, "charge").await?)),
+        None => Ok(None),
+    }
+}
+
+struct Capture {
+    id: String,
+    amount_to_capture: Option<i64>,
+    expand: Expand,
+}
+
+impl Command for Capture {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let amount_to_capture = p.integer("amount_to_capture")?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.ignore(&[
+            "application_fee_amount",
+            "final_capture",
+            "metadata",
+            "statement_descriptor",
+            "statement_descriptor_suffix",
+            "transfer_data",
+            "amount_details",
+            "hooks",
+            "payment_details",
+        ]);
+        p.finish()?;
+        Ok(Capture {
+            id,
+            amount_to_capture,
+            expand,
+        })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
+        let charge = latest_charge(ctx, &loaded.object).await?;
+        let transition = loaded
+            .object
+            .capture(charge.as_ref().map(|c| &c.object), self.amount_to_capture)?;
+        let charge_version = charge.map(|c| c.version);
+        apply(
+            ctx,
+            transition,
+            Some(loaded.version),
+            None,
+            charge_version,
+            &self.expand,
+            Vec::new(),
+        )
+        .await
+    }
+}
+
+struct Cancel {
+    id: String,
+    reason: Option<String>,
+    expand: Expand,
+}
+
+impl Command for Cancel {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let reason = p.enumeration(
+            "cancellation_reason",
+            &[
+                "duplicate",
+                "fraudulent",
+                "requested_by_customer",
+                "abandoned",
+            ],
+        )?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.finish()?;
+        Ok(Cancel { id, reason, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
+        let charge = latest_charge(ctx, &loaded.object).await?;
+        let transition = loaded.object.cancel(
+            charge.as_ref().map(|c| &c.object),
+            self.reason.clone(),
+            ctx.now,
+        )?;
+        let charge_version = transition.charge.as_ref().and(charge.map(|c| c.version));
+        apply(
+            ctx,
+            transition,
+            Some(loaded.version),
+            None,
+            charge_version,
+            &self.expand,
+            Vec::new(),
+        )
+        .await
+    }
+}
+
+/// The customer's answer on the hosted 3D Secure page.
+pub struct CompleteAuthentication {
+    pub id: String,
+    pub client_secret: String,
+    pub succeeded: bool,
+}
+
+impl Command for CompleteAuthentication {
+    type Path = (String, String, bool);
+
+    fn parse(
+        p: Params,
+        (id, client_secret, succeeded): Self::Path,
+        _: &Ctx,
+    ) -> Result<Self, ApiError> {
+        p.finish()?;
+        Ok(CompleteAuthentication {
+            id,
+            client_secret,
+            succeeded,
+        })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
+        check_client_secret(&loaded.object.client_secret, Some(&self.client_secret))?;
+        let intent = &loaded.object;
+        let pm_id = intent.payment_method.clone().ok_or_else(|| {
+            ApiError::invalid_request("This PaymentIntent has no payment method to authenticate.")
+        })?;
+        let pm = NamedPaymentMethod::resolve(ctx, &pm_id, "payment_method").await?;
+        let behavior = pm
+            .object
+            .card_behavior(&ctx.fingerprint_key())
+            .ok_or_else(|| ApiError::invalid_request("Only cards are authenticated here."))?;
+        let set_up = ctx
+            .find(&confirm::off_session_setup_id(&pm.object.id))
+            .await?
+            .is_some();
+        let confirm_ctx = ConfirmContext {
+            payment_method: &pm.object,
+            behavior,
+            set_up_for_off_session: set_up,
+            off_session: false,
+            use_stripe_sdk: true,
+            return_url: None,
+            error_on_requires_action: false,
+            authenticate_url: confirm::authenticate_url(ctx, intent),
+            charge_id: id::generate("ch"),
+        };
+        let transition =
+            intent.complete_authentication(&confirm_ctx, self.succeeded, &TestNetwork, ctx.now)?;
+        let mut source = confirm::Source {
+            payment_method: pm,
+            token: None,
+        };
+        apply(
+            ctx,
+            transition,
+            Some(loaded.version),
+            Some(&mut source),
+            None,
+            &Expand::default(),
+            Vec::new(),
+        )
+        .await
+    }
+}
+
+/// Runs the completion for the hosted page (no API key: the client secret authorizes).
+pub async fn complete_authentication(
+    ctx: &Ctx,
+    id: String,
+    client_secret: String,
+    succeeded: bool,
+) -> Reply {
+    crate::pipeline::mutate_without_key::<CompleteAuthentication>(
+        ctx,
+        Params::default(),
+        (id, client_secret, succeeded),
+    )
+    .await
+}
+
+pub async fn confirm(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {
+    mutate::<Confirm, _>(api, id).await
+}
+
+pub async fn capture(Path(id): Path<String>, api: Api) -> Reply {
+    mutate::<Capture, _>(api, id).await
+}
+
+pub async fn cancel(Path(id): Path<String>, api: Api) -> Reply {
+    mutate::<Cancel, _>(api, id).await
+}

@@ -1,0 +1,441 @@
+//! The guide's flow end to end: a ConfirmationToken made with the publishable key, then the
+//! server's create-and-confirm, 3D Secure through the hosted page, declines, capture, cancel.
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp};
+
+async fn token(app: &TestApp, number: &str, extra: &str) -> String {
+    let form = format!(
+        "payment_method_data[type]=card&payment_method_data[card][number]={number}\
+         &payment_method_data[card][exp_month]=12&payment_method_data[card][exp_year]=2034\
+         &payment_method_data[card][cvc]=123&return_url=https%3A%2F%2Fshop.example%2Fdone{extra}"
+    );
+    let answer = app
+        .call_as(
+            PUBLISHABLE_KEY,
+            Method::POST,
+            "/v1/confirmation_tokens",
+            &form,
+            &[],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+    answer.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn pay(app: &TestApp, token: &str) -> Answer {
+    app.post(
+        "/v1/payment_intents",
+        &format!(
+            "amount=2000&currency=usd&confirm=true&automatic_payment_methods[enabled]=true\
+             &confirmation_token={token}"
+        ),
+    )
+    .await
+}
+
+async fn event_types(app: &TestApp) -> Vec<String> {
+    let events = app.get("/v1/events", "limit=100").await;
+    let mut types: Vec<String> = events.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect();
+    types.reverse();
+    types
+}
+
+#[tokio::test]
+async fn guide_flow_succeeds_with_4242() {
+    let app = TestApp::spawn().await;
+    let ctoken = token(&app, "4242424242424242", "").await;
+    let fetched = app
+        .get(&format!("/v1/confirmation_tokens/{ctoken}"), "")
+        .await;
+    assert_eq!(
+        fetched.body["payment_method_preview"]["card"]["last4"],
+        "4242"
+    );
+    assert_eq!(fetched.body["use_stripe_sdk"], true);
+    assert_eq!(
+        fetched.body["expires_at"].as_i64().unwrap() - fetched.body["created"].as_i64().unwrap(),
+        43_200
+    );
+
+    let intent = pay(&app, &ctoken).await;
+    assert_eq!(intent.status, StatusCode::OK, "{:?}", intent.body);
+    assert_eq!(intent.body["status"], "succeeded");
+    assert_eq!(intent.body["amount_received"], 2000);
+    let pm = intent.body["payment_method"].as_str().unwrap();
+    assert!(pm.starts_with("pm_"));
+    let charge = app
+        .get(
+            &format!(
+                "/v1/charges/{}",
+                intent.body["latest_charge"].as_str().unwrap()
+            ),
+            "",
+        )
+        .await;
+    assert_eq!(charge.body["status"], "succeeded");
+    assert_eq!(charge.body["captured"], true);
+    assert_eq!(charge.body["payment_method"], pm);
+    assert_eq!(
+        charge.body["payment_method_details"]["card"]["last4"],
+        "4242"
+    );
+
+    // Single use.
+    let again = pay(&app, &ctoken).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        again.error("code"),
+        Some("payment_intent_confirmation_token_invalid")
+    );
+    let used = app
+        .get(&format!("/v1/confirmation_tokens/{ctoken}"), "")
+        .await;
+    assert_eq!(used.body["payment_intent"], intent.body["id"]);
+
+    assert_eq!(
+        event_types(&app).await,
+        vec![
+            "payment_intent.created",
+            "charge.succeeded",
+            "payment_intent.succeeded"
+        ]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn three_d_secure_challenge_completes_through_the_hosted_page() {
+    let app = TestApp::spawn().await;
+    let ctoken = token(&app, "4000002500003155", "").await;
+    let intent = pay(&app, &ctoken).await;
+    assert_eq!(
+        intent.body["status"], "requires_action",
+        "{:?}",
+        intent.body
+    );
+    let action = &intent.body["next_action"];
+    assert_eq!(action["type"], "use_stripe_sdk");
+    let url = action["use_stripe_sdk"]["stripe_js"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = app.client.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Complete authentication")
+    );
+
+    let (path, query) = url.split_once('?').unwrap();
+    let secret = query.trim_start_matches("client_secret=");
+    let done = app
+        .client
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("client_secret={secret}&result=complete"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(done.text().await.unwrap().contains("tender:3ds-complete"));
+
+    let id = intent.body["id"].as_str().unwrap();
+    let after = app.get(&format!("/v1/payment_intents/{id}"), "").await;
+    assert_eq!(after.body["status"], "succeeded");
+    let charge = app
+        .get(
+            &format!(
+                "/v1/charges/{}",
+                after.body["latest_charge"].as_str().unwrap()
+            ),
+            "",
+        )
+        .await;
+    assert_eq!(
+        charge.body["payment_method_details"]["card"]["three_d_secure"]["authentication_flow"],
+        "challenge"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn failed_authentication_returns_to_requires_payment_method() {
+    let app = TestApp::spawn().await;
+    let ctoken = token(&app, "4000002500003155", "").await;
+    let intent = pay(&app, &ctoken).await;
+    let url = intent.body["next_action"]["use_stripe_sdk"]["stripe_js"]
+        .as_str()
+        .unwrap();
+    let (path, query) = url.split_once('?').unwrap();
+    let secret = query.trim_start_matches("client_secret=");
+    app.client
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("client_secret={secret}&result=fail"))
+        .send()
+        .await
+        .unwrap();
+    let id = intent.body["id"].as_str().unwrap();
+    let after = app.get(&format!("/v1/payment_intents/{id}"), "").await;
+    assert_eq!(after.body["status"], "requires_payment_method");
+    assert_eq!(
+        after.body["last_payment_error"]["code"],
+        "payment_intent_authentication_failure"
+    );
+    // A wrong secret is refused.
+    let refused = app
+        .client
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("client_secret=pi_x_secret_y&result=complete")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_client_error());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn decline_answers_402_with_the_intent_embedded() {
+    let app = TestApp::spawn().await;
+    let ctoken = token(&app, "4000000000000002", "").await;
+    let declined = pay(&app, &ctoken).await;
+    assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(declined.error("type"), Some("card_error"));
+    assert_eq!(declined.error("code"), Some("card_declined"));
+    assert_eq!(declined.error("decline_code"), Some("generic_decline"));
+    let embedded = &declined.body["error"]["payment_intent"];
+    assert_eq!(embedded["status"], "requires_payment_method");
+    assert_eq!(
+        embedded["last_payment_error"]["decline_code"],
+        "generic_decline"
+    );
+    let id = embedded["id"].as_str().unwrap();
+    let stored = app.get(&format!("/v1/payment_intents/{id}"), "").await;
+    assert_eq!(stored.body["status"], "requires_payment_method");
+
+    // A retry with a good card succeeds on the same intent.
+    let good = token(&app, "4242424242424242", "").await;
+    let retried = app
+        .post(
+            &format!("/v1/payment_intents/{id}/confirm"),
+            &format!("confirmation_token={good}"),
+        )
+        .await;
+    assert_eq!(retried.body["status"], "succeeded", "{:?}", retried.body);
+    let types = event_types(&app).await;
+    assert_eq!(
+        types,
+        vec![
+            "payment_intent.created",
+            "charge.failed",
+            "payment_intent.payment_failed",
+            "charge.succeeded",
+            "payment_intent.succeeded"
+        ]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn manual_capture_partial_and_cancel() {
+    let app = TestApp::spawn().await;
+    let form = "amount=5000&currency=usd&confirm=true&capture_method=manual\
+                &payment_method=pm_card_visa&payment_method_types[]=card";
+    let intent = app.post("/v1/payment_intents", form).await;
+    assert_eq!(
+        intent.body["status"], "requires_capture",
+        "{:?}",
+        intent.body
+    );
+    assert_eq!(intent.body["amount_capturable"], 5000);
+    let id = intent.body["id"].as_str().unwrap();
+    let too_much = app
+        .post(
+            &format!("/v1/payment_intents/{id}/capture"),
+            "amount_to_capture=6000",
+        )
+        .await;
+    assert_eq!(too_much.error("param"), Some("amount_to_capture"));
+    let captured = app
+        .post(
+            &format!("/v1/payment_intents/{id}/capture"),
+            "amount_to_capture=3000",
+        )
+        .await;
+    assert_eq!(captured.body["status"], "succeeded");
+    assert_eq!(captured.body["amount_received"], 3000);
+    assert_eq!(captured.body["amount_capturable"], 0);
+    let cancel = app
+        .post(&format!("/v1/payment_intents/{id}/cancel"), "")
+        .await;
+    assert_eq!(
+        cancel.error("code"),
+        Some("payment_intent_unexpected_state"),
+        "{:?}",
+        cancel.body
+    );
+    let confirm = app
+        .post(&format!("/v1/payment_intents/{id}/confirm"), "")
+        .await;
+    assert_eq!(
+        confirm.error("code"),
+        Some("payment_intent_unexpected_state")
+    );
+
+    let second = app.post("/v1/payment_intents", form).await;
+    let id2 = second.body["id"].as_str().unwrap();
+    let canceled = app
+        .post(
+            &format!("/v1/payment_intents/{id2}/cancel"),
+            "cancellation_reason=abandoned",
+        )
+        .await;
+    assert_eq!(canceled.body["status"], "canceled");
+    assert_eq!(canceled.body["cancellation_reason"], "abandoned");
+    let charge = app
+        .get(
+            &format!(
+                "/v1/charges/{}",
+                canceled.body["latest_charge"].as_str().unwrap()
+            ),
+            "",
+        )
+        .await;
+    assert_eq!(charge.body["captured"], false);
+    assert_eq!(charge.body["refunded"], true, "{:?}", charge.body);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn server_side_confirm_needs_a_return_url_with_automatic_methods() {
+    let app = TestApp::spawn().await;
+    let missing = app
+        .post(
+            "/v1/payment_intents",
+            "amount=1000&currency=usd&confirm=true&payment_method=pm_card_visa",
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(missing.error("message").unwrap().contains("return_url"));
+    let redirect = app
+        .post(
+            "/v1/payment_intents",
+            "amount=1000&currency=usd&confirm=true&payment_method=pm_card_threeDSecure2Required\
+             &return_url=https%3A%2F%2Fshop.example%2Fback",
+        )
+        .await;
+    assert_eq!(
+        redirect.body["status"], "requires_action",
+        "{:?}",
+        redirect.body
+    );
+    assert_eq!(redirect.body["next_action"]["type"], "redirect_to_url");
+    let url = redirect.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap();
+    let (path, query) = url.split_once('?').unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let done = client
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{query}&result=complete"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let location = done.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("https://shop.example/back?payment_intent=pi_"),
+        "{location}"
+    );
+    assert!(
+        location.ends_with("&redirect_status=succeeded"),
+        "{location}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn publishable_key_reads_the_reduced_intent_with_its_secret_only() {
+    let app = TestApp::spawn().await;
+    let created = app
+        .post(
+            "/v1/payment_intents",
+            "amount=1000&currency=usd&metadata[order]=1",
+        )
+        .await;
+    let id = created.body["id"].as_str().unwrap();
+    let secret = created.body["client_secret"].as_str().unwrap();
+    let read = app
+        .call_as(
+            PUBLISHABLE_KEY,
+            Method::GET,
+            &format!("/v1/payment_intents/{id}"),
+            &format!("client_secret={secret}"),
+            &[],
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body["status"], "requires_payment_method");
+    assert_eq!(read.body.get("metadata"), None);
+    assert_eq!(read.body.get("customer"), None);
+    let wrong = app
+        .call_as(
+            PUBLISHABLE_KEY,
+            Method::GET,
+            &format!("/v1/payment_intents/{id}"),
+            "client_secret=pi_nope_secret_nope",
+            &[],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.error("param"), Some("client_secret"));
+    let _: Value = created.body;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn amount_and_currency_rules() {
+    let app = TestApp::spawn().await;
+    for (form, param, code) in [
+        ("amount=10&currency=usd", "amount", Some("amount_too_small")),
+        ("amount=0&currency=usd", "amount", None),
+        ("amount=-100&currency=usd", "amount", None),
+        (
+            "amount=100000000&currency=usd",
+            "amount",
+            Some("amount_too_large"),
+        ),
+        ("amount=1000&currency=xyz", "currency", None),
+        ("currency=usd", "amount", Some("parameter_missing")),
+    ] {
+        let answer = app.post("/v1/payment_intents", form).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{form}");
+        assert_eq!(answer.error("param"), Some(param), "{form}");
+        if let Some(code) = code {
+            assert_eq!(answer.error("code"), Some(code), "{form}");
+        }
+    }
+    let yen = app
+        .post("/v1/payment_intents", "amount=500&currency=jpy")
+        .await;
+    assert_eq!(yen.body["amount"], 500);
+    assert_eq!(yen.body["currency"], "jpy");
+    let list = app.get("/v1/payment_intents", "").await;
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
+    app.stop().await;
+}
