@@ -196,8 +196,22 @@ pub enum OutcomeKind {
 pub struct PaymentMethodDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CardDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ideal: Option<IdealDetails>,
     #[serde(rename = "type")]
     pub kind: PaymentMethodType,
+}
+
+/// `payment_method_details.ideal`: the paying bank account, as Stripe's test mode shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdealDetails {
+    pub bank: Option<String>,
+    pub bic: Option<String>,
+    pub generated_sepa_debit: Option<String>,
+    pub generated_sepa_debit_mandate: Option<String>,
+    pub iban_last4: Option<String>,
+    pub transferred_to: Option<String>,
+    pub verified_name: Option<String>,
 }
 
 /// `payment_method_details.card`.
@@ -373,6 +387,15 @@ impl Charge {
             payment_method: Some(pm.id.clone()),
             payment_method_details: PaymentMethodDetails {
                 card,
+                ideal: pm.ideal.as_ref().map(|ideal| IdealDetails {
+                    bank: ideal.bank.clone(),
+                    bic: ideal.bic.clone(),
+                    generated_sepa_debit: None,
+                    generated_sepa_debit_mandate: None,
+                    iban_last4: approved.then(|| "5264".to_owned()),
+                    transferred_to: None,
+                    verified_name: approved.then(|| "Jenny Rosen".to_owned()),
+                }),
                 kind: pm.kind,
             },
             radar_options: pm.radar_options.clone().unwrap_or_default(),

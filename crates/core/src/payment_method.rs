@@ -28,6 +28,9 @@ pub struct PaymentMethod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Card>,
     pub created: Timestamp,
+    /// Present exactly when `type` is `ideal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ideal: Option<Ideal>,
     /// Expandable; `null` until attached and again after detaching.
     pub customer: Option<String>,
     pub customer_account: Option<String>,
@@ -54,12 +57,15 @@ pub enum PaymentMethodObject {
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethodType {
     Card,
+    /// iDEAL, the Dutch bank redirect: EUR only, authorized on a page the customer is sent to.
+    Ideal,
 }
 
 impl PaymentMethodType {
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentMethodType::Card => "card",
+            PaymentMethodType::Ideal => "ideal",
         }
     }
 
@@ -67,8 +73,10 @@ impl PaymentMethodType {
     pub fn parse(value: &str, param: &str) -> Result<PaymentMethodType, ApiError> {
         match value {
             "card" => Ok(PaymentMethodType::Card),
+            "ideal" => Ok(PaymentMethodType::Ideal),
             other => Err(ApiError::invalid_request(format!(
-                "The payment method type `{other}` is not supported. Supported types: `card`."
+                "The payment method type `{other}` is not supported. Supported types: `card`, \
+                 `ideal`."
             ))
             .with_param(param)),
         }
@@ -102,6 +110,30 @@ impl AllowRedisplay {
         )
     }
 }
+
+/// The `ideal` hash: the customer's bank, if chosen in the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ideal {
+    pub bank: Option<String>,
+    pub bic: Option<String>,
+}
+
+/// iDEAL banks and their BICs, as Stripe lists them.
+pub const IDEAL_BANKS: &[(&str, &str)] = &[
+    ("abn_amro", "ABNANL2A"),
+    ("asn_bank", "ASNBNL21"),
+    ("bunq", "BUNQNL2A"),
+    ("ing", "INGBNL2A"),
+    ("knab", "KNABNL2H"),
+    ("n26", "NTSBDEB1"),
+    ("rabobank", "RABONL2U"),
+    ("regiobank", "RBRBNL21"),
+    ("revolut", "REVOLT21"),
+    ("sns_bank", "SNSBNL2A"),
+    ("triodos_bank", "TRIONL2U"),
+    ("van_lanschot", "FVLBNL22"),
+    ("yoursafe", "BITSNL2A"),
+];
 
 /// `radar_options`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +258,41 @@ impl PaymentMethod {
             valid.fingerprint.clone(),
             checks,
         );
-        PaymentMethod::new(id, card, billing_details, metadata, allow_redisplay, now)
+        PaymentMethod::new(
+            id,
+            Some(card),
+            billing_details,
+            metadata,
+            allow_redisplay,
+            now,
+        )
+    }
+
+    /// An iDEAL payment method, with the bank the customer chose (if any).
+    pub fn ideal(
+        id: String,
+        bank: Option<String>,
+        billing_details: BillingDetails,
+        metadata: Metadata,
+        now: Timestamp,
+    ) -> PaymentMethod {
+        let bic = bank.as_deref().and_then(|bank| {
+            IDEAL_BANKS
+                .iter()
+                .find(|(name, _)| *name == bank)
+                .map(|(_, bic)| (*bic).to_owned())
+        });
+        let mut pm = PaymentMethod::new(
+            id,
+            None,
+            billing_details,
+            metadata,
+            AllowRedisplay::Unspecified,
+            now,
+        );
+        pm.kind = PaymentMethodType::Ideal;
+        pm.ideal = Some(Ideal { bank, bic });
+        pm
     }
 
     /// What a `pm_card_*` id mints: a fresh payment method for the table's card, expiring in
@@ -251,7 +317,7 @@ impl PaymentMethod {
         );
         PaymentMethod::new(
             id,
-            card,
+            Some(card),
             BillingDetails::default(),
             Metadata::new(),
             AllowRedisplay::Unspecified,
@@ -261,7 +327,7 @@ impl PaymentMethod {
 
     fn new(
         id: String,
-        card: Card,
+        card: Option<Card>,
         billing_details: BillingDetails,
         metadata: Metadata,
         allow_redisplay: AllowRedisplay,
@@ -272,7 +338,8 @@ impl PaymentMethod {
             object: PaymentMethodObject::PaymentMethod,
             allow_redisplay,
             billing_details,
-            card: Some(card),
+            card,
+            ideal: None,
             created: now,
             customer: None,
             customer_account: None,
@@ -296,6 +363,7 @@ impl PaymentMethod {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaymentMethodData {
     Card(CardInput),
+    Ideal { bank: Option<String> },
 }
 
 /// `POST /v1/payment_methods` parameters.
@@ -316,6 +384,9 @@ impl PaymentMethodCreate {
         let kind = PaymentMethodType::parse(&p.required_string("type")?, "type")?;
         let data = match kind {
             PaymentMethodType::Card => PaymentMethodData::Card(take_card(p)?),
+            PaymentMethodType::Ideal => PaymentMethodData::Ideal {
+                bank: take_ideal(p)?,
+            },
         };
         let billing_details = BillingDetails::take(p, "billing_details")?.unwrap_or_default();
         let mut metadata = Metadata::new();
@@ -354,6 +425,15 @@ impl PaymentMethodCreate {
     ) -> Result<PaymentMethod, ApiError> {
         let valid = match &self.data {
             PaymentMethodData::Card(input) => input.validate(account_secret, now)?,
+            PaymentMethodData::Ideal { bank } => {
+                return Ok(PaymentMethod::ideal(
+                    id,
+                    bank.clone(),
+                    self.billing_details,
+                    self.metadata,
+                    now,
+                ));
+            }
         };
         if valid.profile.behavior == Behavior::Declines(card::TEST_MODE_LIVE_CARD) {
             return Err(card::TEST_MODE_LIVE_CARD.to_error());
@@ -369,6 +449,17 @@ impl PaymentMethodCreate {
         pm.radar_options = self.radar_options;
         Ok(pm)
     }
+}
+
+/// `ideal[bank]`, optional: the Payment Element lets the customer choose on the bank's page.
+fn take_ideal(p: &mut Params) -> Result<Option<String>, ApiError> {
+    let Some(mut ideal) = p.object("ideal")? else {
+        return Ok(None);
+    };
+    let names: Vec<&str> = IDEAL_BANKS.iter().map(|(name, _)| *name).collect();
+    let bank = ideal.enumeration("bank", &names)?;
+    ideal.finish()?;
+    Ok(bank)
 }
 
 fn take_card(p: &mut Params) -> Result<CardInput, ApiError> {

@@ -13,7 +13,7 @@ use crate::Timestamp;
 use crate::card::{AUTHENTICATION_NOT_HANDLED, AuthFlow, Behavior, Decline};
 use crate::charge::{AttemptResult, Charge, ChargeAttempt, ThreeDSecureDetails};
 use crate::network::{Answer, Attempt, Processor, RequestThreeDSecure};
-use crate::payment_method::PaymentMethod;
+use crate::payment_method::{PaymentMethod, PaymentMethodType};
 
 /// Which object an event is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +103,9 @@ impl PaymentIntent {
         next.payment_method = Some(ctx.payment_method.id.clone());
         next.last_payment_error = None;
         next.next_action = None;
+        if ctx.payment_method.kind == PaymentMethodType::Ideal {
+            return redirect_to_bank(next, ctx);
+        }
         Ok(attempt(next, ctx, None, network, now))
     }
 
@@ -123,6 +126,9 @@ impl PaymentIntent {
         }
         let mut next = self.clone();
         next.next_action = None;
+        if ctx.payment_method.kind == PaymentMethodType::Ideal {
+            return Ok(bank_answered(next, ctx, succeeded, now));
+        }
         if succeeded {
             return Ok(attempt(next, ctx, Some(AuthFlow::Challenge), network, now));
         }
@@ -231,6 +237,87 @@ impl PaymentIntent {
         transition.events = events;
         Ok(transition)
     }
+}
+
+/// A redirect method (iDEAL) sends the customer to their bank: the intent waits in
+/// `requires_action` with a `redirect_to_url`, whatever SDK confirmed it.
+fn redirect_to_bank(
+    mut intent: PaymentIntent,
+    ctx: &ConfirmContext<'_>,
+) -> Result<Transition, ApiError> {
+    if intent.currency != "eur" {
+        return Err(ApiError::invalid_request(format!(
+            "The currency provided ({}) is invalid. Payments with ideal support the following \
+             currencies: eur.",
+            intent.currency
+        ))
+        .with_param("currency"));
+    }
+    if intent.capture_method == CaptureMethod::Manual {
+        return Err(ApiError::invalid_request(
+            "The payment method type `ideal` does not support manual capture.",
+        )
+        .with_param("capture_method"));
+    }
+    let Some(return_url) = &ctx.return_url else {
+        return Err(ApiError::invalid_request(
+            "A `return_url` must be specified because this PaymentIntent is confirmed with \
+             ideal, which redirects the customer to their bank.",
+        )
+        .with_param("return_url"));
+    };
+    intent.status = Status::RequiresAction;
+    intent.next_action = Some(json!({
+        "type": "redirect_to_url",
+        "redirect_to_url": {"url": ctx.authenticate_url, "return_url": return_url},
+    }));
+    let mut transition = Transition::new(intent);
+    transition
+        .events
+        .push(("payment_intent.requires_action", EventSubject::Intent));
+    Ok(transition)
+}
+
+/// The customer authorized (or refused) the payment on the bank's page.
+fn bank_answered(
+    mut intent: PaymentIntent,
+    ctx: &ConfirmContext<'_>,
+    authorized: bool,
+    now: Timestamp,
+) -> Transition {
+    if !authorized {
+        let error = ApiError::invalid_request(
+            "The customer did not authorize the payment with their bank. You can provide \
+             payment_method_data or a new PaymentMethod to attempt to fulfill this \
+             PaymentIntent again.",
+        )
+        .with_code("payment_intent_payment_attempt_failed")
+        .with_embedded("payment_method", to_value(ctx.payment_method));
+        intent.status = Status::RequiresPaymentMethod;
+        intent.payment_method = None;
+        intent.last_payment_error = Some(error.to_object());
+        let mut transition = Transition::new(intent);
+        transition
+            .events
+            .push(("payment_intent.payment_failed", EventSubject::Intent));
+        return transition;
+    }
+    let approved = AttemptResult::Approved {
+        risk_level: crate::card::RiskLevel::Normal,
+        risk_score: 20,
+    };
+    let charge = new_charge(&intent, ctx, approved, None, true, now);
+    intent.latest_charge = Some(charge.id.clone());
+    intent.status = Status::Succeeded;
+    intent.amount_received = intent.amount;
+    let mut transition = Transition::new(intent);
+    transition.events = vec![
+        ("charge.succeeded", EventSubject::Charge),
+        ("payment_intent.succeeded", EventSubject::Intent),
+    ];
+    transition.save_payment_method = transition.intent.setup_future_usage.is_some();
+    transition.charge = Some(charge);
+    transition
 }
 
 fn to_value(pm: &PaymentMethod) -> Value {

@@ -439,3 +439,95 @@ async fn amount_and_currency_rules() {
     assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn ideal_redirects_to_the_bank_page_and_back() {
+    let app = TestApp::spawn().await;
+    let intent = app
+        .post(
+            "/v1/payment_intents",
+            "amount=1500&currency=eur&confirm=true&payment_method_data[type]=ideal\
+             &payment_method_data[ideal][bank]=ing&return_url=https%3A%2F%2Fshop.example%2Freturn",
+        )
+        .await;
+    assert_eq!(
+        intent.body["status"], "requires_action",
+        "{:?}",
+        intent.body
+    );
+    assert_eq!(
+        intent.body["payment_method_types"],
+        serde_json::json!(["card", "ideal"])
+    );
+    let redirect = &intent.body["next_action"]["redirect_to_url"];
+    assert_eq!(redirect["return_url"], "https://shop.example/return");
+    let url = redirect["url"].as_str().unwrap();
+    let (path, query) = url.split_once('?').unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let done = client
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{query}&result=complete"))
+        .send()
+        .await
+        .unwrap();
+    let location = done.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.ends_with("redirect_status=succeeded"),
+        "{location}"
+    );
+    let id = intent.body["id"].as_str().unwrap();
+    let after = app
+        .get(
+            &format!("/v1/payment_intents/{id}"),
+            "expand[]=latest_charge",
+        )
+        .await;
+    assert_eq!(after.body["status"], "succeeded");
+    let details = &after.body["latest_charge"]["payment_method_details"];
+    assert_eq!(details["type"], "ideal");
+    assert_eq!(details["ideal"]["bank"], "ing");
+    assert_eq!(details["ideal"]["bic"], "INGBNL2A");
+
+    let failed = app
+        .post(
+            "/v1/payment_intents",
+            "amount=1500&currency=eur&confirm=true&payment_method_data[type]=ideal\
+             &return_url=https%3A%2F%2Fshop.example%2Freturn",
+        )
+        .await;
+    let url = failed.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap();
+    let (path, query) = url.split_once('?').unwrap();
+    let done = client
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{query}&result=fail"))
+        .send()
+        .await
+        .unwrap();
+    let location = done.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("redirect_status=failed"), "{location}");
+    let id = failed.body["id"].as_str().unwrap();
+    let after = app.get(&format!("/v1/payment_intents/{id}"), "").await;
+    assert_eq!(after.body["status"], "requires_payment_method");
+    assert_eq!(
+        after.body["last_payment_error"]["code"],
+        "payment_intent_payment_attempt_failed"
+    );
+
+    let dollars = app
+        .post(
+            "/v1/payment_intents",
+            "amount=1500&currency=usd&confirm=true&payment_method_types[]=ideal\
+             &payment_method_data[type]=ideal&return_url=https%3A%2F%2Fshop.example%2Freturn",
+        )
+        .await;
+    assert_eq!(dollars.status, StatusCode::BAD_REQUEST);
+    assert_eq!(dollars.error("param"), Some("currency"));
+    app.stop().await;
+}

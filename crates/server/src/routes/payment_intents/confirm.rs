@@ -3,6 +3,7 @@
 //! the intent), let the domain decide, and turn the transition into writes and an answer.
 
 use serde_json::{Value, json};
+use tender_core::card::Behavior;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{
@@ -178,13 +179,11 @@ pub async fn confirm(
         .find(&off_session_setup_id(&pm.object.id))
         .await?
         .is_some();
+    // Only cards meet the card network; other types answer on their hosted page.
     let behavior = pm
         .object
         .card_behavior(&ctx.fingerprint_key())
-        .ok_or_else(|| {
-            ApiError::invalid_request("Only card payment methods can be confirmed here.")
-                .with_param("payment_method")
-        })?;
+        .unwrap_or(Behavior::Succeeds);
     let confirm_ctx = ConfirmContext {
         payment_method: &pm.object,
         behavior,
