@@ -1,10 +1,18 @@
-//! The `tender` binary: run the server, show keys, manage accounts.
+//! The `tender` binary: run the server, show keys, manage accounts, and drive webhooks
+//! (`listen`, `trigger`, `deliveries`).
+
+mod client;
+mod listen;
+mod serve;
+mod trigger;
 
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use tender_server::{Config, Server, new_account};
+use tender_server::new_account;
 use tracing_subscriber::EnvFilter;
+
+use client::ApiClient;
 
 #[derive(Parser)]
 #[command(
@@ -20,13 +28,42 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the API server.
-    Serve(ServeArgs),
+    Serve(serve::ServeArgs),
     /// Print the API keys of every account (creating the default account on an empty database).
     Keys(DatabaseArgs),
     /// Manage accounts.
     Accounts {
         #[command(subcommand)]
         command: AccountsCommand,
+    },
+    /// Forward webhook events to a local URL, signed, printing one line per event.
+    Listen {
+        /// Where to forward events, e.g. http://localhost:4242/webhook.
+        #[arg(long)]
+        forward_to: String,
+        /// Only these event types (comma-separated); all by default.
+        #[arg(long, value_delimiter = ',')]
+        events: Vec<String>,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+    /// Make the API calls that cause an event, e.g. `tender trigger payment_intent.succeeded`.
+    Trigger {
+        /// The event to cause.
+        event: String,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+    /// Show recent webhook deliveries and every attempt (status, latency, error).
+    Deliveries {
+        /// Only the deliveries of this event.
+        #[arg(long)]
+        event: Option<String>,
+        /// How many deliveries per account.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 
@@ -42,30 +79,62 @@ enum AccountsCommand {
     },
 }
 
-#[derive(Args)]
-struct DatabaseArgs {
+#[derive(Args, Clone)]
+pub struct DatabaseArgs {
     /// `sqlite://<file>` (embedded, the default) or `postgres://…`.
     #[arg(
         long,
         env = "TENDER_DATABASE_URL",
         default_value = "sqlite://.tender/tender.db"
     )]
-    database: String,
+    pub database: String,
     /// Secret key of the default account, when the database is empty.
     #[arg(long, env = "TENDER_SECRET_KEY", hide_env_values = true)]
-    secret_key: Option<String>,
+    pub secret_key: Option<String>,
     /// Publishable key of the default account, when the database is empty.
     #[arg(long, env = "TENDER_PUBLISHABLE_KEY")]
-    publishable_key: Option<String>,
+    pub publishable_key: Option<String>,
 }
 
+/// How commands that drive a running server reach it.
 #[derive(Args)]
-struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "TENDER_LISTEN", default_value = "127.0.0.1:12111")]
-    listen: String,
-    #[command(flatten)]
-    database: DatabaseArgs,
+struct ApiArgs {
+    /// The running Tender.
+    #[arg(
+        long,
+        env = "TENDER_API_BASE",
+        default_value = "http://127.0.0.1:12111"
+    )]
+    api_base: String,
+    /// A secret key; by default the first account's key, read from the database.
+    #[arg(long, env = "TENDER_SECRET_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    #[arg(
+        long,
+        env = "TENDER_DATABASE_URL",
+        default_value = "sqlite://.tender/tender.db"
+    )]
+    database: String,
+}
+
+impl ApiArgs {
+    async fn client(&self) -> Result<ApiClient, String> {
+        let key = match &self.api_key {
+            Some(key) => key.clone(),
+            None => {
+                let store = tender_store::connect(&self.database)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let accounts = store.accounts().await.map_err(|e| e.to_string())?;
+                accounts
+                    .into_iter()
+                    .next()
+                    .map(|a| a.secret_key)
+                    .ok_or("no account yet: start `tender serve` first, or pass --api-key")?
+            }
+        };
+        Ok(ApiClient::new(&self.api_base, &key))
+    }
 }
 
 #[tokio::main]
@@ -78,11 +147,28 @@ async fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve::serve(args).await,
         Command::Keys(args) => keys(args).await,
         Command::Accounts {
             command: AccountsCommand::Create { database, json },
         } => create_account(database, json).await,
+        Command::Listen {
+            forward_to,
+            events,
+            api,
+        } => match api.client().await {
+            Ok(client) => listen::listen(&client, &forward_to, &events).await,
+            Err(e) => Err(e),
+        },
+        Command::Trigger { event, api } => match api.client().await {
+            Ok(client) => trigger::trigger(&client, &event).await,
+            Err(e) => Err(e),
+        },
+        Command::Deliveries {
+            event,
+            limit,
+            database,
+        } => deliveries(database, event.as_deref(), limit).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,37 +179,16 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(args: ServeArgs) -> Result<(), String> {
-    let config = Config {
-        listen: args.listen,
-        database_url: args.database.database,
-        secret_key: args.database.secret_key,
-        publishable_key: args.database.publishable_key,
-    };
-    let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
-    println!("Tender is listening on http://{}", server.addr);
-    println!("  database:        {}", redact(&config.database_url));
-    println!("  secret key:      {}", server.account.secret_key);
-    println!("  publishable key: {}", server.account.publishable_key);
-    shutdown_signal().await;
-    tracing::info!("shutting down");
-    server.trigger_shutdown();
-    server.wait().await.map_err(|e| e.to_string())
-}
-
 async fn keys(args: DatabaseArgs) -> Result<(), String> {
     let store = tender_store::connect(&args.database)
         .await
         .map_err(|e| e.to_string())?;
-    let config = Config {
-        listen: String::new(),
-        database_url: args.database,
-        secret_key: args.secret_key,
-        publishable_key: args.publishable_key,
-    };
-    tender_server::ensure_default_account(store.as_ref(), &config)
-        .await
-        .map_err(|e| e.to_string())?;
+    tender_server::ensure_default_account(
+        store.as_ref(),
+        &serve::config_for(&args, String::new(), None),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     for account in store.accounts().await.map_err(|e| e.to_string())? {
         println!("{}", account.id);
         println!("  secret key:      {}", account.secret_key);
@@ -156,39 +221,38 @@ async fn create_account(args: DatabaseArgs, json: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// The database URL without a password, for printing.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:****{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+async fn deliveries(args: DatabaseArgs, event: Option<&str>, limit: usize) -> Result<(), String> {
+    let store = tender_store::connect(&args.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    for account in store.accounts().await.map_err(|e| e.to_string())? {
+        let reports = store
+            .deliveries(&account.id, event, limit)
+            .await
+            .map_err(|e| e.to_string())?;
+        for report in reports {
+            println!(
+                "{}  {}  → {}  {}",
+                report.id, report.event_id, report.endpoint_id, report.status
+            );
+            for attempt in report.attempts {
+                let outcome = match (attempt.status_code, &attempt.error) {
+                    (Some(code), _) => code.to_string(),
+                    (None, Some(error)) => error.clone(),
+                    (None, None) => "?".to_owned(),
+                };
+                println!(
+                    "    attempt {}: {outcome} in {} ms{}",
+                    attempt.attempt,
+                    attempt.latency_ms,
+                    attempt
+                        .response_snippet
+                        .filter(|s| !s.is_empty())
+                        .map(|s| format!(" — {}", s.chars().take(80).collect::<String>()))
+                        .unwrap_or_default()
+                );
             }
         }
-        _ => url.to_owned(),
     }
-}
-
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
+    Ok(())
 }

@@ -9,6 +9,7 @@ use crate::Timestamp;
 use crate::address::Shipping;
 use crate::payment_intent::{CaptureMethod, PaymentIntent};
 use crate::payment_method::{PaymentMethod, PaymentMethodCreate};
+use crate::setup_intent::SetupIntent;
 
 /// How long a token can be used: 12 hours, as Stripe's API shows.
 pub const LIFETIME_SECONDS: i64 = 12 * 60 * 60;
@@ -227,18 +228,7 @@ impl StoredConfirmationToken {
             _ => {}
         }
         if let Some(context) = &self.client_context {
-            if context
-                .mode
-                .as_deref()
-                .is_some_and(|mode| mode != "payment")
-            {
-                return Err(ApiError::invalid_request(format!(
-                    "This ConfirmationToken was created for mode `{}` and cannot confirm a \
-                     PaymentIntent.",
-                    context.mode.as_deref().unwrap_or_default()
-                ))
-                .with_param("confirmation_token"));
-            }
+            context.check_mode("payment", "PaymentIntent")?;
             if let Some(currency) = &context.currency
                 && *currency != intent.currency
             {
@@ -262,16 +252,110 @@ impl StoredConfirmationToken {
         }
         Ok(())
     }
+
+    /// Checks that the Elements that made the token were set up like the SetupIntent it
+    /// confirms: a token's `setup_future_usage`, when it has one, must be the intent's
+    /// `usage`, and a client context must be in `setup` mode. A SetupIntent takes nothing
+    /// else from the token beyond its payment method and `return_url` (the caller's).
+    pub fn apply_to_setup_intent(&self, intent: &SetupIntent) -> Result<(), ApiError> {
+        let expected = intent.usage.as_str();
+        if let Some(provided) = &self.token.setup_future_usage
+            && provided != expected
+        {
+            return Err(mismatch_on(
+                "Setup Intent",
+                "setup_future_usage",
+                Some(provided),
+                Some(expected),
+            ));
+        }
+        if let Some(context) = &self.client_context {
+            context.check_mode("setup", "SetupIntent")?;
+        }
+        Ok(())
+    }
 }
 
 fn mismatch(param: &str, provided: Option<&str>, expected: Option<&str>) -> ApiError {
+    mismatch_on("Payment Intent", param, provided, expected)
+}
+
+/// The token's Elements were configured unlike the `intent` (`Payment Intent`, `Setup
+/// Intent`) it confirms.
+fn mismatch_on(
+    intent: &str,
+    param: &str,
+    provided: Option<&str>,
+    expected: Option<&str>,
+) -> ApiError {
     let show = |v: Option<&str>| v.map_or("null".to_owned(), str::to_owned);
     ApiError::invalid_request(format!(
         "The provided {param} ({}) does not match the expected {param} ({}). Try confirming \
-         with a Payment Intent that is configured to use the same parameters as the Stripe \
+         with a {intent} that is configured to use the same parameters as the Stripe \
          Elements used to create the ConfirmationToken.",
         show(provided),
         show(expected)
     ))
     .with_param(param)
+}
+
+impl ClientContext {
+    /// Refuses a token made by Elements in another mode than `mode` (`payment`, `setup`):
+    /// it cannot confirm an `object`.
+    fn check_mode(&self, mode: &str, object: &str) -> Result<(), ApiError> {
+        match self.mode.as_deref() {
+            Some(made_for) if made_for != mode => Err(ApiError::invalid_request(format!(
+                "This ConfirmationToken was created for mode `{made_for}` and cannot confirm \
+                 a {object}."
+            ))
+            .with_param("confirmation_token")),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::card;
+    use crate::setup_intent::Usage;
+
+    fn token(form: &str) -> StoredConfirmationToken {
+        let mut p = Params::from_form(form.as_bytes()).unwrap();
+        let create = ConfirmationTokenCreate::take(&mut p).unwrap();
+        p.finish().unwrap();
+        let test = card::lookup_test_payment_method("pm_card_visa").unwrap();
+        let pm = PaymentMethod::from_test_payment_method("pm_1".into(), test, b"s", 100);
+        create.build("ctoken_1".into(), pm, None, 100)
+    }
+
+    #[test]
+    fn setup_intent_usage_must_match_the_token() {
+        let mut intent = SetupIntent::new("seti_1".into(), "seti_1_secret_x".into(), 100);
+        let plain = token("payment_method=pm_card_visa");
+        assert!(plain.apply_to_setup_intent(&intent).is_ok());
+        let off = token("payment_method=pm_card_visa&setup_future_usage=off_session");
+        assert!(off.apply_to_setup_intent(&intent).is_ok());
+        intent.usage = Usage::OnSession;
+        let err = off.apply_to_setup_intent(&intent).unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("setup_future_usage"));
+        assert!(err.message.contains("(off_session)"), "{}", err.message);
+        assert!(err.message.contains("Setup Intent"), "{}", err.message);
+    }
+
+    #[test]
+    fn setup_intent_needs_a_setup_mode_token() {
+        let intent = SetupIntent::new("seti_1".into(), "seti_1_secret_x".into(), 100);
+        let setup = token("payment_method=pm_card_visa&client_context[mode]=setup");
+        assert!(setup.apply_to_setup_intent(&intent).is_ok());
+        let payment = token(
+            "payment_method=pm_card_visa&client_context[mode]=payment&\
+             client_context[currency]=usd",
+        );
+        let err = payment.apply_to_setup_intent(&intent).unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("confirmation_token"));
+        assert!(err.message.contains("mode `payment`"), "{}", err.message);
+        assert!(err.message.ends_with("a SetupIntent."), "{}", err.message);
+    }
 }

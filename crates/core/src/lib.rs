@@ -9,6 +9,8 @@
 //! - [`money`]: currencies and amount rules.
 //! - [`network`]: the simulated card network (a [`network::Processor`]).
 //! - [`payment_intent`]: the PaymentIntent resource and its state machine.
+//! - [`setup_intent`]: the SetupIntent resource and its state machine.
+//! - [`intent`]: what the two intents share (3D Secure next actions, common parameters).
 
 pub mod address;
 pub mod card;
@@ -16,11 +18,14 @@ pub mod charge;
 pub mod confirmation_token;
 pub mod customer;
 pub mod event;
+pub mod intent;
 pub mod money;
 pub mod network;
 pub mod payment_intent;
 pub mod payment_method;
 pub mod refund;
+pub mod setup_intent;
+pub mod webhook_endpoint;
 
 /// Unix seconds.
 pub type Timestamp = i64;

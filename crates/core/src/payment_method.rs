@@ -592,6 +592,21 @@ mod tests {
                         card[exp_year]=2034&card[cvc]=123";
 
     #[test]
+    fn ideal_payment_methods_carry_the_bank_and_its_bic() {
+        let pm = create("type=ideal&ideal[bank]=rabobank").unwrap();
+        let json = serde_json::to_value(&pm).unwrap();
+        assert_eq!(json["type"], "ideal");
+        assert_eq!(
+            json["ideal"],
+            json!({"bank": "rabobank", "bic": "RABONL2U"})
+        );
+        assert!(json.get("card").is_none());
+        assert_eq!(pm.card_behavior(SECRET), None);
+        let err = create("type=ideal&ideal[bank]=nope").unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("ideal[bank]"));
+    }
+
+    #[test]
     fn renders_stripe_key_set() {
         let pm = create(VISA).unwrap();
         let json = serde_json::to_value(&pm).unwrap();
@@ -703,10 +718,10 @@ mod tests {
             (err.code.as_deref(), err.param.as_deref()),
             (Some("parameter_missing"), Some("type"))
         );
-        let err = create("type=ideal").unwrap_err();
+        let err = create("type=sepa_debit").unwrap_err();
         assert_eq!((err.status, err.param.as_deref()), (400, Some("type")));
         assert!(
-            err.message.contains("`ideal` is not supported"),
+            err.message.contains("`sepa_debit` is not supported"),
             "{}",
             err.message
         );

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tender_store::{Account, Store};
 use tender_wire::ApiError;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -20,12 +20,15 @@ use crate::accounts::{AccountDirectory, ensure_default_account};
 use crate::http::{error_response, request_layer};
 use crate::pipeline::InFlight;
 use crate::routes;
+use crate::webhooks::{Dispatcher, DispatcherConfig};
 
 /// What every request handler shares.
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub accounts: AccountDirectory,
     pub in_flight: InFlight,
+    /// Wakes the webhook dispatcher right after a commit that scheduled deliveries.
+    pub webhooks: Arc<Notify>,
 }
 
 /// How to start a server.
@@ -38,6 +41,8 @@ pub struct Config {
     /// Keys for the default account created on an empty database.
     pub secret_key: Option<String>,
     pub publishable_key: Option<String>,
+    /// How webhooks are delivered; `None` runs no dispatcher on this node.
+    pub webhooks: Option<DispatcherConfig>,
 }
 
 /// The full router over shared state.
@@ -100,9 +105,10 @@ impl Server {
         let accounts = AccountDirectory::new(store.clone());
         accounts.reload().await?;
         let state = Arc::new(AppState {
-            store,
+            store: store.clone(),
             accounts,
             in_flight: InFlight::default(),
+            webhooks: Arc::new(Notify::new()),
         });
         let listener = TcpListener::bind(&config.listen)
             .await
@@ -111,13 +117,23 @@ impl Server {
             .local_addr()
             .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
+        let (stop_dispatcher, dispatcher_stopped) = watch::channel(false);
+        let dispatcher = config.webhooks.clone().map(|webhooks| {
+            Dispatcher::spawn(store, webhooks, state.webhooks.clone(), dispatcher_stopped)
+        });
         let app = router(state.clone());
         let task = tokio::spawn(async move {
-            axum::serve(listener, app)
+            let served = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = shutdown_rx.await;
                 })
-                .await
+                .await;
+            // Deliveries in flight finish or stay leased; what is left is sent after restart.
+            let _ = stop_dispatcher.send(true);
+            if let Some(dispatcher) = dispatcher {
+                let _ = dispatcher.await;
+            }
+            served
         });
         Ok(Server {
             addr,

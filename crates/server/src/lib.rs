@@ -13,6 +13,7 @@ mod pipeline;
 mod render;
 mod resources;
 mod routes;
+pub mod webhooks;
 
 pub use accounts::new_account;
 
@@ -30,6 +31,7 @@ pub async fn ensure_default_account(
     Ok(account)
 }
 pub use app::{AppState, Config, Server, router};
+pub use webhooks::{DispatcherConfig, RetrySchedule};
 
 use tender_store::StoreError;
 use tender_wire::ApiError;

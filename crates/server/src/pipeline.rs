@@ -21,6 +21,7 @@ use crate::ctx::Ctx;
 use crate::http::api::KeyPolicy;
 use crate::http::{Api, Reply};
 use crate::store_error;
+use crate::webhooks::outbox;
 
 /// How many times a request re-executes after losing a race before giving up with
 /// `lock_timeout`.
@@ -155,7 +156,7 @@ async fn run<C: Command>(
         Err(error) => return Ok(Reply::error(&error)),
     };
     for _ in 0..MAX_ATTEMPTS {
-        let (writes, status, body) = match command.execute(ctx).await {
+        let (mut writes, status, body) = match command.execute(ctx).await {
             Ok(effect) => (effect.writes, effect.status, effect.body),
             // Our own failures (storage down) are not the request's outcome: don't save them.
             Err(error) if error.error_type == ErrorType::ApiError => {
@@ -183,15 +184,23 @@ async fn run<C: Command>(
         if writes.is_empty() && idempotency.is_none() {
             return Ok(reply);
         }
-        match ctx
-            .store()
-            .commit(UnitOfWork {
-                writes,
-                idempotency,
-            })
-            .await
-        {
-            Ok(()) => return Ok(reply),
+        let deliveries = match outbox::plan(ctx, &mut writes).await {
+            Ok(deliveries) => deliveries,
+            Err(error) => return Ok(Reply::error(&error)),
+        };
+        let wake_dispatcher = !deliveries.is_empty();
+        let unit = UnitOfWork {
+            writes,
+            idempotency,
+            deliveries,
+        };
+        match ctx.store().commit(unit).await {
+            Ok(()) => {
+                if wake_dispatcher {
+                    ctx.state.webhooks.notify_one();
+                }
+                return Ok(reply);
+            }
             Err(StoreError::Conflict { id }) => {
                 tracing::debug!(%id, "lost a race; executing again");
             }

@@ -16,8 +16,14 @@
 //!
 //! Optimistic concurrency: every record carries a `version`; a write names the version it read
 //! and the commit fails with [`StoreError::Conflict`] if another request changed it meanwhile.
+//!
+//! Webhooks use a transactional outbox: a unit of work carries the [`NewDelivery`]s of the
+//! events it writes, so an event is never committed without its deliveries (or the reverse).
+//! Dispatchers then claim due deliveries under a lease (`claim_deliveries`), and only the
+//! lease holder can record the attempt (`finish_delivery`); the shared SQL is in `outbox.rs`.
 
 mod error;
+mod outbox;
 pub mod postgres;
 mod query;
 pub mod sqlite;
@@ -76,6 +82,65 @@ pub trait Store: Send + Sync + 'static {
     /// seconds) and returns how many went. Stripe keeps keys for 24 hours, so the server calls
     /// this periodically with `now - 86_400`; without it the table only grows.
     async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError>;
+
+    /// Claims up to `limit` pending deliveries that are due (`next attempt <= now_ms`) and not
+    /// leased by anyone (or whose lease expired), leasing them until `now_ms + lease_ms`.
+    /// PostgreSQL uses `FOR UPDATE SKIP LOCKED` so concurrent nodes claim disjoint sets.
+    ///
+    /// A lease is held up to and including `lease_until_ms`: it has expired for a claim at
+    /// `now_ms > lease_until_ms`. Each claimed delivery gets a fresh random `lease_token`. The
+    /// result is in due order (then id). A negative `lease_ms` is refused (it would let the
+    /// next claim take a delivery whose attempt is still running); `limit` 0 claims nothing.
+    async fn claim_deliveries(
+        &self,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError>;
+
+    /// Records an attempt and its outcome, if `claim` still holds the lease (otherwise
+    /// nothing is written and `Ok(false)` is returned: another dispatcher took over).
+    ///
+    /// "Still holds" means the delivery is pending with this claim's token: a lease that
+    /// expired without anyone claiming the delivery since still lets its holder finish. The
+    /// delivery's attempt count becomes `attempt.attempt`, and the lease is released. An
+    /// attempt number the delivery already has fails with [`StoreError::Conflict`] (nothing
+    /// written); an attempt whose `delivery_id` is not the claim's is refused as a bug.
+    async fn finish_delivery(
+        &self,
+        claim: &ClaimedDelivery,
+        attempt: &DeliveryAttempt,
+        outcome: DeliveryOutcome,
+    ) -> Result<bool, StoreError>;
+
+    /// The earliest time (unix ms) a pending delivery is due, to know how long to sleep.
+    ///
+    /// A leased delivery counts from the end of its lease (`lease_until_ms + 1`, when a claim
+    /// can take it again), so that a dispatcher does not spin on a delivery another node is
+    /// attempting. `None` when nothing is pending.
+    async fn next_delivery_due(&self) -> Result<Option<i64>, StoreError>;
+
+    /// For each event id, how many of its deliveries are not yet delivered (only events that
+    /// have some are returned): the events' `pending_webhooks`.
+    ///
+    /// Failed deliveries count too, as Stripe counts every endpoint not successfully reached.
+    /// Sorted by event id, each once however often it was asked for.
+    async fn pending_webhooks(
+        &self,
+        account: &str,
+        event_ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// Deliveries of one account, newest first, with their attempts; optionally of one event.
+    ///
+    /// "Newest" is by the delivery's first due time ([`NewDelivery::due_at_ms`], the caller's
+    /// clock when it scheduled it), then by id; attempts are in attempt order.
+    async fn deliveries(
+        &self,
+        account: &str,
+        event_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DeliveryReport>, StoreError>;
 }
 
 /// Opens the store a database URL names and brings its schema up to date.

@@ -59,6 +59,76 @@ pub struct UnitOfWork {
     /// The response to replay for this request's idempotency key. Committing fails with
     /// `IdempotencyKeyTaken` if the key already has a record, and then none of the writes apply.
     pub idempotency: Option<IdempotencyRecord>,
+    /// Webhook deliveries of the events in `writes` (the transactional outbox): committed with
+    /// them or not at all.
+    pub deliveries: Vec<NewDelivery>,
+}
+
+/// One webhook delivery to schedule: an event for one endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDelivery {
+    /// `whdel_…`, unique.
+    pub id: String,
+    pub account: String,
+    pub event_id: String,
+    pub endpoint_id: String,
+    /// Unix milliseconds of the first attempt (normally: now).
+    pub due_at_ms: i64,
+}
+
+/// A delivery claimed by one dispatcher until `lease_until_ms`: no other dispatcher (on this
+/// node or another) claims it before then, so an attempt is never sent twice at once; if the
+/// claimer dies, the lease expires and another picks it up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimedDelivery {
+    pub id: String,
+    pub account: String,
+    pub event_id: String,
+    pub endpoint_id: String,
+    /// Attempts already recorded before this one (0 for the first).
+    pub attempts: i64,
+    pub lease_until_ms: i64,
+    /// Identifies this claim; `finish_delivery` only applies while it still holds the lease.
+    pub lease_token: String,
+}
+
+/// What one attempt observed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryAttempt {
+    pub delivery_id: String,
+    /// 1-based.
+    pub attempt: i64,
+    pub at_ms: i64,
+    pub status_code: Option<u16>,
+    pub latency_ms: i64,
+    /// Connection refused, timeout, redirect, …
+    pub error: Option<String>,
+    /// The first bytes of the receiver's answer.
+    pub response_snippet: Option<String>,
+}
+
+/// What becomes of a delivery after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    Delivered,
+    /// Try again at this time (unix milliseconds).
+    Retry {
+        at_ms: i64,
+    },
+    /// No more attempts.
+    Failed,
+}
+
+/// A delivery and its attempts, for `tender` commands and (later) the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub id: String,
+    pub event_id: String,
+    pub endpoint_id: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub next_attempt_ms: Option<i64>,
+    pub attempts: Vec<DeliveryAttempt>,
 }
 
 /// A saved response of an idempotent request.

@@ -10,8 +10,12 @@
 mod concurrency;
 #[path = "conformance/cursors.rs"]
 mod cursors;
+#[path = "conformance/deliveries.rs"]
+mod deliveries;
 #[path = "conformance/lists.rs"]
 mod lists;
+#[path = "conformance/outbox.rs"]
+mod outbox;
 #[path = "conformance/records.rs"]
 mod records;
 #[path = "conformance/support.rs"]
@@ -71,6 +75,14 @@ conformance! {
     concurrency::group_commit_isolates_failing_units,
     concurrency::concurrent_updates_of_one_record,
     concurrency::concurrent_reuse_of_one_idempotency_key,
+    outbox::deliveries_commit_with_their_unit,
+    outbox::claims_respect_due_time_and_lease,
+    outbox::concurrent_claims_are_disjoint,
+    outbox::expired_lease_is_reclaimed_from_the_old_claimer,
+    outbox::retry_reschedules_until_failed,
+    deliveries::delivered_and_failed_stop_claims,
+    deliveries::pending_webhooks_per_event_and_account,
+    deliveries::delivery_reports_newest_first_with_attempts,
 }
 
 async fn on_sqlite<F, Fut>(case: F)

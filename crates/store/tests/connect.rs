@@ -29,6 +29,7 @@ fn insert(id: &str) -> UnitOfWork {
             expected_version: None,
         }],
         idempotency: None,
+        ..UnitOfWork::default()
     }
 }
 

@@ -12,7 +12,8 @@ use super::{CaptureMethod, PaymentIntent, Status};
 use crate::Timestamp;
 use crate::card::{AUTHENTICATION_NOT_HANDLED, AuthFlow, Behavior, Decline};
 use crate::charge::{AttemptResult, Charge, ChargeAttempt, ThreeDSecureDetails};
-use crate::network::{Answer, Attempt, Processor, RequestThreeDSecure};
+use crate::intent;
+use crate::network::{Answer, Attempt, Processor};
 use crate::payment_method::{PaymentMethod, PaymentMethodType};
 
 /// Which object an event is about.
@@ -324,14 +325,6 @@ fn to_value(pm: &PaymentMethod) -> Value {
     serde_json::to_value(pm).unwrap_or(Value::Null)
 }
 
-fn request_three_d_secure(intent: &PaymentIntent) -> RequestThreeDSecure {
-    match intent.payment_method_options["card"]["request_three_d_secure"].as_str() {
-        Some("any") => RequestThreeDSecure::Any,
-        Some("challenge") => RequestThreeDSecure::Challenge,
-        _ => RequestThreeDSecure::Automatic,
-    }
-}
-
 /// One authorization attempt; `authenticated` says how the customer authenticated, if so.
 fn attempt(
     mut intent: PaymentIntent,
@@ -349,7 +342,7 @@ fn attempt(
         cvc_check_failed: crate::network::cvc_failed(
             pm.card.as_ref().and_then(|c| c.checks.cvc_check),
         ),
-        request_three_d_secure: request_three_d_secure(&intent),
+        request_three_d_secure: intent::request_three_d_secure(&intent.payment_method_options),
     });
     match answer {
         Answer::AuthenticationRequired(AuthFlow::Frictionless) => {
@@ -491,22 +484,12 @@ fn new_charge(
     )
 }
 
-/// `use_stripe_sdk` when the confirmation came from a client SDK (or a ConfirmationToken),
-/// which opens the page itself; `redirect_to_url` when the server confirmed with a
-/// `return_url`, so a plain browser can follow it.
+/// The 3D Secure `next_action`; the charge's id names the authentication for Stripe.js.
 fn next_action(ctx: &ConfirmContext<'_>) -> Value {
-    match (&ctx.return_url, ctx.use_stripe_sdk) {
-        (Some(return_url), false) => json!({
-            "type": "redirect_to_url",
-            "redirect_to_url": {"url": ctx.authenticate_url, "return_url": return_url},
-        }),
-        _ => json!({
-            "type": "use_stripe_sdk",
-            "use_stripe_sdk": {
-                "type": "three_d_secure_redirect",
-                "stripe_js": ctx.authenticate_url,
-                "source": format!("src_{}", ctx.charge_id.trim_start_matches("ch_")),
-            },
-        }),
-    }
+    intent::three_d_secure_next_action(
+        &ctx.authenticate_url,
+        ctx.return_url.as_deref(),
+        ctx.use_stripe_sdk,
+        &format!("src_{}", ctx.charge_id.trim_start_matches("ch_")),
+    )
 }

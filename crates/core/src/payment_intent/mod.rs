@@ -91,6 +91,14 @@ pub struct AutomaticPaymentMethods {
     pub enabled: bool,
 }
 
+impl AutomaticPaymentMethods {
+    /// Automatic payment methods are on and may redirect the customer: confirming an intent
+    /// (Payment or Setup) then needs a `return_url`.
+    pub fn allows_redirects(apm: Option<&AutomaticPaymentMethods>) -> bool {
+        apm.is_some_and(|a| a.enabled && a.allow_redirects.as_deref() != Some("never"))
+    }
+}
+
 /// A payment intent, rendered with the full key set of the API version Tender speaks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentIntent {
@@ -221,9 +229,7 @@ impl PaymentIntent {
     /// Automatic payment methods are on and may redirect the customer: confirming then needs a
     /// `return_url`.
     pub fn allows_redirects(&self) -> bool {
-        self.automatic_payment_methods
-            .as_ref()
-            .is_some_and(|a| a.enabled && a.allow_redirects.as_deref() != Some("never"))
+        AutomaticPaymentMethods::allows_redirects(self.automatic_payment_methods.as_ref())
     }
 }
 
@@ -254,3 +260,6 @@ pub fn payment_method_options(types: &[String], request_three_d_secure: &str) ->
     }
     Value::Object(options)
 }
+
+#[cfg(test)]
+mod tests;

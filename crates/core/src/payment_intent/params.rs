@@ -6,11 +6,11 @@ use tender_wire::{ApiError, Field, Metadata, Params};
 
 use super::{AutomaticPaymentMethods, CaptureMethod, ConfirmationMethod, PaymentIntent, Status};
 use crate::address::Shipping;
+use crate::intent;
 use crate::money::{self, Currency};
 use crate::payment_method::PaymentMethodCreate;
 
 const SETUP_FUTURE_USAGE: &[&str] = &["on_session", "off_session"];
-const REQUEST_THREE_D_SECURE: &[&str] = &["automatic", "any", "challenge"];
 /// Payment method types Tender can process.
 pub const SUPPORTED_TYPES: &[&str] = &["card", "ideal"];
 
@@ -44,23 +44,7 @@ pub struct ConfirmParams {
 impl ConfirmParams {
     /// Takes the confirmation parameters. On create they are only allowed with `confirm=true`.
     pub fn take(p: &mut Params) -> Result<ConfirmParams, ApiError> {
-        let payment_method_data = match p.object("payment_method_data")? {
-            None => None,
-            Some(mut data) => {
-                let create = PaymentMethodCreate::take(&mut data)?;
-                data.ignore(&[
-                    "payment_user_agent",
-                    "time_on_page",
-                    "guid",
-                    "muid",
-                    "sid",
-                    "referrer",
-                    "pasted_fields",
-                ]);
-                data.finish()?;
-                Some(create)
-            }
-        };
+        let payment_method_data = intent::take_payment_method_data(p)?;
         let off_session = match p.string("off_session")?.as_deref() {
             None => None,
             Some("true" | "one_off" | "recurring") => Some(OffSession::Yes),
@@ -126,7 +110,7 @@ fn take_payment_method_options(
     let mut request = None;
     let mut capture = None;
     if let Some(mut card) = options.object("card")? {
-        request = card.enumeration("request_three_d_secure", REQUEST_THREE_D_SECURE)?;
+        request = card.enumeration("request_three_d_secure", intent::REQUEST_THREE_D_SECURE)?;
         capture = card
             .enumeration("capture_method", &["manual"])?
             .map(|c| CaptureMethod::parse(&c));
@@ -166,20 +150,7 @@ impl PaymentIntentCreate {
         let amount = p.required_integer("amount")?;
         let currency = money::currency(&p.required_string("currency")?, "currency")?;
         currency.check_amount(amount, "amount")?;
-        let automatic_payment_methods = match p.object("automatic_payment_methods")? {
-            None => None,
-            Some(mut apm) => {
-                let enabled = apm.boolean("enabled")?.ok_or_else(|| {
-                    ApiError::missing_parameter("automatic_payment_methods[enabled]")
-                })?;
-                let allow_redirects = apm.enumeration("allow_redirects", &["always", "never"])?;
-                apm.finish()?;
-                Some(AutomaticPaymentMethods {
-                    allow_redirects,
-                    enabled,
-                })
-            }
-        };
+        let automatic_payment_methods = intent::take_automatic_payment_methods(p)?;
         let payment_method_types = p.string_list("payment_method_types")?;
         if let Some(types) = &payment_method_types {
             check_types(types)?;
@@ -313,22 +284,7 @@ impl PaymentIntentCreate {
 }
 
 fn check_types(types: &[String]) -> Result<(), ApiError> {
-    for (i, kind) in types.iter().enumerate() {
-        if !SUPPORTED_TYPES.contains(&kind.as_str()) {
-            return Err(ApiError::invalid_request(format!(
-                "The payment method type \"{kind}\" is invalid. Tender supports: {}.",
-                SUPPORTED_TYPES.join(", ")
-            ))
-            .with_param(format!("payment_method_types[{i}]")));
-        }
-    }
-    if types.is_empty() {
-        return Err(
-            ApiError::invalid_request("payment_method_types must not be empty.")
-                .with_param("payment_method_types"),
-        );
-    }
-    Ok(())
+    intent::check_payment_method_types(types, SUPPORTED_TYPES)
 }
 
 /// `POST /v1/payment_intents/:id`.

@@ -1,7 +1,8 @@
 //! The hosted 3D Secure challenge page (spec §3.5, §8.5): what the bank's page is on Stripe.
 //! The browser SDK opens it in a modal (`use_stripe_sdk`); a plain browser follows
 //! `redirect_to_url` to it and is sent back to the `return_url`. No API key: the intent's
-//! client secret in the URL authorizes the customer.
+//! client secret in the URL authorizes the customer. PaymentIntents (`pi_…`) and
+//! SetupIntents (`seti_…`) share the page; the id's prefix says which one is authenticated.
 
 use std::sync::Arc;
 
@@ -13,8 +14,10 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::Value;
 use tender_core::payment_intent::PaymentIntent;
+use tender_core::setup_intent::SetupIntent;
 
-use super::payment_intents::{check_client_secret, complete_authentication};
+use super::intents::{self, IntentKind};
+use super::{payment_intents, setup_intents};
 use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
@@ -58,6 +61,56 @@ async fn context(state: &Arc<AppState>, account: &str, headers: &HeaderMap) -> O
     ))
 }
 
+/// What the page needs of the intent being authenticated, whichever kind it is.
+struct Pending {
+    kind: IntentKind,
+    client_secret: String,
+    /// Where a redirect flow sends the customer back to.
+    return_url: Option<String>,
+    /// The page's title, heading and what the customer approves.
+    title: &'static str,
+    heading: &'static str,
+    approval: String,
+}
+
+async fn load_pending(ctx: &Ctx, id: &str) -> Option<Pending> {
+    let kind = IntentKind::of(id);
+    let return_url = |next_action: &Option<Value>| {
+        next_action.as_ref().and_then(|a| {
+            a["redirect_to_url"]["return_url"]
+                .as_str()
+                .map(str::to_owned)
+        })
+    };
+    Some(match kind {
+        IntentKind::Payment => {
+            let intent = ctx.load::<PaymentIntent>(id, "intent").await.ok()?.object;
+            let amount = tender_core::money::currency(&intent.currency, "currency")
+                .map(|c| c.format(intent.amount))
+                .unwrap_or_else(|_| format!("{} {}", intent.amount, intent.currency));
+            Pending {
+                kind,
+                return_url: return_url(&intent.next_action),
+                client_secret: intent.client_secret,
+                title: "Authenticate your payment",
+                heading: "Confirm your payment",
+                approval: format!("A payment of <strong>{amount}</strong> needs"),
+            }
+        }
+        IntentKind::Setup => {
+            let intent = ctx.load::<SetupIntent>(id, "intent").await.ok()?.object;
+            Pending {
+                kind,
+                return_url: return_url(&intent.next_action),
+                client_secret: intent.client_secret,
+                title: "Authenticate your card",
+                heading: "Save your card",
+                approval: "Saving your card for future payments needs".to_owned(),
+            }
+        }
+    })
+}
+
 fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
@@ -78,22 +131,25 @@ async fn page(
     let Some(ctx) = context(&state, &account, &headers).await else {
         return not_found();
     };
-    let Ok(loaded) = ctx.load::<PaymentIntent>(&intent, "intent").await else {
+    let Some(pending) = load_pending(&ctx, &intent).await else {
         return not_found();
     };
-    if check_client_secret(&loaded.object.client_secret, Some(&secret.client_secret)).is_err() {
+    let given = Some(secret.client_secret.as_str());
+    if intents::check_client_secret(pending.kind, &pending.client_secret, given).is_err() {
         return not_found();
     }
-    let intent = &loaded.object;
-    let amount = tender_core::money::currency(&intent.currency, "currency")
-        .map(|c| c.format(intent.amount))
-        .unwrap_or_else(|_| format!("{} {}", intent.amount, intent.currency));
-    let action = format!("/authenticate/{account}/{}/complete", intent.id);
+    let Pending {
+        title,
+        heading,
+        approval,
+        ..
+    } = pending;
+    let action = format!("/authenticate/{account}/{intent}/complete");
     let secret = html_escape(&secret.client_secret);
     let body = format!(
         r#"<p class="muted">Tender test bank · 3D Secure 2</p>
-<h1>Confirm your payment</h1>
-<p>A payment of <strong>{amount}</strong> needs your approval. This is a test page: choose
+<h1>{heading}</h1>
+<p>{approval} your approval. This is a test page: choose
 how the authentication ends.</p>
 <form method="post" action="{action}">
   <input type="hidden" name="client_secret" value="{secret}">
@@ -101,7 +157,7 @@ how the authentication ends.</p>
   <button name="result" value="fail" id="fail">Fail authentication</button>
 </form>"#
     );
-    Html(shell("Authenticate your payment", &body)).into_response()
+    Html(shell(title, &body)).into_response()
 }
 
 async fn complete(
@@ -117,27 +173,27 @@ async fn complete(
         return not_found();
     };
     // Read before completing: a redirect flow sends the customer back to its return_url.
-    let return_url = match ctx.load::<PaymentIntent>(&intent, "intent").await {
-        Ok(loaded) => loaded.object.next_action.as_ref().and_then(|a| {
-            a["redirect_to_url"]["return_url"]
-                .as_str()
-                .map(str::to_owned)
-        }),
-        Err(_) => return not_found(),
+    let Some(Pending {
+        kind, return_url, ..
+    }) = load_pending(&ctx, &intent).await
+    else {
+        return not_found();
     };
     let succeeded = answer.result == "complete";
-    let reply = complete_authentication(
-        &ctx,
-        intent.clone(),
-        answer.client_secret.clone(),
-        succeeded,
-    )
-    .await;
+    let (id, secret) = (intent.clone(), answer.client_secret.clone());
+    let reply = match kind {
+        IntentKind::Payment => {
+            payment_intents::complete_authentication(&ctx, id, secret, succeeded).await
+        }
+        IntentKind::Setup => {
+            setup_intents::complete_authentication(&ctx, id, secret, succeeded).await
+        }
+    };
     let body: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
     let status = body["status"].as_str().unwrap_or("failed").to_owned();
     if reply.status >= 400
         && body.get("error").is_some()
-        && body["error"].get("payment_intent").is_none()
+        && body["error"].get(kind.object()).is_none()
     {
         let message = html_escape(
             body["error"]["message"]
@@ -159,8 +215,9 @@ async fn complete(
     if let Some(return_url) = return_url {
         let separator = if return_url.contains('?') { '&' } else { '?' };
         let location = format!(
-            "{return_url}{separator}payment_intent={intent}&payment_intent_client_secret={}&redirect_status={redirect_status}",
-            answer.client_secret
+            "{return_url}{separator}{object}={intent}&{object}_client_secret={}&redirect_status={redirect_status}",
+            answer.client_secret,
+            object = kind.object()
         );
         return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     }

@@ -37,11 +37,41 @@ async fn retrieve(ctx: &Ctx, mut params: Params, id: &str) -> Result<Value, ApiE
     let event = ctx.load::<Event>(id, "id").await?.object;
     let mut value = to_value(&event)?;
     expand(ctx, &mut value, &paths, &[]).await?;
+    with_pending_webhooks(ctx, std::slice::from_mut(&mut value)).await?;
     Ok(value)
 }
 
+/// Sets each event's `pending_webhooks` to the endpoints that have not yet acknowledged it
+/// (the stored value is the count at creation).
+async fn with_pending_webhooks(ctx: &Ctx, events: &mut [Value]) -> Result<(), ApiError> {
+    let ids: Vec<String> = events
+        .iter()
+        .filter_map(|e| e["id"].as_str().map(str::to_owned))
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let pending = ctx
+        .store()
+        .pending_webhooks(ctx.account_id(), &ids)
+        .await
+        .map_err(crate::store_error)?;
+    for event in events.iter_mut() {
+        let count = pending
+            .iter()
+            .find(|(id, _)| event["id"].as_str() == Some(id.as_str()))
+            .map_or(0, |(_, count)| *count);
+        event["pending_webhooks"] = Value::from(count);
+    }
+    Ok(())
+}
+
 async fn list_events(api: Api) -> Reply {
-    list(&api.ctx, api.params, "event", "/v1/events", |p, query| {
+    list_with_pending(&api.ctx, api.params).await.into()
+}
+
+async fn list_with_pending(ctx: &Ctx, params: Params) -> Result<Value, ApiError> {
+    let mut page = list(ctx, params, "event", "/v1/events", |p, query| {
         let kind = p.string("type")?;
         let types = p.string_list("types")?;
         p.ignore(&["delivery_success"]);
@@ -67,6 +97,9 @@ async fn list_events(api: Api) -> Reply {
         };
         Ok(())
     })
-    .await
-    .into()
+    .await?;
+    if let Some(items) = page["data"].as_array_mut() {
+        with_pending_webhooks(ctx, items).await?;
+    }
+    Ok(page)
 }

@@ -14,10 +14,23 @@ use crate::store_error;
 /// parameters into the query; anything left over is an unknown parameter.
 pub async fn list(
     ctx: &Ctx,
+    params: Params,
+    kind: &str,
+    url: &str,
+    filters: impl FnOnce(&mut Params, &mut ListQuery) -> Result<(), ApiError>,
+) -> Result<Value, ApiError> {
+    list_rendered(ctx, params, kind, url, filters, Ok).await
+}
+
+/// [`list`] for kinds whose stored body is not what the API shows: `render` turns each stored
+/// body into the rendered object.
+pub async fn list_rendered(
+    ctx: &Ctx,
     mut params: Params,
     kind: &str,
     url: &str,
     filters: impl FnOnce(&mut Params, &mut ListQuery) -> Result<(), ApiError>,
+    render: impl Fn(Value) -> Result<Value, ApiError>,
 ) -> Result<Value, ApiError> {
     let page = ListParams::take(&mut params)?;
     let expand = Expand::parse(&params.expand()?)?.for_list_items()?;
@@ -63,10 +76,12 @@ pub async fn list(
     let mut items = records
         .iter()
         .map(|record| {
-            serde_json::from_str::<Value>(&record.body).map_err(|error| {
-                tracing::error!(id = %record.id, %error, "stored object does not parse");
-                ApiError::internal()
-            })
+            serde_json::from_str::<Value>(&record.body)
+                .map_err(|error| {
+                    tracing::error!(id = %record.id, %error, "stored object does not parse");
+                    ApiError::internal()
+                })
+                .and_then(&render)
         })
         .collect::<Result<Vec<_>, _>>()?;
     expand_items(ctx, &mut items, &expand).await?;

@@ -5,10 +5,13 @@ mod charges;
 mod confirmation_tokens;
 mod customers;
 mod events;
+mod intents;
 mod list;
 mod payment_intents;
 mod payment_methods;
 mod refunds;
+mod setup_intents;
+mod webhook_endpoints;
 
 use std::sync::Arc;
 
@@ -26,6 +29,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(charges::routes())
         .merge(refunds::routes())
         .merge(payment_intents::routes())
+        .merge(setup_intents::routes())
         .merge(confirmation_tokens::routes())
         .merge(authenticate::routes())
+        .merge(webhook_endpoints::routes())
 }

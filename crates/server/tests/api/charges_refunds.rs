@@ -62,6 +62,7 @@ async fn commit(app: &TestApp, record: Record) {
                 expected_version: None,
             }],
             idempotency: None,
+            ..UnitOfWork::default()
         })
         .await
         .unwrap();

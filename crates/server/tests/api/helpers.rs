@@ -39,8 +39,49 @@ impl Answer {
     }
 }
 
+/// The test dispatcher: fast retries (three attempts in all) and a short timeout.
+pub fn test_webhooks() -> tender_server::DispatcherConfig {
+    tender_server::DispatcherConfig {
+        schedule: tender_server::RetrySchedule::parse("100ms,200ms").expect("schedule"),
+        timeout: std::time::Duration::from_secs(2),
+        poll: std::time::Duration::from_millis(50),
+        batch: 32,
+    }
+}
+
+fn config(webhooks: Option<tender_server::DispatcherConfig>) -> Config {
+    Config {
+        listen: "127.0.0.1:0".into(),
+        database_url: String::new(),
+        secret_key: Some(SECRET_KEY.into()),
+        publishable_key: Some(PUBLISHABLE_KEY.into()),
+        webhooks,
+    }
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(Some(test_webhooks())).await
+    }
+
+    /// A server that delivers no webhooks (its deliveries stay pending).
+    pub async fn spawn_without_webhooks() -> TestApp {
+        TestApp::spawn_with(None).await
+    }
+
+    /// Stops the server and starts a new one, with the test dispatcher, on the same database.
+    pub async fn restart_with_webhooks(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await.expect("clean shutdown");
+        }
+        let server = Server::start_with_store(&config(Some(test_webhooks())), self.store.clone())
+            .await
+            .expect("server restarts");
+        self.base = format!("http://{}", server.addr);
+        self.server = Some(server);
+    }
+
+    async fn spawn_with(webhooks: Option<tender_server::DispatcherConfig>) -> TestApp {
         let suffix = tender_wire::id::random_base62(12).to_lowercase();
         let (store, schema): (Arc<dyn Store>, Option<String>) =
             match std::env::var("TENDER_TEST_BACKEND").as_deref() {
@@ -58,12 +99,7 @@ impl TestApp {
                 }
             };
         store.migrate().await.expect("migrate");
-        let config = Config {
-            listen: "127.0.0.1:0".into(),
-            database_url: String::new(),
-            secret_key: Some(SECRET_KEY.into()),
-            publishable_key: Some(PUBLISHABLE_KEY.into()),
-        };
+        let config = config(webhooks);
         let server = Server::start_with_store(&config, store.clone())
             .await
             .expect("server starts");

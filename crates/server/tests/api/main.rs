@@ -8,3 +8,5 @@ mod customers;
 mod helpers;
 mod payments;
 mod protocol;
+mod setup_intents;
+mod webhooks;

@@ -6,8 +6,10 @@
 //! [`StoreError`]s by SQLSTATE and constraint name, never by message text.
 //!
 //! Layout: `schema` (migrations, serialised across nodes by an advisory lock), `read`
-//! (records and lists), `write` (commits), this file (connection setup, the small reads).
+//! (records and lists), `write` (commits), `outbox` (webhook deliveries), this file
+//! (connection setup, the small reads).
 
+mod outbox;
 mod read;
 mod schema;
 mod write;
@@ -19,7 +21,10 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, R
 use tokio_postgres::NoTls;
 
 use crate::query;
-use crate::{Account, IdempotencyRecord, ListQuery, Record, Store, StoreError, UnitOfWork};
+use crate::{
+    Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, IdempotencyRecord,
+    ListQuery, Record, Store, StoreError, UnitOfWork,
+};
 
 // A dead or saturated server should fail a request, not hang it.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -183,6 +188,49 @@ impl Store for PostgresStore {
             .await
             .map_err(db)?;
         client.execute(&stmt, &[&older_than]).await.map_err(db)
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        outbox::claim(&mut self.client().await?, now_ms, lease_ms, limit).await
+    }
+
+    async fn finish_delivery(
+        &self,
+        claim: &ClaimedDelivery,
+        attempt: &DeliveryAttempt,
+        outcome: DeliveryOutcome,
+    ) -> Result<bool, StoreError> {
+        crate::outbox::check_finish(claim, attempt)?;
+        outbox::finish(&mut self.client().await?, claim, attempt, outcome).await
+    }
+
+    async fn next_delivery_due(&self) -> Result<Option<i64>, StoreError> {
+        outbox::next_due(&self.client().await?).await
+    }
+
+    async fn pending_webhooks(
+        &self,
+        account: &str,
+        event_ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        if event_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        outbox::pending_webhooks(&self.client().await?, account, event_ids).await
+    }
+
+    async fn deliveries(
+        &self,
+        account: &str,
+        event_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DeliveryReport>, StoreError> {
+        outbox::deliveries(&self.client().await?, account, event_id, limit).await
     }
 }
 

@@ -6,7 +6,7 @@ use super::db;
 use crate::StoreError;
 
 /// Migration `n` (1-based) brings `schema_version` from `n - 1` to `n`. Append only.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The first key of the advisory lock that serialises migrations ("TEND"); the second is a
 /// hash of the schema, so tests migrating their own schemas do not wait on each other.
@@ -70,6 +70,42 @@ CREATE TABLE idempotency_keys (
 );
 
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created);
+"#;
+
+/// The webhook outbox; same shape and indexes as SQLite's V2 (see `sqlite/schema.rs`).
+const V2: &str = r#"
+CREATE TABLE webhook_deliveries (
+    id TEXT NOT NULL CONSTRAINT webhook_deliveries_pkey PRIMARY KEY,
+    account TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL,
+    status TEXT NOT NULL CONSTRAINT webhook_deliveries_status
+        CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts BIGINT NOT NULL,
+    next_attempt_ms BIGINT,
+    lease_until_ms BIGINT,
+    lease_token TEXT,
+    created_ms BIGINT NOT NULL
+);
+
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_ms, id)
+    WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (lease_until_ms)
+    WHERE status = 'pending' AND lease_until_ms IS NOT NULL;
+CREATE INDEX webhook_deliveries_event
+    ON webhook_deliveries (account, event_id, created_ms, id);
+CREATE INDEX webhook_deliveries_account ON webhook_deliveries (account, created_ms, id);
+
+CREATE TABLE webhook_attempts (
+    delivery_id TEXT NOT NULL,
+    attempt BIGINT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    status_code INTEGER,
+    latency_ms BIGINT NOT NULL,
+    error TEXT,
+    response_snippet TEXT,
+    CONSTRAINT webhook_attempts_pkey PRIMARY KEY (delivery_id, attempt)
+);
 "#;
 
 /// Applies the missing migrations in one transaction holding a transaction-scoped advisory

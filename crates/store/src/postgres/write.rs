@@ -53,6 +53,8 @@ pub(super) async fn commit(client: &mut Object, unit: &UnitOfWork) -> Result<(),
     for write in &unit.writes {
         apply(&tx, write).await?;
     }
+    // The outbox rows commit with the events they deliver, or not at all.
+    super::outbox::insert_deliveries(&tx, &unit.deliveries).await?;
     tx.commit().await.map_err(db)
 }
 

@@ -8,7 +8,9 @@
 //! - `read`: a small pool of read-only connections used from `spawn_blocking`. In WAL mode they
 //!   read the last committed state without ever waiting for the writer.
 //! - `schema`: migrations, tracked with `PRAGMA user_version`.
+//! - `outbox`: the webhook deliveries; claims and finishes are writer jobs, reports are reads.
 
+mod outbox;
 #[cfg(test)]
 mod plans;
 mod read;
@@ -22,9 +24,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, Row};
 
+use crate::outbox::check_finish;
 use crate::query::check_unit;
 use crate::{
-    Account, IdempotencyRecord, IndexKeys, ListQuery, Record, Store, StoreError, UnitOfWork,
+    Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, IdempotencyRecord,
+    IndexKeys, ListQuery, Record, Store, StoreError, UnitOfWork,
 };
 
 /// How long a connection waits for a lock held by another process (or by a checkpoint) before
@@ -139,6 +143,57 @@ impl Store for SqliteStore {
 
     async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError> {
         self.writer.prune_idempotency(older_than).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        self.writer.claim_deliveries(now_ms, lease_ms, limit).await
+    }
+
+    async fn finish_delivery(
+        &self,
+        claim: &ClaimedDelivery,
+        attempt: &DeliveryAttempt,
+        outcome: DeliveryOutcome,
+    ) -> Result<bool, StoreError> {
+        check_finish(claim, attempt)?;
+        self.writer
+            .finish_delivery(claim.clone(), attempt.clone(), outcome)
+            .await
+    }
+
+    async fn next_delivery_due(&self) -> Result<Option<i64>, StoreError> {
+        self.readers.run(outbox::next_due).await
+    }
+
+    async fn pending_webhooks(
+        &self,
+        account: &str,
+        event_ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        if event_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (account, event_ids) = (account.to_owned(), event_ids.to_vec());
+        self.readers
+            .run(move |conn| outbox::pending_webhooks(conn, &account, &event_ids))
+            .await
+    }
+
+    async fn deliveries(
+        &self,
+        account: &str,
+        event_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DeliveryReport>, StoreError> {
+        let (account, event_id) = (account.to_owned(), event_id.map(str::to_owned));
+        self.readers
+            .run(move |conn| outbox::deliveries(conn, &account, event_id.as_deref(), limit))
+            .await
     }
 }
 

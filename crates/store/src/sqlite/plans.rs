@@ -131,3 +131,73 @@ fn every_list_shape_searches_an_index() {
     );
     assert!(!steps.iter().any(|s| s.contains("SCAN o")), "{steps:?}");
 }
+
+/// The dispatcher's statements cost O(rows they return), however many deliveries have
+/// accumulated: each reads one index in order (the reports sort only each delivery's attempts).
+#[test]
+fn outbox_statements_search_their_indexes() {
+    use crate::outbox;
+    let conn = Connection::open_in_memory().unwrap();
+    schema::migrate(&conn).unwrap();
+    let int = query::Param::Int;
+    let text = |s: &str| query::Param::Text(s.into());
+    let shapes = [
+        (
+            "claim",
+            outbox::sql(Dialect::Sqlite, outbox::CLAIMABLE).into_owned(),
+            vec![int(5), int(10)],
+            vec!["SEARCH webhook_deliveries USING INDEX webhook_deliveries_due"],
+        ),
+        (
+            "next due",
+            outbox::NEXT_DUE.to_owned(),
+            vec![],
+            vec![
+                "SCAN webhook_deliveries USING INDEX webhook_deliveries_due",
+                "SEARCH webhook_deliveries USING COVERING INDEX webhook_deliveries_leased",
+            ],
+        ),
+        (
+            "pending",
+            outbox::pending_sql_sqlite(2),
+            vec![text("acct_1"), text("evt_1"), text("evt_2")],
+            vec!["SEARCH webhook_deliveries USING INDEX webhook_deliveries_event"],
+        ),
+        (
+            "report",
+            outbox::report_sql(Dialect::Sqlite),
+            vec![text("acct_1"), int(10)],
+            vec![
+                "SEARCH webhook_deliveries USING INDEX webhook_deliveries_account",
+                "SEARCH a USING PRIMARY KEY",
+            ],
+        ),
+        (
+            "event report",
+            outbox::event_report_sql(Dialect::Sqlite),
+            vec![text("acct_1"), int(10), text("evt_1")],
+            vec![
+                "SEARCH webhook_deliveries USING INDEX webhook_deliveries_event",
+                "SEARCH a USING PRIMARY KEY",
+            ],
+        ),
+    ];
+    for (name, sql, params, expected) in shapes {
+        let steps = plan(&conn, &sql, &params);
+        let context = format!("{name}: {steps:?}");
+        for step in expected {
+            assert!(steps.iter().any(|s| s.starts_with(step)), "{context}");
+        }
+        // Never the whole table, and no sort but the attempts' within one delivery.
+        assert!(
+            !steps.contains(&"SCAN webhook_deliveries".to_owned()),
+            "{context}"
+        );
+        assert!(
+            steps.iter().filter(|s| s.contains("TEMP B-TREE")).all(|s| s
+                == "USE TEMP B-TREE FOR LAST TERM OF ORDER BY"
+                && name.contains("report")),
+            "{context}"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use super::db;
 use crate::StoreError;
 
 /// Migration `n` (1-based) brings `user_version` from `n - 1` to `n`. Append only.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Tables are STRICT so a type mistake fails loudly instead of storing text in an integer.
 ///
@@ -61,6 +61,45 @@ CREATE TABLE idempotency_keys (
 ) STRICT;
 
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created);
+";
+
+/// The webhook outbox (see `outbox.rs`). Deliveries are keyed by their `whdel_…` id; the
+/// indexes serve, in order: claiming (pending rows in due order, so a claim reads only what it
+/// takes), the next due time of leased rows, `pending_webhooks` and per-event reports (by
+/// account and event), and per-account reports (newest first). Partial indexes keep finished
+/// deliveries out of the dispatcher's way however many accumulate.
+const V2: &str = "
+CREATE TABLE webhook_deliveries (
+    id TEXT NOT NULL PRIMARY KEY,
+    account TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL,
+    next_attempt_ms INTEGER,
+    lease_until_ms INTEGER,
+    lease_token TEXT,
+    created_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_ms, id)
+    WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (lease_until_ms)
+    WHERE status = 'pending' AND lease_until_ms IS NOT NULL;
+CREATE INDEX webhook_deliveries_event
+    ON webhook_deliveries (account, event_id, created_ms, id);
+CREATE INDEX webhook_deliveries_account ON webhook_deliveries (account, created_ms, id);
+
+CREATE TABLE webhook_attempts (
+    delivery_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    status_code INTEGER,
+    latency_ms INTEGER NOT NULL,
+    error TEXT,
+    response_snippet TEXT,
+    PRIMARY KEY (delivery_id, attempt)
+) STRICT, WITHOUT ROWID;
 ";
 
 /// Applies the missing migrations in one `BEGIN IMMEDIATE` transaction, which also serialises

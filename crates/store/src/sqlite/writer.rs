@@ -6,14 +6,17 @@
 //! `synchronous=FULL` that is one fsync for the whole batch instead of one per request. A job
 //! that fails (version conflict, idempotency key taken, duplicate account) is rolled back to
 //! its savepoint alone and answered with its error; the others still commit.
+//!
+//! Claiming and finishing webhook deliveries are writes too and go through the same queue:
+//! serialised with every other write, two claims can never lease the same delivery.
 
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{db, schema};
-use crate::{Account, StoreError, UnitOfWork};
+use super::{db, outbox, schema};
+use crate::{Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, StoreError, UnitOfWork};
 
 /// Caps a batch so one transaction (and the wait of its first job) stays short.
 const MAX_BATCH: usize = 256;
@@ -22,8 +25,19 @@ const MAX_BATCH: usize = 256;
 /// growing the queue without bound.
 const QUEUE: usize = 4096;
 
-/// The answer to a job: a count for prunes, 0 for the others.
-type Reply = oneshot::Sender<Result<u64, StoreError>>;
+/// The answer to a job.
+type Reply = oneshot::Sender<Result<Done, StoreError>>;
+
+/// What a job that succeeded produced; each [`Op`] has its own kind of answer.
+#[derive(Debug, PartialEq, Eq)]
+enum Done {
+    Nothing,
+    /// Idempotency records pruned.
+    Pruned(u64),
+    Claimed(Vec<ClaimedDelivery>),
+    /// Whether the claim still held the lease (and the attempt was recorded).
+    Finished(bool),
+}
 
 enum Job {
     /// Runs alone, in its own transaction: DDL has no business inside a batch.
@@ -39,7 +53,23 @@ struct WriteJob {
 enum Op {
     Commit(UnitOfWork),
     CreateAccount(Account),
-    Prune { older_than: i64 },
+    Prune {
+        older_than: i64,
+    },
+    Claim {
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    },
+    /// Boxed: the claim and the attempt are several strings each, and every job in the queue
+    /// would otherwise be as large.
+    Finish(Box<Finish>),
+}
+
+struct Finish {
+    claim: ClaimedDelivery,
+    attempt: DeliveryAttempt,
+    outcome: DeliveryOutcome,
 }
 
 /// The handle of the writer thread; dropping it closes the queue and joins the thread.
@@ -69,18 +99,61 @@ impl Writer {
     }
 
     pub(super) async fn commit(&self, unit: UnitOfWork) -> Result<(), StoreError> {
-        self.write(Op::Commit(unit)).await.map(|_| ())
+        match self.write(Op::Commit(unit)).await? {
+            Done::Nothing => Ok(()),
+            other => Err(mismatch(&other)),
+        }
     }
 
     pub(super) async fn create_account(&self, account: Account) -> Result<(), StoreError> {
-        self.write(Op::CreateAccount(account)).await.map(|_| ())
+        match self.write(Op::CreateAccount(account)).await? {
+            Done::Nothing => Ok(()),
+            other => Err(mismatch(&other)),
+        }
     }
 
     pub(super) async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError> {
-        self.write(Op::Prune { older_than }).await
+        match self.write(Op::Prune { older_than }).await? {
+            Done::Pruned(n) => Ok(n),
+            other => Err(mismatch(&other)),
+        }
     }
 
-    async fn write(&self, op: Op) -> Result<u64, StoreError> {
+    pub(super) async fn claim_deliveries(
+        &self,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        let op = Op::Claim {
+            now_ms,
+            lease_ms,
+            limit,
+        };
+        match self.write(op).await? {
+            Done::Claimed(claimed) => Ok(claimed),
+            other => Err(mismatch(&other)),
+        }
+    }
+
+    pub(super) async fn finish_delivery(
+        &self,
+        claim: ClaimedDelivery,
+        attempt: DeliveryAttempt,
+        outcome: DeliveryOutcome,
+    ) -> Result<bool, StoreError> {
+        let op = Op::Finish(Box::new(Finish {
+            claim,
+            attempt,
+            outcome,
+        }));
+        match self.write(op).await? {
+            Done::Finished(held) => Ok(held),
+            other => Err(mismatch(&other)),
+        }
+    }
+
+    async fn write(&self, op: Op) -> Result<Done, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.send(Job::Write(WriteJob { op, reply })).await?;
         answer.await.map_err(|_| stopped())?
@@ -108,6 +181,13 @@ impl Drop for Writer {
 
 fn stopped() -> StoreError {
     StoreError::Backend("the SQLite writer thread has stopped".into())
+}
+
+/// `apply` answers each op with its own kind of [`Done`]; anything else is a bug here.
+fn mismatch(done: &Done) -> StoreError {
+    StoreError::Backend(format!(
+        "internal: unexpected SQLite writer answer {done:?}"
+    ))
 }
 
 /// The writer thread's loop; returns when every sender is gone.
@@ -146,7 +226,7 @@ fn run(conn: &Connection, mut jobs: mpsc::Receiver<Job>) {
 
 /// Applies `batch` in one transaction, one savepoint per job, and answers every job.
 fn group_commit(conn: &Connection, batch: Vec<WriteJob>) {
-    let mut outcomes: Vec<Result<u64, StoreError>> = Vec::with_capacity(batch.len());
+    let mut outcomes: Vec<Result<Done, StoreError>> = Vec::with_capacity(batch.len());
     let transaction = exec(conn, "BEGIN IMMEDIATE")
         .and_then(|()| {
             for job in &batch {
@@ -184,7 +264,7 @@ fn group_commit(conn: &Connection, batch: Vec<WriteJob>) {
 
 /// The inner result is the job's own outcome; the outer error means the whole transaction is
 /// lost (SQLite rolls back by itself on some I/O errors) and the batch must fail.
-fn apply_in_savepoint(conn: &Connection, op: &Op) -> Result<Result<u64, StoreError>, StoreError> {
+fn apply_in_savepoint(conn: &Connection, op: &Op) -> Result<Result<Done, StoreError>, StoreError> {
     exec(conn, "SAVEPOINT job")?;
     match apply(conn, op) {
         Ok(n) => {
@@ -200,9 +280,9 @@ fn apply_in_savepoint(conn: &Connection, op: &Op) -> Result<Result<u64, StoreErr
     }
 }
 
-fn apply(conn: &Connection, op: &Op) -> Result<u64, StoreError> {
+fn apply(conn: &Connection, op: &Op) -> Result<Done, StoreError> {
     match op {
-        Op::Commit(unit) => apply_unit(conn, unit).map(|()| 0),
+        Op::Commit(unit) => apply_unit(conn, unit).map(|()| Done::Nothing),
         Op::CreateAccount(account) => {
             // DO NOTHING with no target covers the id and both key columns.
             let inserted = conn
@@ -222,14 +302,22 @@ fn apply(conn: &Connection, op: &Op) -> Result<u64, StoreError> {
             if inserted == 0 {
                 return Err(StoreError::DuplicateAccount);
             }
-            Ok(0)
+            Ok(Done::Nothing)
         }
         Op::Prune { older_than } => {
             let deleted = conn
                 .prepare_cached("DELETE FROM idempotency_keys WHERE created < ?1")
                 .and_then(|mut stmt| stmt.execute(params![older_than]))
                 .map_err(db)?;
-            Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+            Ok(Done::Pruned(u64::try_from(deleted).unwrap_or(u64::MAX)))
+        }
+        Op::Claim {
+            now_ms,
+            lease_ms,
+            limit,
+        } => outbox::claim(conn, *now_ms, *lease_ms, *limit).map(Done::Claimed),
+        Op::Finish(finish) => {
+            outbox::finish(conn, &finish.claim, &finish.attempt, finish.outcome).map(Done::Finished)
         }
     }
 }
@@ -314,7 +402,7 @@ fn apply_unit(conn: &Connection, unit: &UnitOfWork) -> Result<(), StoreError> {
             return Err(StoreError::Conflict { id: r.id.clone() });
         }
     }
-    Ok(())
+    outbox::insert_deliveries(conn, &unit.deliveries)
 }
 
 fn exec(conn: &Connection, sql: &str) -> Result<(), StoreError> {
@@ -325,118 +413,5 @@ fn exec(conn: &Connection, sql: &str) -> Result<(), StoreError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-    use crate::{IdempotencyRecord, IndexKeys, Record, Write};
-
-    fn migrated() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        schema::migrate(&conn).unwrap();
-        conn
-    }
-
-    fn insert(id: &str) -> UnitOfWork {
-        UnitOfWork {
-            writes: vec![Write {
-                record: Record {
-                    account: "acct_1".into(),
-                    id: id.into(),
-                    kind: "thing".into(),
-                    created: 1,
-                    version: 1,
-                    deleted: false,
-                    index: IndexKeys::default(),
-                    body: "{}".into(),
-                },
-                expected_version: None,
-            }],
-            idempotency: None,
-        }
-    }
-
-    fn job(op: Op) -> (WriteJob, oneshot::Receiver<Result<u64, StoreError>>) {
-        let (reply, answer) = oneshot::channel();
-        (WriteJob { op, reply }, answer)
-    }
-
-    fn ids(conn: &Connection) -> Vec<String> {
-        let mut stmt = conn.prepare("SELECT id FROM objects ORDER BY seq").unwrap();
-        stmt.query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    }
-
-    #[test]
-    fn one_transaction_answers_each_job_with_its_own_outcome() {
-        let conn = migrated();
-        let account = Account {
-            id: "acct_1".into(),
-            secret_key: "sk".into(),
-            publishable_key: "pk".into(),
-            created: 1,
-        };
-        group_commit(&conn, vec![job(Op::CreateAccount(account.clone())).0]);
-        let mut taken = insert("b");
-        taken.idempotency = Some(IdempotencyRecord {
-            account: "acct_1".into(),
-            key: "k".into(),
-            fingerprint: "f".into(),
-            request_id: "req".into(),
-            status: 200,
-            body: "{}".into(),
-            created: 1,
-        });
-        let mut retaken = insert("c");
-        retaken.idempotency = taken.idempotency.clone();
-        let mut duplicate = insert("d");
-        duplicate.writes.extend(insert("a").writes);
-
-        let (jobs, mut answers): (Vec<_>, Vec<_>) = [
-            Op::Commit(insert("a")),
-            Op::Commit(taken),
-            Op::Commit(retaken),
-            Op::CreateAccount(account),
-            Op::Commit(duplicate),
-            Op::Prune { older_than: 2 },
-            Op::Commit(insert("e")),
-        ]
-        .into_iter()
-        .map(job)
-        .unzip();
-        group_commit(&conn, jobs);
-
-        let mut next = || answers.remove(0).try_recv().unwrap();
-        assert_eq!(next().unwrap(), 0);
-        assert_eq!(next().unwrap(), 0);
-        assert!(matches!(next(), Err(StoreError::IdempotencyKeyTaken)));
-        assert!(matches!(next(), Err(StoreError::DuplicateAccount)));
-        assert!(matches!(next(), Err(StoreError::Conflict { id }) if id == "a"));
-        // The prune sees the key committed earlier in the same transaction.
-        assert_eq!(next().unwrap(), 1);
-        assert_eq!(next().unwrap(), 0);
-        assert_eq!(ids(&conn), vec!["a", "b", "e"]);
-        assert!(conn.is_autocommit());
-    }
-
-    #[test]
-    fn a_lost_transaction_fails_every_job() {
-        let conn = migrated();
-        // BEGIN IMMEDIATE cannot nest: the batch's transaction never starts.
-        conn.execute_batch("BEGIN").unwrap();
-        let (jobs, answers): (Vec<_>, Vec<_>) = [insert("a"), insert("b")]
-            .into_iter()
-            .map(|unit| job(Op::Commit(unit)))
-            .unzip();
-        group_commit(&conn, jobs);
-        for mut answer in answers {
-            assert!(matches!(
-                answer.try_recv().unwrap(),
-                Err(StoreError::Backend(_))
-            ));
-        }
-        assert!(conn.is_autocommit());
-        assert!(ids(&conn).is_empty());
-    }
-}
+#[path = "writer_tests.rs"]
+mod tests;

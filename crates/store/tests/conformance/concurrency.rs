@@ -13,6 +13,7 @@ pub async fn group_commit_isolates_failing_units(store: Arc<dyn Store>) {
         .commit(UnitOfWork {
             writes: vec![insert(shared.clone())],
             idempotency: Some(key(ACCT, "used", 1)),
+            ..UnitOfWork::default()
         })
         .await
         .unwrap();
@@ -39,6 +40,7 @@ pub async fn group_commit_isolates_failing_units(store: Arc<dyn Store>) {
                     33 => UnitOfWork {
                         writes: vec![insert(own)],
                         idempotency: Some(key(ACCT, "used", 2)),
+                        ..UnitOfWork::default()
                     },
                     // An id that exists.
                     41 => unit(vec![
@@ -48,6 +50,7 @@ pub async fn group_commit_isolates_failing_units(store: Arc<dyn Store>) {
                     _ => UnitOfWork {
                         writes: vec![insert(own)],
                         idempotency: Some(key(ACCT, &format!("key_{i:02}"), 2)),
+                        ..UnitOfWork::default()
                     },
                 };
                 store.commit(unit).await
@@ -130,6 +133,7 @@ pub async fn concurrent_reuse_of_one_idempotency_key(store: Arc<dyn Store>) {
                     .commit(UnitOfWork {
                         writes: vec![insert(record(ACCT, &format!("cus_{i}"), "customer", 1))],
                         idempotency: Some(saved),
+                        ..UnitOfWork::default()
                     })
                     .await
             })

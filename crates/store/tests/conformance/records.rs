@@ -178,6 +178,7 @@ pub async fn idempotency_record_commits_with_writes(store: Arc<dyn Store>) {
         .commit(UnitOfWork {
             writes: vec![insert(record(ACCT, "cus_a", "customer", 100))],
             idempotency: Some(saved.clone()),
+            ..UnitOfWork::default()
         })
         .await
         .unwrap();
@@ -195,6 +196,7 @@ pub async fn idempotency_record_commits_with_writes(store: Arc<dyn Store>) {
         .commit(UnitOfWork {
             writes: vec![],
             idempotency: Some(error.clone()),
+            ..UnitOfWork::default()
         })
         .await
         .unwrap();
@@ -208,6 +210,7 @@ pub async fn taken_idempotency_key_applies_nothing(store: Arc<dyn Store>) {
         .commit(UnitOfWork {
             writes: vec![insert(cus_a.clone())],
             idempotency: Some(first.clone()),
+            ..UnitOfWork::default()
         })
         .await
         .unwrap();
@@ -224,6 +227,7 @@ pub async fn taken_idempotency_key_applies_nothing(store: Arc<dyn Store>) {
                 update(&cus_a, changed),
             ],
             idempotency: Some(second),
+            ..UnitOfWork::default()
         })
         .await;
     assert!(
@@ -240,6 +244,7 @@ pub async fn taken_idempotency_key_applies_nothing(store: Arc<dyn Store>) {
         .commit(UnitOfWork {
             writes: vec![insert(record(OTHER, "cus_c", "customer", 102))],
             idempotency: Some(other.clone()),
+            ..UnitOfWork::default()
         })
         .await
         .unwrap();
@@ -256,6 +261,7 @@ pub async fn prune_idempotency(store: Arc<dyn Store>) {
             .commit(UnitOfWork {
                 writes: vec![],
                 idempotency: Some(key(ACCT, name, created)),
+                ..UnitOfWork::default()
             })
             .await
             .unwrap();
@@ -272,6 +278,7 @@ pub async fn prune_idempotency(store: Arc<dyn Store>) {
         .commit(UnitOfWork {
             writes: vec![],
             idempotency: Some(key(ACCT, "k100", 400)),
+            ..UnitOfWork::default()
         })
         .await
         .unwrap();

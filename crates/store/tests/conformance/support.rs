@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use tender_store::{
-    Cursor, IdempotencyRecord, IndexKeys, ListQuery, Record, Store, StoreError, UnitOfWork, Write,
+    ClaimedDelivery, Cursor, DeliveryAttempt, IdempotencyRecord, IndexKeys, ListQuery, NewDelivery,
+    Record, Store, StoreError, UnitOfWork, Write,
 };
 
 pub const ACCT: &str = "acct_one";
@@ -43,6 +44,7 @@ pub fn unit(writes: Vec<Write>) -> UnitOfWork {
     UnitOfWork {
         writes,
         idempotency: None,
+        ..UnitOfWork::default()
     }
 }
 
@@ -141,4 +143,53 @@ pub async fn walk_backward(
             return pages;
         }
     }
+}
+
+pub fn delivery(account: &str, id: &str, event_id: &str, due_at_ms: i64) -> NewDelivery {
+    NewDelivery {
+        id: id.into(),
+        account: account.into(),
+        event_id: event_id.into(),
+        endpoint_id: format!("we_{event_id}"),
+        due_at_ms,
+    }
+}
+
+/// Schedules each delivery in a unit of its own (no writes).
+pub async fn schedule(store: &Arc<dyn Store>, deliveries: Vec<NewDelivery>) {
+    store
+        .commit(UnitOfWork {
+            deliveries,
+            ..UnitOfWork::default()
+        })
+        .await
+        .unwrap();
+}
+
+pub fn attempt(claim: &ClaimedDelivery, at_ms: i64) -> DeliveryAttempt {
+    DeliveryAttempt {
+        delivery_id: claim.id.clone(),
+        attempt: claim.attempts + 1,
+        at_ms,
+        status_code: Some(500),
+        latency_ms: 12,
+        error: None,
+        response_snippet: Some("oops".into()),
+    }
+}
+
+pub fn claimed_ids(claimed: &[ClaimedDelivery]) -> Vec<&str> {
+    claimed.iter().map(|c| c.id.as_str()).collect()
+}
+
+pub async fn report_ids(store: &Arc<dyn Store>, account: &str, event: Option<&str>) -> Vec<String> {
+    let reports = store.deliveries(account, event, 100).await.unwrap();
+    reports.into_iter().map(|r| r.id).collect()
+}
+
+/// The one claimable delivery at `now_ms` (fails if there is not exactly one).
+pub async fn claim_one(store: &Arc<dyn Store>, now_ms: i64, lease_ms: i64) -> ClaimedDelivery {
+    let mut claimed = store.claim_deliveries(now_ms, lease_ms, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1, "{claimed:?}");
+    claimed.remove(0)
 }

@@ -17,6 +17,7 @@ use super::render_intent;
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::routes::intents::{self, IntentKind};
 use crate::routes::payment_methods::NamedPaymentMethod;
 
 /// A fact Tender keeps about a payment method: it was set up for off-session use (by a
@@ -41,6 +42,23 @@ impl Resource for OffSessionSetup {
 
 pub fn off_session_setup_id(payment_method: &str) -> String {
     format!("offsessionsetup_{payment_method}")
+}
+
+/// The write recording that `payment_method` was set up for off-session use, unless it
+/// already was.
+pub async fn record_off_session_setup(
+    ctx: &Ctx,
+    payment_method: &str,
+) -> Result<Option<Write>, ApiError> {
+    let setup = OffSessionSetup {
+        id: off_session_setup_id(payment_method),
+        payment_method: payment_method.to_owned(),
+        created: ctx.now,
+    };
+    if ctx.find(&setup.id).await?.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(insert(ctx.account_id(), &setup)?))
 }
 
 /// The payment method a confirmation charges, and how it came to be named.
@@ -74,48 +92,18 @@ pub async fn resolve_source(
             .await?;
         loaded.object.check_usable(ctx.now)?;
         loaded.object.apply_to_payment_intent(intent)?;
-        from_token = Some(match &loaded.object.stored_payment_method {
-            Some(stored) => NamedPaymentMethod::resolve(ctx, stored, "confirmation_token").await?,
-            None => {
-                let mut pm = loaded.object.payment_method.clone();
-                pm.id = id::generate("pm");
-                pm.created = ctx.now;
-                NamedPaymentMethod {
-                    object: pm,
-                    version: None,
-                    spent: false,
-                }
-            }
-        });
+        from_token = Some(intents::token_payment_method(ctx, &loaded.object).await?);
         token = Some(loaded);
     }
-    // Values in the request take precedence over the token's.
-    let payment_method = if let Some(pm) = &params.payment_method {
-        NamedPaymentMethod::resolve(ctx, pm, "payment_method").await?
-    } else if let Some(data) = &params.payment_method_data {
-        let pm = data.clone().into_payment_method(
-            id::generate("pm"),
-            &ctx.fingerprint_key(),
-            ctx.now,
-        )?;
-        NamedPaymentMethod {
-            object: pm,
-            version: None,
-            spent: false,
-        }
-    } else if let Some(named) = from_token {
-        named
-    } else if let Some(pm) = intent.payment_method.clone() {
-        NamedPaymentMethod::resolve(ctx, &pm, "payment_method").await?
-    } else {
-        return Err(ApiError::invalid_request(
-            "You cannot confirm this PaymentIntent because it's missing a payment method. You \
-             can either update the PaymentIntent with a payment method and then confirm it \
-             again, or confirm it again directly with a payment method.",
-        )
-        .with_code("payment_intent_unexpected_state")
-        .with_param("payment_method"));
-    };
+    let payment_method = intents::choose_payment_method(
+        ctx,
+        IntentKind::Payment,
+        params.payment_method.as_deref(),
+        params.payment_method_data.as_ref(),
+        from_token,
+        intent.payment_method.as_deref(),
+    )
+    .await?;
     Ok(Source {
         payment_method,
         token,
@@ -157,7 +145,12 @@ pub async fn confirm(
     apply_params(&mut intent, params);
     let mut source = resolve_source(ctx, &mut intent, params).await?;
     let pm = &source.payment_method;
-    check_payment_method(&intent, pm)?;
+    intents::check_payment_method(
+        IntentKind::Payment,
+        pm,
+        intent.customer.as_ref(),
+        &intent.payment_method_types,
+    )?;
     let return_url = params.return_url.clone().or_else(|| {
         source
             .token
@@ -165,16 +158,12 @@ pub async fn confirm(
             .and_then(|t| t.object.token.return_url.clone())
     });
     let use_stripe_sdk = params.use_stripe_sdk || source.token.is_some();
-    if intent.allows_redirects() && return_url.is_none() && !use_stripe_sdk {
-        return Err(ApiError::invalid_request(
-            "This PaymentIntent is configured to accept payment methods enabled in your \
-             Dashboard. Because some of these payment methods might redirect your customer off \
-             of your page, you must provide a `return_url`. If you don't want to accept \
-             redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` \
-             and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup \
-             Intents and Payment Intents.",
-        ));
-    }
+    intents::require_return_url(
+        IntentKind::Payment,
+        intent.allows_redirects(),
+        return_url.as_deref(),
+        use_stripe_sdk,
+    )?;
     let set_up = ctx
         .find(&off_session_setup_id(&pm.object.id))
         .await?
@@ -213,43 +202,7 @@ pub async fn confirm(
 
 /// The hosted page where the customer completes 3D Secure for this intent.
 pub fn authenticate_url(ctx: &Ctx, intent: &PaymentIntent) -> String {
-    format!(
-        "{}/authenticate/{}/{}?client_secret={}",
-        ctx.origin,
-        ctx.account_id(),
-        intent.id,
-        intent.client_secret
-    )
-}
-
-fn check_payment_method(intent: &PaymentIntent, pm: &NamedPaymentMethod) -> Result<(), ApiError> {
-    if pm.spent {
-        return Err(ApiError::invalid_request(
-            "This PaymentMethod was previously used without being attached to a Customer or was \
-             detached from a Customer, and may not be used again.",
-        )
-        .with_param("payment_method"));
-    }
-    if let Some(owner) = &pm.object.customer
-        && intent.customer.as_ref() != Some(owner)
-    {
-        return Err(ApiError::invalid_request(format!(
-            "The `payment_method` parameter supplied {} belongs to the Customer {owner}. Please \
-             include the Customer in the `customer` parameter on the PaymentIntent.",
-            pm.object.id
-        ))
-        .with_param("payment_method"));
-    }
-    let kind = pm.object.kind.as_str();
-    if !intent.payment_method_types.iter().any(|t| t == kind) {
-        return Err(ApiError::invalid_request(format!(
-            "The PaymentMethod provided ({kind}) is not allowed for this PaymentIntent. Allowed \
-             types: {}.",
-            intent.payment_method_types.join(", ")
-        ))
-        .with_param("payment_method"));
-    }
-    Ok(())
+    intents::authenticate_url(ctx, &intent.id, &intent.client_secret)
 }
 
 /// Turns a transition into writes (intent, charge, payment method, token, events) and the
@@ -284,14 +237,7 @@ pub async fn apply(
                     Some(json!({"customer": null})),
                 )?);
                 if intent.setup_future_usage.as_deref() == Some("off_session") {
-                    let setup = OffSessionSetup {
-                        id: off_session_setup_id(&pm.object.id),
-                        payment_method: pm.object.id.clone(),
-                        created: ctx.now,
-                    };
-                    if ctx.find(&setup.id).await?.is_none() {
-                        writes.push(insert(ctx.account_id(), &setup)?);
-                    }
+                    writes.extend(record_off_session_setup(ctx, &pm.object.id).await?);
                 }
             }
             // Used once without being saved to a customer: it may not be used again.

@@ -4,6 +4,7 @@
 mod confirm;
 mod lifecycle;
 
+pub(crate) use confirm::{Source, record_off_session_setup};
 pub use lifecycle::complete_authentication;
 
 use std::sync::Arc;
@@ -11,8 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::Path;
 use axum::routing::{get, post};
-use serde_json::{Map, Value};
-use subtle::ConstantTimeEq;
+use serde_json::Value;
 use tender_core::payment_intent::{
     PUBLISHABLE_FIELDS, PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate,
 };
@@ -21,6 +21,7 @@ use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Params, id};
 
 use super::customers::load_customer;
+use super::intents::{self, IntentKind};
 use super::list::list;
 use crate::app::AppState;
 use crate::ctx::Ctx;
@@ -47,22 +48,10 @@ pub async fn render_intent(
 ) -> Result<Value, ApiError> {
     let mut value = to_value(intent)?;
     if ctx.key == KeyKind::Publishable {
-        value = publishable_subset(value);
+        value = intents::publishable_subset(value, PUBLISHABLE_FIELDS);
     }
     expand(ctx, &mut value, paths, pending).await?;
     Ok(value)
-}
-
-fn publishable_subset(value: Value) -> Value {
-    match value {
-        Value::Object(object) => Value::Object(
-            object
-                .into_iter()
-                .filter(|(key, _)| PUBLISHABLE_FIELDS.contains(&key.as_str()))
-                .collect::<Map<String, Value>>(),
-        ),
-        other => other,
-    }
 }
 
 /// Loads an intent; with a publishable key the request must carry its client secret.
@@ -80,19 +69,7 @@ pub async fn load_intent(
 
 /// Compares a client secret in constant time.
 pub fn check_client_secret(expected: &str, given: Option<&str>) -> Result<(), ApiError> {
-    let Some(given) = given else {
-        return Err(ApiError::missing_parameter("client_secret"));
-    };
-    if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_request(
-            "The client_secret provided does not match the client_secret associated with the \
-             PaymentIntent.",
-        )
-        .with_param("client_secret")
-        .with_code("payment_intent_invalid_parameter"))
-    }
+    intents::check_client_secret(IntentKind::Payment, expected, given)
 }
 
 mod tender_core_loaded {

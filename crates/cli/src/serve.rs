@@ -1,0 +1,98 @@
+//! `tender serve`.
+
+use clap::Args;
+use tender_server::{Config, DispatcherConfig, RetrySchedule, Server};
+
+use crate::DatabaseArgs;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TENDER_LISTEN", default_value = "127.0.0.1:12111")]
+    listen: String,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Webhook retry delays: `stripe` (about three days, like Stripe), `fast` (1s,2s,4s,8s),
+    /// or a list such as `500ms,5s,1m`.
+    #[arg(long, env = "TENDER_WEBHOOK_RETRIES", default_value = "stripe")]
+    webhook_retries: String,
+    /// Seconds a webhook receiver has to answer.
+    #[arg(long, env = "TENDER_WEBHOOK_TIMEOUT", default_value_t = 10)]
+    webhook_timeout: u64,
+    /// Do not deliver webhooks from this node (another node delivers them).
+    #[arg(long, env = "TENDER_NO_WEBHOOKS")]
+    no_webhooks: bool,
+}
+
+pub fn config_for(
+    database: &DatabaseArgs,
+    listen: String,
+    webhooks: Option<DispatcherConfig>,
+) -> Config {
+    Config {
+        listen,
+        database_url: database.database.clone(),
+        secret_key: database.secret_key.clone(),
+        publishable_key: database.publishable_key.clone(),
+        webhooks,
+    }
+}
+
+pub async fn serve(args: ServeArgs) -> Result<(), String> {
+    let webhooks = if args.no_webhooks {
+        None
+    } else {
+        Some(DispatcherConfig {
+            schedule: RetrySchedule::parse(&args.webhook_retries)?,
+            timeout: std::time::Duration::from_secs(args.webhook_timeout),
+            ..DispatcherConfig::default()
+        })
+    };
+    let config = config_for(&args.database, args.listen, webhooks);
+    let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
+    println!("Tender is listening on http://{}", server.addr);
+    println!("  database:        {}", redact(&config.database_url));
+    println!("  secret key:      {}", server.account.secret_key);
+    println!("  publishable key: {}", server.account.publishable_key);
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.trigger_shutdown();
+    server.wait().await.map_err(|e| e.to_string())
+}
+
+/// The database URL without a password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:****{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

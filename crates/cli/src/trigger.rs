@@ -1,0 +1,175 @@
+//! `tender trigger EVENT`: makes the API calls whose side effect is that event, like
+//! `stripe trigger`, and says what it created.
+
+use serde_json::Value;
+
+use crate::client::{ApiClient, message};
+
+/// Events `trigger` knows how to cause.
+pub const EVENTS: &[&str] = &[
+    "customer.created",
+    "payment_intent.created",
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.requires_action",
+    "payment_intent.canceled",
+    "payment_intent.amount_capturable_updated",
+    "charge.succeeded",
+    "charge.failed",
+    "charge.captured",
+    "charge.refunded",
+    "setup_intent.succeeded",
+    "setup_intent.created",
+];
+
+pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
+    let card_intent = |pm: &'static str| {
+        vec![
+            ("amount", "2000"),
+            ("currency", "usd"),
+            ("confirm", "true"),
+            ("payment_method", pm),
+            ("payment_method_types[]", "card"),
+            ("description", "(created by tender trigger)"),
+        ]
+    };
+    match event {
+        "customer.created" => {
+            let customer = created(
+                client,
+                "/v1/customers",
+                &[("description", "(created by tender trigger)")],
+            )
+            .await?;
+            report("customer", &customer);
+        }
+        "payment_intent.created" => {
+            let intent = created(
+                client,
+                "/v1/payment_intents",
+                &[
+                    ("amount", "2000"),
+                    ("currency", "usd"),
+                    ("payment_method_types[]", "card"),
+                ],
+            )
+            .await?;
+            report("payment_intent", &intent);
+        }
+        "payment_intent.succeeded" | "charge.succeeded" => {
+            let intent =
+                created(client, "/v1/payment_intents", &card_intent("pm_card_visa")).await?;
+            report("payment_intent", &intent);
+        }
+        "payment_intent.payment_failed" | "charge.failed" => {
+            let (status, answer) = client
+                .post(
+                    "/v1/payment_intents",
+                    &card_intent("pm_card_chargeDeclined"),
+                )
+                .await?;
+            if status != 402 {
+                return Err(format!(
+                    "expected a decline, got {status}: {}",
+                    message(&answer)
+                ));
+            }
+            report("payment_intent", &answer["error"]["payment_intent"]);
+        }
+        "payment_intent.requires_action" => {
+            let intent = created(
+                client,
+                "/v1/payment_intents",
+                &card_intent("pm_card_authenticationRequired"),
+            )
+            .await?;
+            report("payment_intent", &intent);
+        }
+        "payment_intent.canceled" => {
+            let intent = created(
+                client,
+                "/v1/payment_intents",
+                &[
+                    ("amount", "2000"),
+                    ("currency", "usd"),
+                    ("payment_method_types[]", "card"),
+                ],
+            )
+            .await?;
+            let id = id_of(&intent)?;
+            let canceled =
+                created(client, &format!("/v1/payment_intents/{id}/cancel"), &[]).await?;
+            report("payment_intent", &canceled);
+        }
+        "payment_intent.amount_capturable_updated" | "charge.captured" => {
+            let mut form = card_intent("pm_card_visa");
+            form.push(("capture_method", "manual"));
+            let intent = created(client, "/v1/payment_intents", &form).await?;
+            report("payment_intent", &intent);
+            if event == "charge.captured" {
+                let id = id_of(&intent)?;
+                created(client, &format!("/v1/payment_intents/{id}/capture"), &[]).await?;
+            }
+        }
+        "charge.refunded" => {
+            let intent =
+                created(client, "/v1/payment_intents", &card_intent("pm_card_visa")).await?;
+            report("payment_intent", &intent);
+            let id = id_of(&intent)?;
+            let refund = created(client, "/v1/refunds", &[("payment_intent", id)]).await?;
+            report("refund", &refund);
+        }
+        "setup_intent.succeeded" | "setup_intent.created" => {
+            let customer = created(
+                client,
+                "/v1/customers",
+                &[("description", "(created by tender trigger)")],
+            )
+            .await?;
+            report("customer", &customer);
+            let mut form = vec![
+                ("customer", id_of(&customer)?),
+                ("payment_method_types[]", "card"),
+            ];
+            if event == "setup_intent.succeeded" {
+                form.extend([("confirm", "true"), ("payment_method", "pm_card_visa")]);
+            }
+            let intent = created(client, "/v1/setup_intents", &form).await?;
+            report("setup_intent", &intent);
+        }
+        other => {
+            return Err(format!(
+                "tender trigger does not know how to cause `{other}`. Supported: {}",
+                EVENTS.join(", ")
+            ));
+        }
+    }
+    println!("Trigger succeeded! Check your webhook endpoints or `tender listen` for {event}.");
+    Ok(())
+}
+
+async fn created(client: &ApiClient, path: &str, form: &[(&str, &str)]) -> Result<Value, String> {
+    let (status, answer) = client.post(path, form).await?;
+    if status == 200 {
+        Ok(answer)
+    } else {
+        Err(format!("{path} answered {status}: {}", message(&answer)))
+    }
+}
+
+fn id_of(object: &Value) -> Result<&str, String> {
+    object["id"]
+        .as_str()
+        .ok_or_else(|| format!("no id in {object}"))
+}
+
+fn report(kind: &str, object: &Value) {
+    let status = object["status"]
+        .as_str()
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    println!(
+        "Created {kind} {}{status}",
+        object["id"].as_str().unwrap_or("?")
+    );
+}

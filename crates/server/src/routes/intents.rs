@@ -1,0 +1,213 @@
+//! What the PaymentIntent and SetupIntent routes share: client secrets and the publishable
+//! view, the hosted authentication page's address, and finding and checking the payment
+//! method a confirmation names. One implementation, so the two intents answer alike.
+
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::payment_method::PaymentMethodCreate;
+use tender_wire::{ApiError, id};
+
+use crate::ctx::Ctx;
+use crate::routes::payment_methods::NamedPaymentMethod;
+
+/// Which intent a route serves; it names the object in messages and error codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntentKind {
+    Payment,
+    Setup,
+}
+
+impl IntentKind {
+    /// The kind of intent an id names (`seti_…` or `pi_…`).
+    pub fn of(id: &str) -> IntentKind {
+        if id.starts_with("seti_") {
+            IntentKind::Setup
+        } else {
+            IntentKind::Payment
+        }
+    }
+
+    /// The object as Stripe's messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            IntentKind::Payment => "PaymentIntent",
+            IntentKind::Setup => "SetupIntent",
+        }
+    }
+
+    /// The object's `object` value, also the prefix of its error codes and redirect
+    /// parameters.
+    pub fn object(self) -> &'static str {
+        match self {
+            IntentKind::Payment => "payment_intent",
+            IntentKind::Setup => "setup_intent",
+        }
+    }
+}
+
+/// Keeps only the fields a publishable key may read.
+pub fn publishable_subset(value: Value, fields: &[&str]) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .into_iter()
+                .filter(|(key, _)| fields.contains(&key.as_str()))
+                .collect::<Map<String, Value>>(),
+        ),
+        other => other,
+    }
+}
+
+/// Compares a client secret in constant time.
+pub fn check_client_secret(
+    kind: IntentKind,
+    expected: &str,
+    given: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(given) = given else {
+        return Err(ApiError::missing_parameter("client_secret"));
+    };
+    if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_request(format!(
+            "The client_secret provided does not match the client_secret associated with the \
+             {}.",
+            kind.name()
+        ))
+        .with_param("client_secret")
+        .with_code(format!("{}_invalid_parameter", kind.object())))
+    }
+}
+
+/// The hosted page where the customer completes 3D Secure for an intent.
+pub fn authenticate_url(ctx: &Ctx, intent: &str, client_secret: &str) -> String {
+    format!(
+        "{}/authenticate/{}/{intent}?client_secret={client_secret}",
+        ctx.origin,
+        ctx.account_id(),
+    )
+}
+
+/// The payment method a ConfirmationToken carries: the stored one it names, or a new one
+/// minted from its preview (confirming with a token creates a new `pm_…`, spec §4.3).
+pub async fn token_payment_method(
+    ctx: &Ctx,
+    token: &StoredConfirmationToken,
+) -> Result<NamedPaymentMethod, ApiError> {
+    if let Some(stored) = &token.stored_payment_method {
+        return NamedPaymentMethod::resolve(ctx, stored, "confirmation_token").await;
+    }
+    let mut pm = token.payment_method.clone();
+    pm.id = id::generate("pm");
+    pm.created = ctx.now;
+    Ok(NamedPaymentMethod {
+        object: pm,
+        version: None,
+        spent: false,
+    })
+}
+
+/// The payment method a confirmation uses. Values in the request take precedence over the
+/// token's (spec §3.3), which take precedence over the one already on the intent.
+pub async fn choose_payment_method(
+    ctx: &Ctx,
+    kind: IntentKind,
+    payment_method: Option<&str>,
+    payment_method_data: Option<&PaymentMethodCreate>,
+    from_token: Option<NamedPaymentMethod>,
+    on_intent: Option<&str>,
+) -> Result<NamedPaymentMethod, ApiError> {
+    if let Some(pm) = payment_method {
+        NamedPaymentMethod::resolve(ctx, pm, "payment_method").await
+    } else if let Some(data) = payment_method_data {
+        mint(ctx, data)
+    } else if let Some(named) = from_token {
+        Ok(named)
+    } else if let Some(pm) = on_intent {
+        NamedPaymentMethod::resolve(ctx, pm, "payment_method").await
+    } else {
+        let name = kind.name();
+        Err(ApiError::invalid_request(format!(
+            "You cannot confirm this {name} because it's missing a payment method. You can \
+             either update the {name} with a payment method and then confirm it again, or \
+             confirm it again directly with a payment method."
+        ))
+        .with_code(format!("{}_unexpected_state", kind.object()))
+        .with_param("payment_method"))
+    }
+}
+
+/// A new payment method from `payment_method_data`.
+pub fn mint(ctx: &Ctx, data: &PaymentMethodCreate) -> Result<NamedPaymentMethod, ApiError> {
+    let pm =
+        data.clone()
+            .into_payment_method(id::generate("pm"), &ctx.fingerprint_key(), ctx.now)?;
+    Ok(NamedPaymentMethod {
+        object: pm,
+        version: None,
+        spent: false,
+    })
+}
+
+/// Refuses a payment method the intent may not use: spent, another customer's, or of a type
+/// the intent does not accept.
+pub fn check_payment_method(
+    kind: IntentKind,
+    pm: &NamedPaymentMethod,
+    customer: Option<&String>,
+    types: &[String],
+) -> Result<(), ApiError> {
+    if pm.spent {
+        return Err(ApiError::invalid_request(
+            "This PaymentMethod was previously used without being attached to a Customer or was \
+             detached from a Customer, and may not be used again.",
+        )
+        .with_param("payment_method"));
+    }
+    if let Some(owner) = &pm.object.customer
+        && customer != Some(owner)
+    {
+        return Err(ApiError::invalid_request(format!(
+            "The `payment_method` parameter supplied {} belongs to the Customer {owner}. Please \
+             include the Customer in the `customer` parameter on the {}.",
+            pm.object.id,
+            kind.name()
+        ))
+        .with_param("payment_method"));
+    }
+    let pm_kind = pm.object.kind.as_str();
+    if !types.iter().any(|t| t == pm_kind) {
+        return Err(ApiError::invalid_request(format!(
+            "The PaymentMethod provided ({pm_kind}) is not allowed for this {}. Allowed \
+             types: {}.",
+            kind.name(),
+            types.join(", ")
+        ))
+        .with_param("payment_method"));
+    }
+    Ok(())
+}
+
+/// An intent whose automatic payment methods may redirect needs a `return_url` to confirm,
+/// unless a client SDK confirms it (spec §3.6).
+pub fn require_return_url(
+    kind: IntentKind,
+    allows_redirects: bool,
+    return_url: Option<&str>,
+    use_stripe_sdk: bool,
+) -> Result<(), ApiError> {
+    if allows_redirects && return_url.is_none() && !use_stripe_sdk {
+        return Err(ApiError::invalid_request(format!(
+            "This {} is configured to accept payment methods enabled in your Dashboard. \
+             Because some of these payment methods might redirect your customer off of your \
+             page, you must provide a `return_url`. If you don't want to accept redirect-based \
+             payment methods, set `automatic_payment_methods[enabled]` to `true` and \
+             `automatic_payment_methods[allow_redirects]` to `never` when creating Setup \
+             Intents and Payment Intents.",
+            kind.name()
+        )));
+    }
+    Ok(())
+}

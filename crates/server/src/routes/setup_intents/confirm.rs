@@ -1,0 +1,190 @@
+//! Confirming a SetupIntent: find the payment method the confirmation names (a
+//! ConfirmationToken, a payment method id or test id, inline card data, or the one already on
+//! the intent), let the domain verify it, and turn the transition into writes and an answer.
+
+use serde_json::json;
+use tender_core::card::Behavior;
+use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::network::TestNetwork;
+use tender_core::setup_intent::{ConfirmContext, ConfirmParams, SetupIntent, Transition, Usage};
+use tender_store::Write;
+use tender_wire::ApiError;
+use tender_wire::expand::Expand;
+
+use super::render_intent;
+use crate::ctx::Ctx;
+use crate::pipeline::Effect;
+use crate::resources::{Loaded, insert, to_value};
+use crate::routes::intents::{self, IntentKind};
+use crate::routes::payment_intents::{Source, record_off_session_setup};
+
+/// What the network does with the payment method's card. Only cards can be set up here, and
+/// the intent's types (cards only) were checked before.
+pub fn card_behavior(ctx: &Ctx, source: &Source) -> Result<Behavior, ApiError> {
+    source
+        .payment_method
+        .object
+        .card_behavior(&ctx.fingerprint_key())
+        .ok_or_else(|| {
+            ApiError::invalid_request("Only card payment methods can be set up.")
+                .with_param("payment_method")
+        })
+}
+
+/// Confirms `intent` (stored at `version`, or new) and says what to write and answer.
+/// `prior` holds writes that must come first (the intent's creation event).
+pub async fn confirm(
+    ctx: &Ctx,
+    mut intent: SetupIntent,
+    version: Option<i64>,
+    params: &ConfirmParams,
+    expand: &Expand,
+    prior: Vec<Write>,
+) -> Result<Effect, ApiError> {
+    intent.check_confirmable()?;
+    if let Some(request) = &params.request_three_d_secure
+        && let Some(card) = intent.payment_method_options.get_mut("card")
+    {
+        card["request_three_d_secure"] = json!(request);
+    }
+    let mut token = None;
+    let mut from_token = None;
+    if let Some(token_id) = &params.confirmation_token {
+        let loaded = ctx
+            .load::<StoredConfirmationToken>(token_id, "confirmation_token")
+            .await?;
+        loaded.object.check_usable(ctx.now)?;
+        loaded.object.apply_to_setup_intent(&intent)?;
+        from_token = Some(intents::token_payment_method(ctx, &loaded.object).await?);
+        token = Some(loaded);
+    }
+    let payment_method = intents::choose_payment_method(
+        ctx,
+        IntentKind::Setup,
+        params.payment_method.as_deref(),
+        params.payment_method_data.as_ref(),
+        from_token,
+        intent.payment_method.as_deref(),
+    )
+    .await?;
+    intents::check_payment_method(
+        IntentKind::Setup,
+        &payment_method,
+        intent.customer.as_ref(),
+        &intent.payment_method_types,
+    )?;
+    let mut source = Source {
+        payment_method,
+        token,
+    };
+    let token_return_url = source
+        .token
+        .as_ref()
+        .and_then(|t| t.object.token.return_url.clone());
+    let return_url = params.return_url.clone().or(token_return_url);
+    let use_stripe_sdk = params.use_stripe_sdk || source.token.is_some();
+    intents::require_return_url(
+        IntentKind::Setup,
+        intent.allows_redirects(),
+        return_url.as_deref(),
+        use_stripe_sdk,
+    )?;
+    let confirm_ctx = ConfirmContext {
+        payment_method: &source.payment_method.object,
+        behavior: card_behavior(ctx, &source)?,
+        use_stripe_sdk,
+        return_url,
+        authenticate_url: intents::authenticate_url(ctx, &intent.id, &intent.client_secret),
+    };
+    let transition = intent.confirm(&confirm_ctx, &TestNetwork)?;
+    if let Some(token) = source.token.as_mut() {
+        token.object.token.setup_intent = Some(transition.intent.id.clone());
+    }
+    apply(ctx, transition, version, &mut source, expand, prior).await
+}
+
+/// Saves the payment method of a succeeded setup: attached to the intent's customer (and
+/// exempt from authentication on later off-session payments when `usage` is
+/// `off_session`), or spent when there is no customer to keep it. Returns the writes that
+/// precede the intent's and the `payment_method.attached` event, which follows its events.
+async fn save_payment_method(
+    ctx: &Ctx,
+    intent: &SetupIntent,
+    source: &mut Source,
+) -> Result<(Vec<Write>, Option<Write>), ApiError> {
+    let pm = &mut source.payment_method;
+    let Some(customer) = &intent.customer else {
+        // Used once without being saved to a customer: it may not be used again.
+        pm.spent = pm.object.customer.is_none();
+        return Ok((Vec::new(), None));
+    };
+    let mut writes = Vec::new();
+    let mut attached = None;
+    if pm.object.customer.is_none() {
+        pm.object.customer = Some(customer.clone());
+        attached = Some(ctx.event(
+            "payment_method.attached",
+            to_value(&pm.object)?,
+            Some(json!({"customer": null})),
+        )?);
+    }
+    if intent.usage == Usage::OffSession {
+        writes.extend(record_off_session_setup(ctx, &pm.object.id).await?);
+    }
+    Ok((writes, attached))
+}
+
+/// Turns a transition into writes (payment method, token, intent, events) and the answer.
+pub async fn apply(
+    ctx: &Ctx,
+    transition: Transition,
+    version: Option<i64>,
+    source: &mut Source,
+    expand: &Expand,
+    prior: Vec<Write>,
+) -> Result<Effect, ApiError> {
+    let mut writes = prior;
+    let mut attached = None;
+    if transition.succeeded() {
+        let (saved, event) = save_payment_method(ctx, &transition.intent, source).await?;
+        writes.extend(saved);
+        attached = event;
+    }
+    let pm = &source.payment_method;
+    if pm.version.is_none() || pm.spent || attached.is_some() {
+        writes.push(pm.write(ctx)?);
+    }
+    if let Some(token) = &source.token {
+        writes.push(token.update(ctx.account_id())?);
+    }
+    let Transition {
+        intent,
+        events,
+        error,
+    } = transition;
+    writes.push(match version {
+        None => insert(ctx.account_id(), &intent)?,
+        Some(version) => Loaded {
+            object: intent.clone(),
+            version,
+        }
+        .update(ctx.account_id())?,
+    });
+    let snapshot = to_value(&intent)?;
+    for kind in events {
+        writes.push(ctx.event(kind, snapshot.clone(), None)?);
+    }
+    writes.extend(attached);
+    let rendered = render_intent(ctx, &intent, expand, &writes).await?;
+    Ok(match error {
+        None => Effect::ok(rendered, writes),
+        Some(error) => {
+            let error = error.with_embedded("setup_intent", rendered);
+            Effect {
+                writes,
+                status: error.status,
+                body: error.to_body(),
+            }
+        }
+    })
+}

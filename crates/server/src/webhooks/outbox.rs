@@ -1,0 +1,77 @@
+//! Writing deliveries with the events that cause them.
+
+use serde_json::Value;
+use tender_core::webhook_endpoint::StoredWebhookEndpoint;
+use tender_store::{ListQuery, NewDelivery, Write};
+use tender_wire::{ApiError, id};
+
+use crate::ctx::Ctx;
+use crate::store_error;
+
+/// Most endpoints an account may have (Stripe allows 16).
+pub const MAX_ENDPOINTS: usize = 16;
+
+/// The account's endpoints, enabled or not.
+pub async fn endpoints(ctx: &Ctx) -> Result<Vec<StoredWebhookEndpoint>, ApiError> {
+    let query = ListQuery {
+        account: ctx.account_id().to_owned(),
+        kind: "webhook_endpoint".to_owned(),
+        limit: MAX_ENDPOINTS,
+        ..ListQuery::default()
+    };
+    let records = ctx.store().list(&query).await.map_err(store_error)?;
+    records
+        .iter()
+        .map(|record| {
+            serde_json::from_str(&record.body).map_err(|error| {
+                tracing::error!(id = %record.id, %error, "stored endpoint does not parse");
+                ApiError::internal()
+            })
+        })
+        .collect()
+}
+
+/// One delivery per (event in `writes`, endpoint subscribed to its type). Each event's
+/// `pending_webhooks` is set to the number of its deliveries.
+pub async fn plan(ctx: &Ctx, writes: &mut [Write]) -> Result<Vec<NewDelivery>, ApiError> {
+    if !writes.iter().any(|w| w.record.kind == "event") {
+        return Ok(Vec::new());
+    }
+    let endpoints = endpoints(ctx).await?;
+    let mut deliveries = Vec::new();
+    if endpoints.is_empty() {
+        return Ok(deliveries);
+    }
+    let now_ms = now_ms();
+    for write in writes.iter_mut().filter(|w| w.record.kind == "event") {
+        let event_type = write.record.index.tag.clone().unwrap_or_default();
+        let subscribed: Vec<&StoredWebhookEndpoint> = endpoints
+            .iter()
+            .filter(|e| e.subscribes_to(&event_type))
+            .collect();
+        if subscribed.is_empty() {
+            continue;
+        }
+        for endpoint in &subscribed {
+            deliveries.push(NewDelivery {
+                id: id::generate("whdel"),
+                account: ctx.account_id().to_owned(),
+                event_id: write.record.id.clone(),
+                endpoint_id: endpoint.endpoint.id.clone(),
+                due_at_ms: now_ms,
+            });
+        }
+        let mut event: Value =
+            serde_json::from_str(&write.record.body).map_err(|_| ApiError::internal())?;
+        event["pending_webhooks"] = Value::from(subscribed.len());
+        write.record.body = event.to_string();
+    }
+    Ok(deliveries)
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
