@@ -36,6 +36,9 @@ pub struct Transition {
     /// The payment succeeded with `setup_future_usage`: save the payment method to the
     /// intent's customer for future use.
     pub save_payment_method: bool,
+    /// The customer authenticated a manually confirmed intent: remember it, so that the
+    /// server's next confirmation does not ask again.
+    pub record_authentication: bool,
 }
 
 impl Transition {
@@ -46,6 +49,7 @@ impl Transition {
             events: Vec::new(),
             error: None,
             save_payment_method: false,
+            record_authentication: false,
         }
     }
 }
@@ -65,6 +69,9 @@ pub struct ConfirmContext<'a> {
     pub authenticate_url: String,
     /// The id to give a charge, should the attempt create one.
     pub charge_id: String,
+    /// The customer already authenticated this payment method for this intent (a manually
+    /// confirmed intent, confirmed again after its challenge).
+    pub authenticated: bool,
 }
 
 fn unexpected_state(action: &str, status: Status, allowed: &str) -> ApiError {
@@ -107,7 +114,8 @@ impl PaymentIntent {
         if ctx.payment_method.kind == PaymentMethodType::Ideal {
             return redirect_to_bank(next, ctx);
         }
-        Ok(attempt(next, ctx, None, network, now))
+        let authenticated = ctx.authenticated.then_some(AuthFlow::Challenge);
+        Ok(attempt(next, ctx, authenticated, network, now))
     }
 
     /// The customer completed (or failed) the authentication of a `requires_action` intent.
@@ -129,6 +137,13 @@ impl PaymentIntent {
         next.next_action = None;
         if ctx.payment_method.kind == PaymentMethodType::Ideal {
             return Ok(bank_answered(next, ctx, succeeded, now));
+        }
+        if succeeded && self.confirmation_method == super::ConfirmationMethod::Manual {
+            // With manual confirmation the server confirms again (spec §3.4).
+            next.status = Status::RequiresConfirmation;
+            let mut transition = Transition::new(next);
+            transition.record_authentication = true;
+            return Ok(transition);
         }
         if succeeded {
             return Ok(attempt(next, ctx, Some(AuthFlow::Challenge), network, now));

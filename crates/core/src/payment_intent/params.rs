@@ -352,29 +352,47 @@ impl PaymentIntentUpdate {
         Ok(update)
     }
 
-    /// Applies the update. Payment details may change until the intent is captured or
-    /// processing; afterwards only descriptive fields may.
+    /// Applies the update. Payment details may change while the intent is open; descriptive
+    /// fields also once it is authorized or succeeded; nothing once it is processing or
+    /// canceled. A refused payment field is named, as Stripe does.
     pub fn apply(&self, intent: &mut PaymentIntent) -> Result<(), ApiError> {
-        let touches_payment = self.amount.is_some()
-            || self.currency.is_some()
-            || self.payment_method.is_some()
-            || self.payment_method_types.is_some()
-            || self.capture_method.is_some()
-            || self.setup_future_usage.is_some()
-            || self.customer.is_some();
-        let allowed = match intent.status {
+        let payment_fields = [
+            ("amount", self.amount.is_some()),
+            ("currency", self.currency.is_some()),
+            ("customer", self.customer.is_some()),
+            ("payment_method", self.payment_method.is_some()),
+            ("payment_method_types", self.payment_method_types.is_some()),
+            ("capture_method", self.capture_method.is_some()),
+            ("setup_future_usage", self.setup_future_usage.is_some()),
+            (
+                "payment_method_options",
+                self.request_three_d_secure.is_some(),
+            ),
+        ];
+        match intent.status {
             Status::RequiresPaymentMethod
             | Status::RequiresConfirmation
-            | Status::RequiresAction => true,
-            Status::RequiresCapture => !touches_payment,
-            Status::Processing | Status::Succeeded | Status::Canceled => false,
-        };
-        if !allowed {
-            return Err(ApiError::invalid_request(format!(
-                "You cannot update this PaymentIntent because it has a status of {}.",
-                intent.status.as_str()
-            ))
-            .with_code("payment_intent_unexpected_state"));
+            | Status::RequiresAction => {}
+            Status::RequiresCapture | Status::Succeeded => {
+                if let Some((field, _)) = payment_fields.iter().find(|(_, touched)| *touched) {
+                    return Err(ApiError::invalid_request(format!(
+                        "This PaymentIntent's {field} could not be updated because it has a \
+                         status of {}. You may only update the {field} of a PaymentIntent with \
+                         one of the following statuses: requires_payment_method, \
+                         requires_confirmation, requires_action.",
+                        intent.status.as_str()
+                    ))
+                    .with_param(*field)
+                    .with_code("payment_intent_unexpected_state"));
+                }
+            }
+            Status::Processing | Status::Canceled => {
+                return Err(ApiError::invalid_request(format!(
+                    "You cannot update this PaymentIntent because it has a status of {}.",
+                    intent.status.as_str()
+                ))
+                .with_code("payment_intent_unexpected_state"));
+            }
         }
         let currency = match &self.currency {
             Some(currency) => *currency,

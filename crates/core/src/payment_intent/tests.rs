@@ -6,8 +6,6 @@
 //! - Outcomes of card confirmations with Stripe's test cards: success, manual capture, each
 //!   decline of §8.2, 3D Secure, `error_on_requires_action`, `off_session`.
 //! - Capture (full, partial, refused) and cancel (release of an authorization).
-//!
-//! Tests marked `#[ignore = "BUG: …"]` state Stripe's behaviour where the code differs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Value, json};
@@ -123,6 +121,7 @@ fn ctx(pm: &PaymentMethod) -> ConfirmContext<'_> {
         error_on_requires_action: false,
         authenticate_url: AUTH_URL.to_owned(),
         charge_id: CHARGE_ID.to_owned(),
+        authenticated: false,
     }
 }
 
@@ -278,7 +277,11 @@ fn assert_unexpected_state(error: &ApiError, message: &str) {
         "{error:?}"
     );
     assert_eq!(error.message, message);
-    assert_eq!(error.param, None);
+    // Stripe names the refused field ("This PaymentIntent's amount could not be updated…").
+    let field = message
+        .strip_prefix("This PaymentIntent's ")
+        .and_then(|rest| rest.split(' ').next());
+    assert_eq!(error.param.as_deref(), field);
     assert_eq!(error.decline_code, None);
     assert_eq!(error.advice_code, None);
     assert!(error.embedded.is_empty(), "{error:?}");
@@ -554,14 +557,23 @@ fn update_amount_expected(status: Status) -> Outcome {
         Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction => {
             Outcome::Next(status)
         }
-        Status::Processing | Status::RequiresCapture | Status::Canceled | Status::Succeeded => {
-            update_refused(status)
-        }
+        Status::RequiresCapture | Status::Succeeded => field_refused("amount", status),
+        Status::Processing | Status::Canceled => update_refused(status),
     }
 }
 
+/// Stripe's refusal of one payment field once the intent is authorized or paid.
+fn field_refused(field: &str, status: Status) -> Outcome {
+    Outcome::Refused(format!(
+        "This PaymentIntent's {field} could not be updated because it has a status of {}. You \
+         may only update the {field} of a PaymentIntent with one of the following statuses: \
+         requires_payment_method, requires_confirmation, requires_action.",
+        status.as_str()
+    ))
+}
+
 /// Changing only descriptive fields: allowed while the intent is open or authorized, and on
-/// a succeeded intent (Stripe refuses per field, never metadata; see the ignored test).
+/// a succeeded intent (Stripe refuses per field, never metadata).
 fn update_metadata_expected(status: Status) -> Outcome {
     match status {
         Status::RequiresPaymentMethod
@@ -579,9 +591,8 @@ fn update_payment_method_expected(status: Status) -> Outcome {
         Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction => {
             Outcome::Next(Status::RequiresConfirmation)
         }
-        Status::Processing | Status::RequiresCapture | Status::Canceled | Status::Succeeded => {
-            update_refused(status)
-        }
+        Status::RequiresCapture | Status::Succeeded => field_refused("payment_method", status),
+        Status::Processing | Status::Canceled => update_refused(status),
     }
 }
 
@@ -634,10 +645,6 @@ fn update_amount_by_status() {
 #[test]
 fn update_metadata_only_by_status() {
     for status in ALL_STATUSES {
-        if status == Status::Succeeded {
-            // See update_metadata_of_a_succeeded_intent (ignored: a known bug).
-            continue;
-        }
         let (intent, result) = apply_in(status, &metadata_update());
         let expected = update_metadata_expected(status);
         check("update metadata", status, result, &expected);
@@ -653,11 +660,6 @@ fn update_metadata_only_by_status() {
 }
 
 #[test]
-#[ignore = "BUG: PaymentIntentUpdate::apply refuses every update of a succeeded intent (400 \
-            payment_intent_unexpected_state \"You cannot update this PaymentIntent because it \
-            has a status of succeeded.\"); Stripe refuses per field (amount, payment_method, … \
-            — \"This PaymentIntent's payment_method could not be updated because it has a \
-            status of succeeded\") and lets metadata/description change after the payment"]
 fn update_metadata_of_a_succeeded_intent() {
     let status = Status::Succeeded;
     let (intent, result) = apply_in(status, &metadata_update());
@@ -693,12 +695,6 @@ fn update_payment_method_by_status() {
 }
 
 #[test]
-#[ignore = "BUG: a refused update names no field: Tender answers param=null with \"You cannot \
-            update this PaymentIntent because it has a status of succeeded.\"; Stripe answers \
-            param=amount with \"This PaymentIntent's amount could not be updated because it \
-            has a status of succeeded. You may only update the amount of a PaymentIntent with \
-            one of the following statuses: requires_payment_method, requires_confirmation, \
-            requires_action.\" (Stripe's observed wording, quoted for payment_method)"]
 fn refused_update_names_the_field() {
     let (_, result) = apply_in(Status::Succeeded, &amount_update());
     let error = result.unwrap_err();
@@ -758,12 +754,19 @@ fn updates_of_an_authorized_intent() {
             ..PaymentIntentUpdate::default()
         },
     ];
-    for update in payment_fields {
+    let fields = [
+        "currency",
+        "capture_method",
+        "setup_future_usage",
+        "customer",
+        "payment_method_types",
+    ];
+    for (update, field) in payment_fields.into_iter().zip(fields) {
         let (_, result) = apply_in(Status::RequiresCapture, &update);
-        assert_unexpected_state(
-            &result.unwrap_err(),
-            "You cannot update this PaymentIntent because it has a status of requires_capture.",
-        );
+        let Outcome::Refused(message) = field_refused(field, Status::RequiresCapture) else {
+            unreachable!()
+        };
+        assert_unexpected_state(&result.unwrap_err(), &message);
     }
 }
 
@@ -1457,11 +1460,6 @@ fn completed_authentication_of_a_manual_capture_intent_authorizes() {
 }
 
 #[test]
-#[ignore = "BUG: complete_authentication ignores confirmation_method=manual: after the customer \
-            authenticates, Stripe returns a manual-confirmation intent to \
-            requires_confirmation (the server must confirm again, spec §3.4); Tender charges \
-            at once and answers succeeded with a charge and [charge.succeeded, \
-            payment_intent.succeeded]"]
 fn completed_authentication_with_manual_confirmation_requires_confirmation() {
     let pm = card_pm("pm_card_threeDSecure2Required");
     let mut intent = new_intent();
@@ -1895,6 +1893,7 @@ fn ideal_ctx(pm: &PaymentMethod) -> ConfirmContext<'_> {
         error_on_requires_action: false,
         authenticate_url: AUTH_URL.to_owned(),
         charge_id: CHARGE_ID.to_owned(),
+        authenticated: false,
     }
 }
 

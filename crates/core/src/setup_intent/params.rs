@@ -252,26 +252,43 @@ impl SetupIntentUpdate {
         Ok(update)
     }
 
-    /// Whether the update changes how the payment method is set up, which only an open
-    /// intent allows.
-    fn touches_setup(&self) -> bool {
-        self.customer.is_some()
-            || self.payment_method.is_some()
-            || self.payment_method_data.is_some()
-            || self.payment_method_types.is_some()
-            || self.flow_directions.is_some()
-            || self.request_three_d_secure.is_some()
-            || self.excluded_payment_method_types.is_some()
+    /// The first parameter that changes how the payment method is set up, which only an
+    /// open intent allows.
+    fn setup_field(&self) -> Option<&'static str> {
+        [
+            ("customer", self.customer.is_some()),
+            ("payment_method", self.payment_method.is_some()),
+            ("payment_method_data", self.payment_method_data.is_some()),
+            ("payment_method_types", self.payment_method_types.is_some()),
+            ("flow_directions", self.flow_directions.is_some()),
+            (
+                "payment_method_options",
+                self.request_three_d_secure.is_some(),
+            ),
+            (
+                "excluded_payment_method_types",
+                self.excluded_payment_method_types.is_some(),
+            ),
+        ]
+        .into_iter()
+        .find_map(|(field, given)| given.then_some(field))
     }
 
     /// Applies the update. The setup may change while the intent is open; afterwards only
-    /// the descriptive fields may (a merchant labels a saved card after the fact).
+    /// the descriptive fields may (a merchant labels a saved card after the fact), and a
+    /// refusal names the field, as Stripe's does.
     pub fn apply(&self, intent: &mut SetupIntent) -> Result<(), ApiError> {
-        if self.touches_setup() && !intent.status.is_open() {
+        if let Some(field) = self.setup_field()
+            && !intent.status.is_open()
+        {
             return Err(ApiError::invalid_request(format!(
-                "You cannot update this SetupIntent because it has a status of {}.",
+                "This SetupIntent's {field} could not be updated because it has a status of \
+                 {}. You may only update the {field} of a SetupIntent with one of the \
+                 following statuses: requires_payment_method, requires_confirmation, \
+                 requires_action.",
                 intent.status.as_str()
             ))
+            .with_param(field)
             .with_code("setup_intent_unexpected_state"));
         }
         if let Some(update) = &self.metadata {

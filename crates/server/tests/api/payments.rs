@@ -531,3 +531,84 @@ async fn ideal_redirects_to_the_bank_page_and_back() {
     assert_eq!(dollars.error("param"), Some("currency"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn manual_confirmation_after_authentication_needs_the_server_to_confirm_again() {
+    let app = TestApp::spawn().await;
+    let intent = app
+        .post(
+            "/v1/payment_intents",
+            "amount=2500&currency=usd&confirm=true&confirmation_method=manual\
+             &payment_method_types[]=card&payment_method=pm_card_threeDSecure2Required\
+             &return_url=https%3A%2F%2Fshop.example%2Fback",
+        )
+        .await;
+    assert_eq!(
+        intent.body["status"], "requires_action",
+        "{:?}",
+        intent.body
+    );
+    let url = intent.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap();
+    let (path, query) = url.split_once('?').unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let done = client
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{query}&result=complete"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let id = intent.body["id"].as_str().unwrap();
+    let waiting = app.get(&format!("/v1/payment_intents/{id}"), "").await;
+    assert_eq!(waiting.body["status"], "requires_confirmation");
+    assert_eq!(waiting.body["latest_charge"], Value::Null);
+    let confirmed = app
+        .post(
+            &format!("/v1/payment_intents/{id}/confirm"),
+            "return_url=https%3A%2F%2Fshop.example%2Fback",
+        )
+        .await;
+    assert_eq!(
+        confirmed.body["status"], "succeeded",
+        "{:?}",
+        confirmed.body
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn descriptive_fields_change_after_payment_but_payment_fields_do_not() {
+    let app = TestApp::spawn().await;
+    let paid = app
+        .post(
+            "/v1/payment_intents",
+            "amount=2000&currency=usd&confirm=true&payment_method=pm_card_visa\
+             &payment_method_types[]=card",
+        )
+        .await;
+    let id = paid.body["id"].as_str().unwrap();
+    let labelled = app
+        .post(
+            &format!("/v1/payment_intents/{id}"),
+            "metadata[order]=42&description=Order+42",
+        )
+        .await;
+    assert_eq!(labelled.status, StatusCode::OK, "{:?}", labelled.body);
+    assert_eq!(labelled.body["metadata"]["order"], "42");
+    let refused = app
+        .post(&format!("/v1/payment_intents/{id}"), "amount=3000")
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.error("param"), Some("amount"));
+    assert_eq!(
+        refused.error("code"),
+        Some("payment_intent_unexpected_state")
+    );
+    app.stop().await;
+}

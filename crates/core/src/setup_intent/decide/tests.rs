@@ -132,6 +132,8 @@ fn update_from_every_status() {
         } else {
             let err = result.unwrap_err();
             assert_eq!(err.code.as_deref(), Some("setup_intent_unexpected_state"));
+            assert_eq!(err.param.as_deref(), Some("payment_method"));
+            assert!(err.message.contains(status.as_str()), "{}", err.message);
             assert_eq!(si.status, status, "a refused update changes nothing");
         }
         // Descriptive fields may change in any status.

@@ -44,6 +44,46 @@ pub fn off_session_setup_id(payment_method: &str) -> String {
     format!("offsessionsetup_{payment_method}")
 }
 
+/// A fact Tender keeps about a manually confirmed intent: its customer authenticated this
+/// payment method, so the server's next confirmation goes through without a new challenge.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct IntentAuthentication {
+    pub id: String,
+    pub payment_method: String,
+    pub created: i64,
+}
+
+impl Resource for IntentAuthentication {
+    const OBJECT: &'static str = "intent_authentication";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> i64 {
+        self.created
+    }
+}
+
+fn intent_authentication_id(intent: &str) -> String {
+    format!("authenticated_{intent}")
+}
+
+/// Whether the customer already authenticated `payment_method` for `intent`.
+async fn already_authenticated(
+    ctx: &Ctx,
+    intent: &str,
+    payment_method: &str,
+) -> Result<bool, ApiError> {
+    Ok(match ctx.find(&intent_authentication_id(intent)).await? {
+        Some(record) => {
+            Loaded::<IntentAuthentication>::from_record(&record)?
+                .object
+                .payment_method
+                == payment_method
+        }
+        None => false,
+    })
+}
+
 /// The write recording that `payment_method` was set up for off-session use, unless it
 /// already was.
 pub async fn record_off_session_setup(
@@ -183,6 +223,7 @@ pub async fn confirm(
         error_on_requires_action: params.error_on_requires_action,
         authenticate_url: authenticate_url(ctx, &intent),
         charge_id: id::generate("ch"),
+        authenticated: already_authenticated(ctx, &intent.id, &pm.object.id).await?,
     };
     let transition = intent.confirm(&confirm_ctx, &TestNetwork, ctx.now)?;
     if let Some(token) = source.token.as_mut() {
@@ -222,8 +263,24 @@ pub async fn apply(
         events,
         error,
         save_payment_method,
+        record_authentication,
     } = transition;
     let mut writes = prior;
+    if record_authentication && let Some(pm) = &intent.payment_method {
+        let fact = IntentAuthentication {
+            id: intent_authentication_id(&intent.id),
+            payment_method: pm.clone(),
+            created: ctx.now,
+        };
+        writes.push(match ctx.find(&fact.id).await? {
+            None => insert(ctx.account_id(), &fact)?,
+            Some(record) => Loaded {
+                object: fact,
+                version: record.version,
+            }
+            .update(ctx.account_id())?,
+        });
+    }
     let mut late_events = Vec::new();
     if let Some(source) = source {
         let pm = &mut source.payment_method;

@@ -221,6 +221,7 @@ impl Command for CompleteAuthentication {
             error_on_requires_action: false,
             authenticate_url: confirm::authenticate_url(ctx, intent),
             charge_id: id::generate("ch"),
+            authenticated: false,
         };
         let transition =
             intent.complete_authentication(&confirm_ctx, self.succeeded, &TestNetwork, ctx.now)?;
