@@ -6,6 +6,7 @@ mod listen;
 mod serve;
 mod trigger;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -139,11 +140,14 @@ impl ApiArgs {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr (stdout carries keys and command output), coloured only on a terminal.
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("TENDER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
