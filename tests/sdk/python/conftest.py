@@ -14,9 +14,8 @@ import os
 import uuid
 
 import pytest
-import stripe
 
-from helpers import CARD_VISA
+from helpers import CARD_VISA, Raw, make_client
 
 
 def _env(name):
@@ -43,10 +42,6 @@ def secret_key():
 @pytest.fixture(scope="session")
 def publishable_key():
     return _env("TENDER_PUBLISHABLE_KEY")
-
-
-def make_client(key, base_url):
-    return stripe.StripeClient(key, base_addresses={"api": base_url})
 
 
 @pytest.fixture(scope="session")
@@ -89,3 +84,9 @@ def visa_pm(pk_client):
     return pk_client.v1.payment_methods.create(
         params={"type": "card", "card": dict(CARD_VISA)}
     )
+
+
+@pytest.fixture(scope="session")
+def raw(base_url, secret_key):
+    """Raw HTTP (no SDK), authenticated with the secret key unless told otherwise."""
+    return Raw(base_url, secret_key)

@@ -103,10 +103,11 @@ pub async fn confirm(
     apply(ctx, transition, version, &mut source, expand, prior).await
 }
 
-/// Saves the payment method of a succeeded setup: attached to the intent's customer (and
-/// exempt from authentication on later off-session payments when `usage` is
-/// `off_session`), or spent when there is no customer to keep it. Returns the writes that
-/// precede the intent's and the `payment_method.attached` event, which follows its events.
+/// Saves the payment method of a succeeded setup: attached to the intent's customer, and
+/// exempt from authentication on later off-session payments when `usage` is `off_session`.
+/// Without a customer the card stays unattached — but set up — so the merchant can attach it
+/// later, which is what a customer-less SetupIntent is for. Returns the writes that precede
+/// the intent's and the `payment_method.attached` event, which follows its events.
 async fn save_payment_method(
     ctx: &Ctx,
     intent: &SetupIntent,
@@ -114,9 +115,11 @@ async fn save_payment_method(
 ) -> Result<(Vec<Write>, Option<Write>), ApiError> {
     let pm = &mut source.payment_method;
     let Some(customer) = &intent.customer else {
-        // Used once without being saved to a customer: it may not be used again.
-        pm.spent = pm.object.customer.is_none();
-        return Ok((Vec::new(), None));
+        let mut writes = Vec::new();
+        if intent.usage == Usage::OffSession {
+            writes.extend(record_off_session_setup(ctx, &pm.object.id).await?);
+        }
+        return Ok((writes, None));
     };
     let mut writes = Vec::new();
     let mut attached = None;

@@ -3,7 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 
-use super::{CARD_ONLY, customer, event_types};
+use super::{CARD_ONLY, answer_page, customer, event_types};
 use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp};
 
 #[tokio::test]
@@ -169,21 +169,24 @@ async fn cancel_only_open_intents() {
 }
 
 #[tokio::test]
-async fn a_card_set_up_without_customer_is_spent() {
+async fn a_card_set_up_without_customer_can_be_attached_afterwards() {
     let app = TestApp::spawn().await;
     let pm = app
         .post(
             "/v1/payment_methods",
-            "type=card&card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034",
+            "type=card&card[number]=4000002500003155&card[exp_month]=12&card[exp_year]=2034",
         )
         .await;
     let pm = pm.body["id"].as_str().unwrap();
     let form = format!("payment_method={pm}&confirm=true&{CARD_ONLY}");
     let intent = app.post("/v1/setup_intents", &form).await;
-    assert_eq!(intent.body["status"], "succeeded", "{:?}", intent.body);
-    let again = app.post("/v1/setup_intents", &form).await;
-    assert_eq!(again.status, StatusCode::BAD_REQUEST);
-    assert_eq!(again.error("param"), Some("payment_method"));
+    assert_eq!(intent.body["status"], "requires_action", "{:?}", intent.body);
+    let url = intent.body["next_action"]["use_stripe_sdk"]["stripe_js"]
+        .as_str()
+        .or_else(|| intent.body["next_action"]["redirect_to_url"]["url"].as_str())
+        .unwrap()
+        .to_owned();
+    assert!(answer_page(&url, "complete").await.status().is_success());
     let cus = customer(&app).await;
     let attach = app
         .post(
@@ -191,7 +194,19 @@ async fn a_card_set_up_without_customer_is_spent() {
             &format!("customer={cus}"),
         )
         .await;
-    assert_eq!(attach.status, StatusCode::BAD_REQUEST);
+    assert_eq!(attach.status, StatusCode::OK, "{:?}", attach.body);
+    assert_eq!(attach.body["customer"], cus.as_str());
+    // Set up for off-session use: the regulatory card pays off session without a challenge.
+    let paid = app
+        .post(
+            "/v1/payment_intents",
+            &format!(
+                "amount=1000&currency=usd&customer={cus}&payment_method={pm}&off_session=true\
+                 &confirm=true&payment_method_types[]=card"
+            ),
+        )
+        .await;
+    assert_eq!(paid.body["status"], "succeeded", "{:?}", paid.body);
     app.stop().await;
 }
 
