@@ -180,7 +180,11 @@ async fn a_card_set_up_without_customer_can_be_attached_afterwards() {
     let pm = pm.body["id"].as_str().unwrap();
     let form = format!("payment_method={pm}&confirm=true&{CARD_ONLY}");
     let intent = app.post("/v1/setup_intents", &form).await;
-    assert_eq!(intent.body["status"], "requires_action", "{:?}", intent.body);
+    assert_eq!(
+        intent.body["status"], "requires_action",
+        "{:?}",
+        intent.body
+    );
     let url = intent.body["next_action"]["use_stripe_sdk"]["stripe_js"]
         .as_str()
         .or_else(|| intent.body["next_action"]["redirect_to_url"]["url"].as_str())
