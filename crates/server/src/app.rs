@@ -117,7 +117,9 @@ impl Server {
             .local_addr()
             .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
+        // Tells the background tasks (dispatcher, housekeeping) to stop.
         let (stop_dispatcher, dispatcher_stopped) = watch::channel(false);
+        let housekeeping = crate::housekeeping::spawn(store.clone(), dispatcher_stopped.clone());
         let dispatcher = config.webhooks.clone().map(|webhooks| {
             Dispatcher::spawn(store, webhooks, state.webhooks.clone(), dispatcher_stopped)
         });
@@ -133,6 +135,7 @@ impl Server {
             if let Some(dispatcher) = dispatcher {
                 let _ = dispatcher.await;
             }
+            let _ = housekeeping.await;
             served
         });
         Ok(Server {

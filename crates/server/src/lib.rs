@@ -8,6 +8,7 @@
 mod accounts;
 mod app;
 mod ctx;
+mod housekeeping;
 mod http;
 mod pipeline;
 mod render;
