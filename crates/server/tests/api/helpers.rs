@@ -164,6 +164,22 @@ impl TestApp {
         }
     }
 
+    /// Another node on the same database, with its own webhook dispatcher (on PostgreSQL, its
+    /// own connection pool, as a separate process would have).
+    pub async fn second_node(&self) -> Server {
+        let store: Arc<dyn Store> = match &self.schema {
+            Some(schema) => Arc::new(
+                PostgresStore::connect_in_schema(POSTGRES_URL, schema)
+                    .await
+                    .expect("second pool"),
+            ),
+            None => self.store.clone(),
+        };
+        Server::start_with_store(&config(Some(test_webhooks())), store)
+            .await
+            .expect("second node starts")
+    }
+
     /// A second account, for isolation tests.
     pub async fn other_account(&self) -> tender_store::Account {
         let account = tender_server::new_account(None, None);

@@ -612,3 +612,51 @@ async fn descriptive_fields_change_after_payment_but_payment_fields_do_not() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn concurrent_confirms_of_one_intent_charge_once() {
+    let app = TestApp::spawn().await;
+    let created = app
+        .post(
+            "/v1/payment_intents",
+            "amount=4200&currency=usd&payment_method=pm_card_visa&payment_method_types[]=card",
+        )
+        .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let client = app.client.clone();
+        let url = format!("{}/v1/payment_intents/{id}/confirm", app.base);
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .bearer_auth(crate::helpers::SECRET_KEY)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            (status, body)
+        }));
+    }
+    let mut succeeded = 0;
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status {
+            200 => {
+                assert_eq!(body["status"], "succeeded");
+                succeeded += 1;
+            }
+            400 => assert_eq!(body["error"]["code"], "payment_intent_unexpected_state"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(succeeded, 1, "exactly one confirmation wins");
+    let charges = app
+        .get("/v1/charges", &format!("payment_intent={id}"))
+        .await;
+    assert_eq!(charges.body["data"].as_array().unwrap().len(), 1);
+    let intent = app.get(&format!("/v1/payment_intents/{id}"), "").await;
+    assert_eq!(intent.body["amount_received"], 4200);
+    app.stop().await;
+}

@@ -270,3 +270,38 @@ async fn deliveries_pending_at_shutdown_are_sent_after_restart() {
     assert_eq!(events[0]["data"]["object"]["id"], customer.body["id"]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn two_nodes_never_send_an_attempt_twice() {
+    let app = TestApp::spawn().await;
+    let second = app.second_node().await;
+    let (receiver, url) = Receiver::start(Vec::new()).await;
+    endpoint(&app, &url, &["customer.created"]).await;
+    // Requests alternate between the nodes, so both dispatchers are woken and race.
+    let second_base = format!("http://{}", second.addr);
+    for i in 0..30 {
+        let base = if i % 2 == 0 { &app.base } else { &second_base };
+        let response = app
+            .client
+            .post(format!("{base}/v1/customers"))
+            .bearer_auth(crate::helpers::SECRET_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+    let events = receiver.wait_for(30).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let events = if receiver.events().len() > events.len() {
+        receiver.events()
+    } else {
+        events
+    };
+    let mut ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 30, "every event once");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 30, "no event twice");
+    second.shutdown().await.unwrap();
+    app.stop().await;
+}
