@@ -1,6 +1,6 @@
 //! [`Ctx`]: what a handler knows about the request it serves, and the loads it can make.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -26,6 +26,9 @@ pub struct Ctx {
     pub now: Timestamp,
     /// Where this server is reached (`http://host:port`), for links to its hosted pages.
     pub origin: String,
+    /// What this attempt read (id → version; `None` for absent), so that an answer decided on
+    /// a snapshot a concurrent request has since changed can be decided again.
+    reads: Mutex<Vec<(String, Option<i64>)>>,
 }
 
 impl Ctx {
@@ -45,7 +48,30 @@ impl Ctx {
             idempotency_key,
             now: unix_now(),
             origin,
+            reads: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Forgets what earlier attempts read.
+    pub fn clear_reads(&self) {
+        self.reads.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// Whether everything this attempt read is still as it was read.
+    pub async fn reads_still_current(&self) -> Result<bool, ApiError> {
+        let reads = self.reads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for (id, version) in reads {
+            let now = self
+                .store()
+                .get(&self.account.id, &id)
+                .await
+                .map_err(store_error)?
+                .map(|record| record.version);
+            if now != version {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -58,10 +84,16 @@ impl Ctx {
 
     /// A record of this account by id, if any.
     pub async fn find(&self, id: &str) -> Result<Option<Record>, ApiError> {
-        self.store()
+        let record = self
+            .store()
             .get(&self.account.id, id)
             .await
-            .map_err(store_error)
+            .map_err(store_error)?;
+        self.reads
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((id.to_owned(), record.as_ref().map(|r| r.version)));
+        Ok(record)
     }
 
     /// Loads an object of type `R`; a missing id (or one of another kind or account) is

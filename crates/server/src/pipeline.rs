@@ -156,13 +156,24 @@ async fn run<C: Command>(
         Err(error) => return Ok(Reply::error(&error)),
     };
     for _ in 0..MAX_ATTEMPTS {
+        ctx.clear_reads();
         let (mut writes, status, body) = match command.execute(ctx).await {
             Ok(effect) => (effect.writes, effect.status, effect.body),
             // Our own failures (storage down) are not the request's outcome: don't save them.
             Err(error) if error.error_type == ErrorType::ApiError => {
                 return Ok(Reply::error(&error));
             }
-            Err(error) => (Vec::new(), error.status, error.to_body()),
+            Err(error) => {
+                // An error decided on objects that changed meanwhile may be wrong (a payment
+                // method "already used" by the very confirmation that beat this one): decide
+                // again on the current state. Successes are checked by their writes' versions.
+                match ctx.reads_still_current().await {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(failure) => return Ok(Reply::error(&failure)),
+                }
+                (Vec::new(), error.status, error.to_body())
+            }
         };
         let body = body.to_string();
         let idempotency = saved.as_ref().map(|saved| IdempotencyRecord {

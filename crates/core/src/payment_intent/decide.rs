@@ -87,6 +87,13 @@ impl PaymentIntent {
     /// Refuses to confirm a terminal or in-flight intent: checked before anything else about
     /// the confirmation, so the answer does not depend on its parameters.
     pub fn check_confirmable(&self) -> Result<(), ApiError> {
+        if self.status == Status::Succeeded {
+            return Err(ApiError::invalid_request(
+                "You cannot confirm this PaymentIntent because it has already succeeded after \
+                 being previously confirmed.",
+            )
+            .with_code("payment_intent_unexpected_state"));
+        }
         match self.status {
             Status::RequiresPaymentMethod
             | Status::RequiresConfirmation

@@ -334,6 +334,14 @@ fn three_d_secure_flow(charge: &Charge) -> Option<String> {
 // ------------------------------------------------------------------------------------------
 
 fn confirm_refused(status: Status) -> Outcome {
+    if status == Status::Succeeded {
+        // Stripe's own wording for this case.
+        return Outcome::Refused(
+            "You cannot confirm this PaymentIntent because it has already succeeded after \
+             being previously confirmed."
+                .to_owned(),
+        );
+    }
     Outcome::Refused(format!(
         "You cannot confirm this PaymentIntent because it has a status of {}. Only a \
          PaymentIntent with one of the following statuses may be confirmed: \

@@ -181,7 +181,9 @@ pub async fn confirm(
     expand: &Expand,
     prior: Vec<Write>,
 ) -> Result<Effect, ApiError> {
-    intent.check_confirmable()?;
+    if let Err(error) = intent.check_confirmable() {
+        return Err(super::state_error(ctx, &intent, error).await);
+    }
     apply_params(&mut intent, params);
     let mut source = resolve_source(ctx, &mut intent, params).await?;
     let pm = &source.payment_method;

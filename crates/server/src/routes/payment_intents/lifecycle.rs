@@ -9,7 +9,7 @@ use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Params, id};
 
 use super::confirm::{self, apply};
-use super::{check_client_secret, load_intent};
+use super::{check_client_secret, load_intent, state_error};
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Reply};
 use crate::pipeline::{Command, Effect, mutate};
@@ -109,9 +109,13 @@ impl Command for Capture {
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
         let charge = latest_charge(ctx, &loaded.object).await?;
-        let transition = loaded
+        let transition = match loaded
             .object
-            .capture(charge.as_ref().map(|c| &c.object), self.amount_to_capture)?;
+            .capture(charge.as_ref().map(|c| &c.object), self.amount_to_capture)
+        {
+            Ok(transition) => transition,
+            Err(error) => return Err(state_error(ctx, &loaded.object, error).await),
+        };
         let charge_version = charge.map(|c| c.version);
         apply(
             ctx,
@@ -153,11 +157,14 @@ impl Command for Cancel {
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
         let charge = latest_charge(ctx, &loaded.object).await?;
-        let transition = loaded.object.cancel(
+        let transition = match loaded.object.cancel(
             charge.as_ref().map(|c| &c.object),
             self.reason.clone(),
             ctx.now,
-        )?;
+        ) {
+            Ok(transition) => transition,
+            Err(error) => return Err(state_error(ctx, &loaded.object, error).await),
+        };
         let charge_version = transition.charge.as_ref().and(charge.map(|c| c.version));
         apply(
             ctx,

@@ -54,6 +54,18 @@ pub async fn render_intent(
     Ok(value)
 }
 
+/// Stripe names the intent in errors about its state (`error.payment_intent`), so that a
+/// client can see why; other errors pass unchanged.
+pub async fn state_error(ctx: &Ctx, intent: &PaymentIntent, error: ApiError) -> ApiError {
+    if error.code.as_deref() != Some("payment_intent_unexpected_state") {
+        return error;
+    }
+    match render_intent(ctx, intent, &Expand::default(), &[]).await {
+        Ok(rendered) => error.with_embedded("payment_intent", rendered),
+        Err(_) => error,
+    }
+}
+
 /// Loads an intent; with a publishable key the request must carry its client secret.
 pub async fn load_intent(
     ctx: &Ctx,
@@ -164,7 +176,10 @@ impl Command for Update {
             }
             update.payment_method = Some(named.object.id.clone());
         }
-        update.apply(&mut loaded.object)?;
+        let before = loaded.object.clone();
+        if let Err(error) = update.apply(&mut loaded.object) {
+            return Err(state_error(ctx, &before, error).await);
+        }
         writes.push(loaded.update(ctx.account_id())?);
         let body = render_intent(ctx, &loaded.object, &self.expand, &writes).await?;
         Ok(Effect::ok(body, writes))

@@ -41,7 +41,9 @@ pub async fn confirm(
     expand: &Expand,
     prior: Vec<Write>,
 ) -> Result<Effect, ApiError> {
-    intent.check_confirmable()?;
+    if let Err(error) = intent.check_confirmable() {
+        return Err(super::state_error(ctx, &intent, error).await);
+    }
     if let Some(request) = &params.request_three_d_secure
         && let Some(card) = intent.payment_method_options.get_mut("card")
     {

@@ -67,7 +67,10 @@ impl Command for Cancel {
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         let mut loaded = ctx.load::<SetupIntent>(&self.id, "intent").await?;
-        let transition = loaded.object.cancel(self.reason.clone())?;
+        let transition = match loaded.object.cancel(self.reason.clone()) {
+            Ok(transition) => transition,
+            Err(error) => return Err(super::state_error(ctx, &loaded.object, error).await),
+        };
         loaded.object = transition.intent;
         let mut writes = vec![loaded.update(ctx.account_id())?];
         let snapshot = to_value(&loaded.object)?;

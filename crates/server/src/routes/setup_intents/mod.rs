@@ -71,6 +71,17 @@ pub async fn render_intent(
     Ok(value)
 }
 
+/// Stripe names the intent in errors about its state (`error.setup_intent`).
+pub async fn state_error(ctx: &Ctx, intent: &SetupIntent, error: ApiError) -> ApiError {
+    if error.code.as_deref() != Some("setup_intent_unexpected_state") {
+        return error;
+    }
+    match render_intent(ctx, intent, &Expand::default(), &[]).await {
+        Ok(rendered) => error.with_embedded("setup_intent", rendered),
+        Err(_) => error,
+    }
+}
+
 /// Loads an intent; with a publishable key the request must carry its client secret.
 pub async fn load_intent(
     ctx: &Ctx,
@@ -182,7 +193,9 @@ impl Command for Update {
         let mut writes = Vec::new();
         let mut update = self.update.clone();
         // Check the state first, so a refused update mints nothing.
-        update.apply(&mut loaded.object.clone())?;
+        if let Err(error) = update.apply(&mut loaded.object.clone()) {
+            return Err(state_error(ctx, &loaded.object, error).await);
+        }
         let named = named_payment_method(
             ctx,
             self.update.payment_method.as_deref(),
