@@ -1,6 +1,7 @@
 //! One module per resource; each exposes `routes()`.
 
 mod authenticate;
+mod browser_sdk;
 mod charges;
 mod confirmation_tokens;
 mod customers;
@@ -32,5 +33,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(setup_intents::routes())
         .merge(confirmation_tokens::routes())
         .merge(authenticate::routes())
+        .merge(browser_sdk::routes())
         .merge(webhook_endpoints::routes())
 }

@@ -1,0 +1,308 @@
+// Type declarations for Tender's browser SDK (served at /v3/stripe.d.ts): the part of
+// Stripe.js v3 that Tender implements. Names and shapes follow @stripe/stripe-js, so code
+// typed against Stripe's declarations type-checks against these for the supported surface.
+
+export type Intent = 'payment' | 'setup';
+
+/** An error as Stripe.js returns it; API errors keep every field the API sent. */
+export interface StripeError {
+  type:
+    | 'validation_error'
+    | 'card_error'
+    | 'invalid_request_error'
+    | 'api_error'
+    | 'api_connection_error'
+    | 'authentication_error'
+    | 'idempotency_error'
+    | 'rate_limit_error';
+  code?: string;
+  decline_code?: string;
+  advice_code?: string;
+  message?: string;
+  param?: string;
+  doc_url?: string;
+  charge?: string;
+  payment_intent?: PaymentIntent;
+  setup_intent?: SetupIntent;
+  payment_method?: PaymentMethod;
+  [field: string]: unknown;
+}
+
+/** API objects as a publishable key sees them; see Tender's API for every field. */
+export interface PaymentIntent {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  currency: string;
+  status:
+    | 'requires_payment_method'
+    | 'requires_confirmation'
+    | 'requires_action'
+    | 'processing'
+    | 'requires_capture'
+    | 'canceled'
+    | 'succeeded';
+  client_secret: string | null;
+  payment_method: string | null;
+  payment_method_types: string[];
+  next_action: NextAction | null;
+  last_payment_error: StripeError | null;
+  [field: string]: unknown;
+}
+
+export interface SetupIntent {
+  id: string;
+  object: 'setup_intent';
+  status: PaymentIntent['status'];
+  client_secret: string | null;
+  payment_method: string | null;
+  payment_method_types: string[];
+  usage: 'on_session' | 'off_session';
+  next_action: NextAction | null;
+  last_setup_error: StripeError | null;
+  [field: string]: unknown;
+}
+
+export type NextAction =
+  | { type: 'redirect_to_url'; redirect_to_url: { url: string; return_url: string | null } }
+  | { type: 'use_stripe_sdk'; use_stripe_sdk: { type: string; stripe_js: string; source?: string } };
+
+export interface BillingDetails {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  address?: Address | null;
+}
+
+export interface Address {
+  line1?: string | null;
+  line2?: string | null;
+  city?: string | null;
+  state?: string | null;
+  postal_code?: string | null;
+  country?: string | null;
+}
+
+export interface PaymentMethod {
+  id: string;
+  object: 'payment_method';
+  type: 'card' | 'ideal' | string;
+  billing_details: BillingDetails;
+  card?: { brand: string; last4: string; exp_month: number; exp_year: number; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+export interface ConfirmationToken {
+  id: string;
+  object: 'confirmation_token';
+  created: number;
+  expires_at: number | null;
+  livemode: boolean;
+  payment_intent: string | null;
+  setup_intent: string | null;
+  payment_method_preview: Omit<PaymentMethod, 'id' | 'object'>;
+  return_url: string | null;
+  setup_future_usage: 'on_session' | 'off_session' | null;
+  shipping: { name: string; address: Address; phone?: string | null } | null;
+  use_stripe_sdk: boolean;
+  [field: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------------------
+// Appearance
+
+export interface Appearance {
+  theme?: 'stripe' | 'night' | 'flat';
+  /** CSS values; numbers are taken as pixels for sizes. */
+  variables?: {
+    colorPrimary?: string;
+    colorBackground?: string;
+    colorText?: string;
+    colorDanger?: string;
+    colorTextSecondary?: string;
+    colorTextPlaceholder?: string;
+    /** A font available on the customer's device (web fonts are not loaded). */
+    fontFamily?: string;
+    fontSizeBase?: string;
+    borderRadius?: string | number;
+    spacingUnit?: string | number;
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Elements
+
+interface ElementsOptionsBase {
+  appearance?: Appearance;
+  /** Accepted for compatibility; Tender's element is in English. */
+  locale?: string;
+  loader?: 'auto' | 'always' | 'never';
+  fonts?: unknown[];
+}
+
+/** Deferred mode: collect payment details before the intent exists. */
+export interface ElementsOptionsMode extends ElementsOptionsBase {
+  mode: 'payment' | 'setup';
+  /** Required in `payment` mode, in the currency's smallest unit. */
+  amount?: number;
+  currency?: string;
+  setupFutureUsage?: 'off_session' | 'on_session' | null;
+  setup_future_usage?: 'off_session' | 'on_session' | null;
+  captureMethod?: 'automatic' | 'automatic_async' | 'manual';
+  capture_method?: 'automatic' | 'automatic_async' | 'manual';
+  /** `card`, and `ideal` for EUR payments; by default what the amount and currency allow. */
+  paymentMethodTypes?: string[];
+  payment_method_types?: string[];
+  /** Needed for stripe.createPaymentMethod. */
+  paymentMethodCreation?: 'manual';
+}
+
+/** Intent-first mode: the intent says what to collect. */
+export interface ElementsOptionsClientSecret extends ElementsOptionsBase {
+  clientSecret: string;
+}
+
+export type ElementsOptions = ElementsOptionsMode | ElementsOptionsClientSecret;
+
+export interface ElementsUpdateOptions {
+  mode?: 'payment' | 'setup';
+  amount?: number;
+  currency?: string;
+  setupFutureUsage?: 'off_session' | 'on_session' | null;
+  captureMethod?: 'automatic' | 'automatic_async' | 'manual';
+  paymentMethodTypes?: string[];
+  appearance?: Appearance;
+}
+
+export interface PaymentElementOptions {
+  layout?:
+    | 'tabs'
+    | 'accordion'
+    | 'auto'
+    | {
+        type: 'tabs' | 'accordion' | 'auto';
+        defaultCollapsed?: boolean;
+        radios?: boolean;
+        spacedAccordionItems?: boolean;
+      };
+  defaultValues?: {
+    billingDetails?: { name?: string; address?: { country?: string; postal_code?: string } };
+  };
+}
+
+export interface PaymentElementChangeEvent {
+  elementType: 'payment';
+  empty: boolean;
+  complete: boolean;
+  collapsed: boolean;
+  value: { type: string | undefined };
+}
+
+export interface PaymentElement {
+  mount(domElement: string | HTMLElement): void;
+  unmount(): void;
+  destroy(): void;
+  update(options: Partial<PaymentElementOptions>): PaymentElement;
+  focus(): PaymentElement;
+  blur(): PaymentElement;
+  clear(): PaymentElement;
+  collapse(): PaymentElement;
+  on(event: 'change', handler: (event: PaymentElementChangeEvent) => void): PaymentElement;
+  on(event: 'ready' | 'focus' | 'blur' | 'escape' | 'loaderstart', handler: (event: { elementType: 'payment' }) => void): PaymentElement;
+  on(event: 'loaderror', handler: (event: { elementType: 'payment'; error: StripeError }) => void): PaymentElement;
+  once(event: string, handler: (event: any) => void): PaymentElement;
+  off(event: string, handler?: (event: any) => void): PaymentElement;
+}
+
+export interface StripeElements {
+  create(type: 'payment', options?: PaymentElementOptions): PaymentElement;
+  getElement(type: 'payment'): PaymentElement | null;
+  update(options: ElementsUpdateOptions): Promise<void>;
+  fetchUpdates(): Promise<{ error?: StripeError }>;
+  submit(): Promise<{ error: StripeError; selectedPaymentMethod?: undefined } | { error?: undefined; selectedPaymentMethod: string }>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Stripe
+
+export interface ConfirmParams {
+  return_url?: string;
+  payment_method?: string;
+  payment_method_data?: { billing_details?: BillingDetails; metadata?: Record<string, string>; allow_redisplay?: string };
+  shipping?: { name: string; address: Address; phone?: string | null };
+  receipt_email?: string;
+  setup_future_usage?: 'off_session' | 'on_session' | null;
+  [param: string]: unknown;
+}
+
+type Result<K extends string, T> = ({ [key in K]: T } & { error?: undefined }) | ({ [key in K]?: undefined } & { error: StripeError });
+
+export interface Stripe {
+  elements(options: ElementsOptions): StripeElements;
+  createConfirmationToken(options: {
+    elements: StripeElements;
+    params?: {
+      payment_method_data?: { billing_details?: BillingDetails; metadata?: Record<string, string>; allow_redisplay?: string };
+      shipping?: { name: string; address: Address; phone?: string | null };
+      return_url?: string;
+      setup_future_usage?: 'off_session' | 'on_session';
+    };
+  }): Promise<Result<'confirmationToken', ConfirmationToken>>;
+  createPaymentMethod(options: {
+    elements: StripeElements;
+    params?: { billing_details?: BillingDetails; metadata?: Record<string, string>; allow_redisplay?: string };
+  }): Promise<Result<'paymentMethod', PaymentMethod>>;
+  confirmPayment(options: {
+    elements?: StripeElements;
+    clientSecret?: string;
+    confirmParams?: ConfirmParams;
+    redirect?: 'always';
+  }): Promise<{ error: StripeError }>;
+  confirmPayment(options: {
+    elements?: StripeElements;
+    clientSecret?: string;
+    confirmParams?: ConfirmParams;
+    redirect: 'if_required';
+  }): Promise<Result<'paymentIntent', PaymentIntent>>;
+  confirmSetup(options: {
+    elements?: StripeElements;
+    clientSecret?: string;
+    confirmParams?: ConfirmParams;
+    redirect?: 'always';
+  }): Promise<{ error: StripeError }>;
+  confirmSetup(options: {
+    elements?: StripeElements;
+    clientSecret?: string;
+    confirmParams?: ConfirmParams;
+    redirect: 'if_required';
+  }): Promise<Result<'setupIntent', SetupIntent>>;
+  handleNextAction(options: { clientSecret: string }): Promise<
+    | { paymentIntent: PaymentIntent; setupIntent?: undefined; error?: undefined }
+    | { setupIntent: SetupIntent; paymentIntent?: undefined; error?: undefined }
+    | { error: StripeError; paymentIntent?: undefined; setupIntent?: undefined }
+  >;
+  handleCardAction(clientSecret: string): Promise<Result<'paymentIntent', PaymentIntent>>;
+  retrievePaymentIntent(clientSecret: string): Promise<Result<'paymentIntent', PaymentIntent>>;
+  retrieveSetupIntent(clientSecret: string): Promise<Result<'setupIntent', SetupIntent>>;
+}
+
+export interface StripeConstructorOptions {
+  /** Accepted for compatibility. */
+  locale?: string;
+  apiVersion?: string;
+  stripeAccount?: string;
+  betas?: string[];
+}
+
+export interface StripeConstructor {
+  (publishableKey: string, options?: StripeConstructorOptions): Stripe;
+  new (publishableKey: string, options?: StripeConstructorOptions): Stripe;
+  readonly version: number;
+}
+
+declare global {
+  interface Window {
+    Stripe?: StripeConstructor;
+  }
+  const Stripe: StripeConstructor;
+}

@@ -1,0 +1,127 @@
+// Merchant checkout pages for the client-side integrations, written the way Stripe's guides
+// write them ("Accept a payment", "Collect payment details before creating an Intent", "Set up
+// future payments"), with Tender's SDK in the <script src>.
+import { checkoutPage } from './browser.js';
+import { PUBLISHABLE_KEY } from './tender.js';
+
+const RESULT = `
+const show = (text) => { document.querySelector('#result').textContent = text; };
+`;
+
+/** Intent first: the server created the PaymentIntent; confirmPayment without a redirect. */
+export function intentFirstPage(tender, clientSecret) {
+  return checkoutPage({
+    tender,
+    body: `<form id="payment-form"><div id="payment-element"></div>
+<button id="pay" type="submit">Pay</button></form><p id="result"></p>`,
+    script: `${RESULT}
+const stripe = Stripe('${PUBLISHABLE_KEY}');
+const elements = stripe.elements({ clientSecret: '${clientSecret}' });
+const paymentElement = elements.create('payment');
+window.changes = [];
+paymentElement.on('change', (event) => window.changes.push(event));
+paymentElement.on('ready', () => { document.body.dataset.ready = 'yes'; });
+paymentElement.mount('#payment-element');
+document.querySelector('#payment-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const { error, paymentIntent } = await stripe.confirmPayment({
+    elements,
+    confirmParams: { return_url: location.origin + '/pages/return' },
+    redirect: 'if_required',
+  });
+  window.outcome = { error, paymentIntent };
+  show(error ? 'error: ' + error.message : 'status: ' + paymentIntent.status);
+});`,
+  });
+}
+
+/**
+ * Deferred intent, confirmed on the client: Elements knows the cart (amount, currency); on
+ * Pay the server creates the PaymentIntent and the page confirms it, then Stripe.js sends the
+ * customer to the return page. `setCart` changes the cart the way a checkout page would.
+ */
+export function deferredPage(tender) {
+  return checkoutPage({
+    tender,
+    body: `<form id="payment-form"><div id="payment-element"></div>
+<button id="pay" type="submit">Pay</button></form><p id="result"></p>`,
+    script: `${RESULT}
+const stripe = Stripe('${PUBLISHABLE_KEY}');
+const cart = { amount: 1099, currency: 'usd' };
+const elements = stripe.elements({
+  mode: 'payment', amount: cart.amount, currency: cart.currency, paymentMethodCreation: 'manual',
+});
+elements.create('payment', { layout: 'tabs' }).mount('#payment-element');
+window.setCart = async (change) => {
+  Object.assign(cart, change);
+  const updating = elements.update(change);
+  window.updateReturnedPromise = updating instanceof Promise;
+  await updating;
+};
+document.querySelector('#payment-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const { error: submitError } = await elements.submit();
+  if (submitError) return show(submitError.message);
+  const res = await fetch('/create-intent', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(cart),
+  });
+  const { clientSecret } = await res.json();
+  const { error } = await stripe.confirmPayment({
+    elements,
+    clientSecret,
+    confirmParams: { return_url: location.origin + '/pages/return' },
+  });
+  if (error) show(error.message);
+});`,
+  });
+}
+
+/** Saving a card with a SetupIntent (deferred, `mode: 'setup'`), confirmed on the client. */
+export function setupPage(tender) {
+  return checkoutPage({
+    tender,
+    body: `<form id="payment-form"><div id="payment-element"></div>
+<button id="save" type="submit">Save card</button></form><p id="result"></p>`,
+    script: `${RESULT}
+const stripe = Stripe('${PUBLISHABLE_KEY}');
+const elements = stripe.elements({ mode: 'setup', currency: 'usd' });
+elements.create('payment').mount('#payment-element');
+document.querySelector('#payment-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const { error: submitError } = await elements.submit();
+  if (submitError) return show(submitError.message);
+  const res = await fetch('/create-setup-intent', { method: 'POST' });
+  const { clientSecret, error: serverError } = await res.json();
+  if (serverError) return show('server: ' + serverError.message);
+  const { error, setupIntent } = await stripe.confirmSetup({
+    elements,
+    clientSecret,
+    confirmParams: { return_url: location.origin + '/pages/return' },
+    redirect: 'if_required',
+  });
+  window.outcome = { error, setupIntent };
+  show(error ? 'error: ' + error.message : 'status: ' + setupIntent.status);
+});`,
+  });
+}
+
+/** Where Stripe.js (and a redirect payment method) sends the customer back to. */
+export function returnPage(tender) {
+  return checkoutPage({
+    tender,
+    body: '<p id="result"></p>',
+    script: `${RESULT}
+const stripe = Stripe('${PUBLISHABLE_KEY}');
+const query = new URLSearchParams(location.search);
+const setup = query.get('setup_intent_client_secret');
+const retrieving = setup ? stripe.retrieveSetupIntent(setup)
+  : stripe.retrievePaymentIntent(query.get('payment_intent_client_secret'));
+retrieving.then(({ error, paymentIntent, setupIntent }) => {
+  const intent = paymentIntent || setupIntent;
+  show(error ? 'error: ' + error.message : [intent.status, intent.amount, intent.currency,
+    'redirect_status=' + query.get('redirect_status')].join(' '));
+});`,
+  });
+}
