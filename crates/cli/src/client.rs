@@ -39,6 +39,20 @@ impl ApiClient {
         Ok((status, json))
     }
 
+    /// `GET path` (query string included); the status and JSON answer.
+    pub async fn get(&self, path: &str) -> Result<(u16, Value), String> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .map_err(|e| format!("cannot reach Tender at {}: {e}", self.base))?;
+        let status = response.status().as_u16();
+        let json = response.json().await.map_err(|e| e.to_string())?;
+        Ok((status, json))
+    }
+
     pub async fn delete(&self, path: &str) -> Result<(u16, Value), String> {
         let response = self
             .http

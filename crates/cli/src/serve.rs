@@ -61,7 +61,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 /// The database URL without a password, for printing.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
@@ -74,7 +74,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

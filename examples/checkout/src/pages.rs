@@ -1,0 +1,123 @@
+//! The pages and their scripts, compiled into the binary. Pages carry two placeholders,
+//! filled once at start: the Stripe.js `<script src>` (Stripe's or Tender's SDK) and the
+//! publishable key.
+
+use axum::Router;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+
+/// Every page: its path and its HTML.
+const PAGES: &[(&str, &str)] = &[
+    ("/", include_str!("../static/index.html")),
+    ("/checkout", include_str!("../static/checkout.html")),
+    ("/intent-first", include_str!("../static/intent-first.html")),
+    (
+        "/deferred-client",
+        include_str!("../static/deferred-client.html"),
+    ),
+    ("/two-step", include_str!("../static/two-step.html")),
+    ("/two-step/review", include_str!("../static/review.html")),
+    ("/save-card", include_str!("../static/save-card.html")),
+    ("/orders/{id}", include_str!("../static/order.html")),
+];
+
+const JAVASCRIPT: &str = "application/javascript; charset=utf-8";
+
+/// Scripts and styles under `/static/`.
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "shop.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/shop.css"),
+    ),
+    ("shop.js", JAVASCRIPT, include_str!("../static/shop.js")),
+    (
+        "checkout.js",
+        JAVASCRIPT,
+        include_str!("../static/checkout.js"),
+    ),
+    (
+        "intent-first.js",
+        JAVASCRIPT,
+        include_str!("../static/intent-first.js"),
+    ),
+    (
+        "deferred-client.js",
+        JAVASCRIPT,
+        include_str!("../static/deferred-client.js"),
+    ),
+    (
+        "two-step.js",
+        JAVASCRIPT,
+        include_str!("../static/two-step.js"),
+    ),
+    ("review.js", JAVASCRIPT, include_str!("../static/review.js")),
+    (
+        "save-card.js",
+        JAVASCRIPT,
+        include_str!("../static/save-card.js"),
+    ),
+    ("order.js", JAVASCRIPT, include_str!("../static/order.js")),
+];
+
+/// The pages, rendered for one configuration.
+pub struct Pages {
+    rendered: Vec<(&'static str, String)>,
+}
+
+impl Pages {
+    pub fn render(js_url: &str, publishable_key: &str) -> Pages {
+        let rendered = PAGES
+            .iter()
+            .map(|(path, html)| {
+                let page = html
+                    .replace("{{STRIPE_JS_URL}}", &escape(js_url))
+                    .replace("{{PUBLISHABLE_KEY}}", &escape(publishable_key));
+                (*path, page)
+            })
+            .collect();
+        Pages { rendered }
+    }
+
+    pub fn routes<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        let mut router = Router::new();
+        for (path, page) in &self.rendered {
+            let page = page.clone();
+            router = router.route(path, get(move || async move { Html(page) }));
+        }
+        for (name, content_type, body) in ASSETS {
+            router = router.route(
+                &format!("/static/{name}"),
+                get(move || async move { ([(header::CONTENT_TYPE, *content_type)], *body) }),
+            );
+        }
+        router.route("/favicon.ico", get(|| async { ().into_response() }))
+    }
+}
+
+/// For attribute values: the configured strings are not trusted to be HTML-safe.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn every_page_gets_the_script_url_and_key() {
+        let pages = Pages::render("http://127.0.0.1:12111/v3/", "pk_test_x\"y");
+        for (path, page) in &pages.rendered {
+            assert!(!page.contains("{{"), "{path} has an unfilled placeholder");
+        }
+        let checkout = &pages.rendered[1].1;
+        assert!(checkout.contains(r#"src="http://127.0.0.1:12111/v3/""#));
+        assert!(checkout.contains("pk_test_x&quot;y"));
+    }
+}

@@ -1,0 +1,175 @@
+//! The shop's HTTP surface: pages, the JSON endpoints the pages call, and the webhook.
+
+mod client_confirm;
+mod server_confirm;
+mod setup;
+mod shop;
+mod webhook;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+
+use crate::catalog::CartError;
+use crate::orders::{Orders, OrdersError};
+use crate::pages::Pages;
+use crate::payments::{Gateway, PaymentError};
+use crate::rules::{Refusal, Rules};
+
+/// What every handler shares.
+pub struct App {
+    pub gateway: Gateway,
+    pub orders: Orders,
+    pub rules: Rules,
+    pub webhook_secret: String,
+    /// The shop's address as the customer's browser reaches it, without a trailing `/`.
+    pub public_url: String,
+}
+
+impl App {
+    /// Where a customer lands after paying (and after a redirect-based payment method).
+    pub fn order_url(&self, order_id: &str) -> String {
+        format!("{}/orders/{order_id}", self.public_url)
+    }
+}
+
+pub fn router(app: Arc<App>, pages: &Pages) -> Router {
+    let api = Router::new()
+        .route("/api/catalog", get(shop::catalog))
+        .route("/api/quote", post(shop::quote))
+        .route("/api/orders/{id}", get(shop::order))
+        // The guide's endpoint name, so the guide's client code reads the same.
+        .route(
+            "/create-confirm-intent",
+            post(server_confirm::create_confirm_intent),
+        )
+        .route("/api/review", post(server_confirm::review))
+        .route("/api/create-intent", post(client_confirm::create_intent))
+        .route("/create-confirm-setup", post(setup::create_confirm_setup))
+        .route(
+            "/api/saved-cards/{id}/charge",
+            post(setup::charge_saved_card),
+        )
+        .route("/webhook", post(webhook::receive))
+        .with_state(app);
+    pages.routes().merge(api)
+}
+
+/// An error answer the pages show: `{error: {message, code, decline_code}, order_id}`.
+#[derive(Debug)]
+pub struct Failure {
+    status: StatusCode,
+    message: String,
+    code: Option<String>,
+    decline_code: Option<String>,
+    order_id: Option<String>,
+}
+
+impl Failure {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            message: message.into(),
+            code: Some(code.to_owned()),
+            decline_code: None,
+            order_id: None,
+        }
+    }
+
+    /// Tells the page which order the attempt belonged to, so a retry pays the same order.
+    pub fn for_order(mut self, order_id: &str) -> Failure {
+        self.order_id = Some(order_id.to_owned());
+        self
+    }
+
+    pub fn not_found(what: &str) -> Failure {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            "resource_missing",
+            format!("No such {what}."),
+        )
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": {
+                "message": self.message,
+                "code": self.code,
+                "decline_code": self.decline_code,
+            },
+            "order_id": self.order_id,
+        });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<CartError> for Failure {
+    fn from(error: CartError) -> Failure {
+        Failure::new(StatusCode::BAD_REQUEST, "cart_invalid", error.to_string())
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Failure {
+        Failure::new(StatusCode::BAD_REQUEST, refusal.code, refusal.message)
+    }
+}
+
+impl From<PaymentError> for Failure {
+    fn from(error: PaymentError) -> Failure {
+        match error {
+            PaymentError::Declined {
+                message,
+                code,
+                decline_code,
+                ..
+            } => Failure {
+                status: StatusCode::PAYMENT_REQUIRED,
+                message,
+                code,
+                decline_code,
+                order_id: None,
+            },
+            PaymentError::Refused {
+                status,
+                message,
+                code,
+            } => Failure {
+                status: StatusCode::from_u16(status)
+                    .ok()
+                    .filter(StatusCode::is_client_error)
+                    .unwrap_or(StatusCode::BAD_REQUEST),
+                message,
+                code,
+                decline_code: None,
+                order_id: None,
+            },
+            PaymentError::Unavailable(detail) => {
+                tracing::error!(%detail, "payments API call failed");
+                Failure::new(
+                    StatusCode::BAD_GATEWAY,
+                    "payments_unavailable",
+                    "We could not reach the payment service. Please try again.",
+                )
+            }
+        }
+    }
+}
+
+impl From<OrdersError> for Failure {
+    fn from(error: OrdersError) -> Failure {
+        tracing::error!(%error, "orders database");
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on our side. Please try again.",
+        )
+    }
+}

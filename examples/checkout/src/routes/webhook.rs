@@ -1,0 +1,92 @@
+//! `POST /webhook`: the only way an order becomes paid. The body is verified against the
+//! endpoint's signing secret with async-stripe's verifier (HMAC-SHA256 over
+//! `timestamp.payload`, at most five minutes old) before anything is believed; the event is
+//! then applied once per event id.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use stripe_webhook::{EventObject, Webhook, WebhookError};
+
+use super::App;
+use crate::orders::{Applied, Effect};
+
+pub async fn receive(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, &'static str) {
+    let Some(signature) = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return (StatusCode::BAD_REQUEST, "missing Stripe-Signature");
+    };
+    // The signature covers the exact bytes received: verify before any parsing.
+    let Ok(payload) = std::str::from_utf8(&body) else {
+        return (StatusCode::BAD_REQUEST, "body is not UTF-8");
+    };
+    let event = match Webhook::construct_event(payload, signature, &app.webhook_secret) {
+        Ok(event) => event,
+        Err(WebhookError::BadParse(detail)) => {
+            // Authentic but unreadable: the sender renders an object async-stripe cannot
+            // read. Refused so that it shows up in the sender's delivery log and is retried.
+            tracing::error!(%detail, "signed webhook event could not be parsed");
+            return (StatusCode::BAD_REQUEST, "unreadable event");
+        }
+        Err(error) => {
+            tracing::warn!(%error, "webhook refused: bad signature");
+            return (StatusCode::BAD_REQUEST, "invalid signature");
+        }
+    };
+
+    let effect = match event.data.object {
+        EventObject::PaymentIntentSucceeded(intent) => {
+            intent
+                .metadata
+                .get("order_id")
+                .map(|order_id| Effect::Paid {
+                    order_id: order_id.clone(),
+                    payment_intent: intent.id.to_string(),
+                    amount_received: intent.amount_received,
+                    currency: intent.currency.to_string(),
+                })
+        }
+        EventObject::PaymentIntentPaymentFailed(intent) => {
+            let message = intent
+                .last_payment_error
+                .as_ref()
+                .and_then(|e| e.message.clone())
+                .unwrap_or_else(|| "The payment failed.".to_owned());
+            intent
+                .metadata
+                .get("order_id")
+                .map(|order_id| Effect::Failed {
+                    order_id: order_id.clone(),
+                    message,
+                })
+        }
+        // Everything else is acknowledged: a 2xx stops the sender's retries.
+        _ => None,
+    };
+    let Some(effect) = effect else {
+        return (StatusCode::OK, "ignored");
+    };
+    match app
+        .orders
+        .apply_event(event.id.as_str(), event.type_.as_str(), effect)
+        .await
+    {
+        Ok(Applied::Done) => (StatusCode::OK, "applied"),
+        Ok(Applied::Duplicate) => (StatusCode::OK, "already applied"),
+        Ok(Applied::UnknownOrder) => (StatusCode::OK, "no such order"),
+        Ok(Applied::AmountMismatch) => (StatusCode::OK, "amount mismatch: held for review"),
+        Err(error) => {
+            // Not applied and not recorded: a 5xx makes the sender retry later.
+            tracing::error!(%error, event = %event.id, "webhook not applied");
+            (StatusCode::INTERNAL_SERVER_ERROR, "try again")
+        }
+    }
+}

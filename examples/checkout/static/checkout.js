@@ -1,0 +1,90 @@
+/*
+ * "Finalize payments on the server", as in Stripe's guide: the Payment Element in deferred
+ * mode (no PaymentIntent yet), its amount kept in step with the cart by elements.update();
+ * on Pay: elements.submit() → stripe.createConfirmationToken() → POST /create-confirm-intent
+ * → stripe.handleNextAction() when the bank wants 3D Secure.
+ */
+'use strict';
+
+(async function () {
+  const stripe = Stripe(Shop.publishableKey);
+  const form = document.getElementById('payment-form');
+  const submitBtn = document.getElementById('submit');
+  const messageContainer = document.getElementById('error-message');
+  let elements = null;
+  // Set by the first attempt: a retry (after a decline) pays the same order.
+  let orderId = null;
+
+  const handleError = (error) => {
+    messageContainer.textContent = error.message;
+    submitBtn.disabled = false;
+  };
+
+  const cart = await Shop.mountCart(document.getElementById('cart'), {
+    initial: { tee: 1, mug: 1 },
+    onQuote: async (quote) => {
+      if (!quote) {
+        submitBtn.disabled = true;
+        return;
+      }
+      if (!elements) {
+        elements = stripe.elements({
+          mode: 'payment',
+          amount: quote.total,
+          currency: quote.currency,
+          paymentMethodCreation: 'manual',
+          appearance: { theme: 'stripe' },
+        });
+        elements.create('payment', { layout: 'accordion' }).mount('#payment-element');
+      } else {
+        // The Payment Element shows what the customer will pay: keep it in step.
+        await elements.update({ amount: quote.total });
+      }
+      submitBtn.textContent = `Pay ${Shop.money(quote.total, quote.currency)}`;
+      submitBtn.disabled = false;
+    },
+  });
+
+  const handleServerResponse = async (response) => {
+    if (response.order_id) orderId = response.order_id;
+    if (response.error) {
+      handleError(response.error);
+      return;
+    }
+    if (response.status === 'requires_action') {
+      const { error } = await stripe.handleNextAction({ clientSecret: response.client_secret });
+      if (error) {
+        // Authentication failed or was abandoned: the order stays pending, try again.
+        handleError(error);
+        return;
+      }
+    }
+    // Paid or processing: the order page waits for the webhook that makes it official.
+    location.assign(`/orders/${response.order_id}`);
+  };
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (submitBtn.disabled || !elements) return;
+    submitBtn.disabled = true;
+    messageContainer.textContent = '';
+
+    const { error: submitError } = await elements.submit();
+    if (submitError) {
+      handleError(submitError);
+      return;
+    }
+    const { error, confirmationToken } = await stripe.createConfirmationToken({ elements });
+    if (error) {
+      handleError(error);
+      return;
+    }
+    // The cart, not an amount: the server prices it again.
+    const data = await Shop.postJson('/create-confirm-intent', {
+      confirmationTokenId: confirmationToken.id,
+      cart: cart.cart(),
+      orderId,
+    });
+    await handleServerResponse(data);
+  });
+})();

@@ -1,0 +1,241 @@
+// The reference shop (examples/checkout) in a real browser, started the way a developer
+// starts it: `tender dev`, which runs Tender and the shop in one process with the shop's
+// webhook endpoint registered. Every page of the shop, paid with the test cards the command
+// prints; an order counts as paid only once the shop's order page says so (the webhook).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import Stripe from 'stripe';
+import { challengeFrame, elementFrame, fillCard, launch, newPage } from '../lib/browser.js';
+import { PUBLISHABLE_KEY, SECRET_KEY } from '../lib/tender.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** `tender dev` on free ports with a temporary directory; URLs read from what it prints. */
+async function startDev() {
+  const bin = process.env.TENDER_BIN || join(repo, 'target/debug/tender');
+  const dir = mkdtempSync(join(tmpdir(), 'tender-dev-'));
+  const child = spawn(bin, ['dev', '--listen', '127.0.0.1:0', '--shop-listen', '127.0.0.1:0'], {
+    env: {
+      ...process.env,
+      TENDER_DATABASE_URL: `sqlite://${join(dir, 'dev.db')}`,
+      CHECKOUT_DATABASE: join(dir, 'checkout.db'),
+      TENDER_SECRET_KEY: SECRET_KEY,
+      TENDER_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
+      TENDER_LOG: process.env.TENDER_LOG || 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  const printed = await new Promise((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('Ctrl-C stops both.')) done(out);
+    });
+    child.on('exit', (code) => fail(new Error(`tender dev exited (${code}):\n${out}${log}`)));
+    child.on('error', fail);
+  });
+  const tender = /Tender is listening on (http:\/\/\S+)/.exec(printed)[1];
+  const shop = /The demo shop is on (http:\/\/\S+)/.exec(printed)[1];
+  return {
+    tender: { url: tender, port: Number(new URL(tender).port) },
+    shop,
+    printed,
+    log: () => log,
+    async stop() {
+      child.kill('SIGINT');
+      await new Promise((done) => (child.exitCode === null ? child.on('exit', done) : done()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('the reference shop under tender dev', () => {
+  let dev;
+  let browser;
+  let stripe;
+
+  before(async () => {
+    dev = await startDev();
+    browser = await launch();
+    stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port: dev.tender.port, protocol: 'http' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await dev?.stop();
+  });
+
+  async function open(path) {
+    const page = await newPage(browser, dev.tender);
+    await page.goto(`${dev.shop}${path}`);
+    return page;
+  }
+
+  /** A checkout page with its cart priced and the Payment Element ready for a card. */
+  async function checkout(path = '/checkout') {
+    const page = await open(path);
+    await page.waitForSelector('#submit:not([disabled])');
+    const frame = elementFrame(page);
+    await frame.locator('#cardnumber').waitFor();
+    return { page, frame };
+  }
+
+  async function errorShown(page, selector = '#error-message') {
+    await page.waitForFunction(
+      (s) => document.querySelector(s).textContent.trim() !== '', selector,
+    );
+    return (await page.textContent(selector)).trim();
+  }
+
+  /** Follows the page to the order page and waits for the webhook to mark the order paid. */
+  async function paidOrder(page) {
+    await page.waitForURL(/\/orders\/ord_/);
+    await page.waitForSelector('#status.paid', { timeout: 20_000 });
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+    const order = await (await fetch(`${dev.shop}/api/orders/${id}`)).json();
+    assert.equal(order.status, 'paid');
+    return order;
+  }
+
+  async function intentOf(order) {
+    return stripe.paymentIntents.retrieve(order.payment_intent);
+  }
+
+  test('tender dev prints the shop, its pages and the test cards', () => {
+    for (const text of ['/checkout', '/two-step', '/save-card', '4242 4242 4242 4242',
+      '4000 0025 0000 3155', '4000 0000 0000 0002', '5105 1051 0510 5100']) {
+      assert.ok(dev.printed.includes(text), text);
+    }
+  });
+
+  test('checkout: the total follows the cart, 4242 pays the server\'s total', async () => {
+    const { page, frame } = await checkout();
+    assert.equal(await page.textContent('#submit'), 'Pay $37.00');
+    await page.click('#add-tee');
+    await page.waitForFunction(() => document.querySelector('#submit').textContent === 'Pay $62.00');
+    await page.fill('#discount-code', 'welcome10');
+    await page.click('#apply-code');
+    await page.waitForFunction(() => document.querySelector('#submit').textContent === 'Pay $55.80');
+    await page.fill('#discount-code', 'FREE');
+    await page.click('#apply-code');
+    assert.match(await errorShown(page, '#code-error'), /not valid/);
+    assert.equal(await page.textContent('#submit'), 'Pay $55.80', 'the valid code stays applied');
+
+    await fillCard(frame, { number: '4242424242424242' });
+    await page.click('#submit');
+    const order = await paidOrder(page);
+    assert.equal(order.amount, 5580);
+    assert.equal(order.flow, 'server-confirm');
+    const intent = await intentOf(order);
+    assert.equal(intent.amount, 5580);
+    assert.equal(intent.metadata.order_id, order.id);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('checkout: 3D Secure completed in the modal pays', async () => {
+    const { page, frame } = await checkout();
+    await fillCard(frame, { number: '4000002500003155' });
+    await page.click('#submit');
+    await challengeFrame(page).locator('#complete').click();
+    const order = await paidOrder(page);
+    assert.equal((await intentOf(order)).status, 'succeeded');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('checkout: failed 3D Secure keeps the order pending; another card pays it', async () => {
+    const { page, frame } = await checkout();
+    await fillCard(frame, { number: '4000002500003155' });
+    await page.click('#submit');
+    await challengeFrame(page).locator('#fail').click();
+    assert.match(await errorShown(page), /authentication/i);
+    assert.equal(await page.locator('#submit').isEnabled(), true);
+
+    await frame.locator('#cardnumber').fill('');
+    await frame.locator('#cardnumber').pressSequentially('4242424242424242');
+    await page.click('#submit');
+    const order = await paidOrder(page);
+    const intents = await stripe.paymentIntents.list({ limit: 100 });
+    const forOrder = intents.data.filter((pi) => pi.metadata.order_id === order.id);
+    assert.equal(forOrder.length, 1, 'the retry confirmed the same PaymentIntent');
+    assert.equal(forOrder[0].status, 'succeeded');
+  });
+
+  test('checkout: a declined card is shown and charges nothing', async () => {
+    const { page, frame } = await checkout();
+    await fillCard(frame, { number: '4000000000000002' });
+    await page.click('#submit');
+    assert.equal(await errorShown(page), 'Your card was declined.');
+    assert.equal(await page.locator('#submit').isEnabled(), true);
+    assert.ok(page.url().endsWith('/checkout'), 'still on the checkout');
+  });
+
+  test('checkout: a prepaid card is refused by the shop before any PaymentIntent', async () => {
+    const before = (await stripe.paymentIntents.list({ limit: 100 })).data.length;
+    const { page, frame } = await checkout();
+    await fillCard(frame, { number: '5105105105105100' });
+    await page.click('#submit');
+    assert.equal(await errorShown(page), "We don't accept prepaid cards. Please use another card.");
+    const afterwards = (await stripe.paymentIntents.list({ limit: 100 })).data.length;
+    assert.equal(afterwards, before);
+  });
+
+  test('two-step: details, then a review page showing the card, then confirm', async () => {
+    const { page, frame } = await checkout('/two-step');
+    await fillCard(frame, { number: '4242424242424242' });
+    await page.click('#submit');
+    await page.waitForURL(/\/two-step\/review$/);
+    await page.waitForSelector('#confirm:not([disabled])');
+    assert.match(await page.textContent('#card'), /VISA •••• 4242/);
+    assert.equal(await page.textContent('#confirm'), 'Confirm and pay $60.00');
+    assert.equal((await stripe.paymentIntents.list({ limit: 100 })).data
+      .filter((pi) => pi.amount === 6000).length, 0, 'nothing charged before confirming');
+    await page.click('#confirm');
+    const order = await paidOrder(page);
+    assert.equal(order.flow, 'two-step');
+    assert.equal(order.amount, 6000);
+  });
+
+  test('deferred intent confirmed in the browser', async () => {
+    const { page, frame } = await checkout('/deferred-client');
+    await fillCard(frame, { number: '4242424242424242' });
+    await page.click('#submit');
+    const order = await paidOrder(page);
+    assert.equal(order.flow, 'deferred-client');
+    assert.equal(order.amount, 2200);
+  });
+
+  test('intent first, 3D Secure handled by confirmPayment', async () => {
+    const { page, frame } = await checkout('/intent-first');
+    await fillCard(frame, { number: '4000002500003155' });
+    await page.click('#submit');
+    await challengeFrame(page).locator('#complete').click();
+    const order = await paidOrder(page);
+    assert.equal(order.flow, 'intent-first');
+    assert.equal(order.amount, 5500);
+  });
+
+  test('save a card, then charge it off-session', async () => {
+    const page = await open('/save-card');
+    await page.waitForSelector('#submit:not([disabled])');
+    const frame = elementFrame(page);
+    await frame.locator('#cardnumber').waitFor();
+    await page.fill('#email', 'jenny@example.com');
+    await fillCard(frame, { number: '4000002500003155' });
+    await page.click('#submit');
+    await challengeFrame(page).locator('#complete').click();
+    await page.waitForSelector('#saved:not(.hidden)');
+    await page.click('#charge');
+    await page.click('#charged-order');
+    const order = await paidOrder(page);
+    assert.equal(order.flow, 'saved-card');
+    assert.equal(order.amount, 1200);
+    assert.deepEqual(page.errors, []);
+  });
+});
