@@ -146,11 +146,7 @@ async fn main() -> ExitCode {
     // Logs go to stderr (stdout carries keys and command output), coloured only on a terminal.
     tracing_subscriber::fmt()
         .with_env_filter(
-            // async-stripe (the demo shop under `tender dev`) warns on every event whose
-            // api_version is not its own; Tender labels events with one version whatever the
-            // endpoint asked for, so by default those warnings are only noise.
-            EnvFilter::try_from_env("TENDER_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,stripe_webhook=error")),
+            EnvFilter::try_from_env("TENDER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_target(false)
         .with_writer(std::io::stderr)

@@ -198,6 +198,12 @@ impl Dispatcher {
             .await
             .map_err(retry)?
             .ok_or(Failure::Permanent("the event does not exist".to_owned()))?;
+        // Stripe renders an event at its endpoint's API version when the endpoint pins one.
+        // Tender's objects are one superset for every version, so only the label changes.
+        let body = match &endpoint.endpoint.api_version {
+            Some(version) => with_api_version(&event.body, version),
+            None => event.body,
+        };
         let timestamp = now_ms() / 1000;
         let response = self
             .http
@@ -205,9 +211,9 @@ impl Dispatcher {
             .header("content-type", "application/json; charset=utf-8")
             .header(
                 "stripe-signature",
-                signature::header(&endpoint.secret, timestamp, &event.body),
+                signature::header(&endpoint.secret, timestamp, &body),
             )
-            .body(event.body)
+            .body(body)
             .send()
             .await
             .map_err(|e| Failure::Retry(describe(&e)))?;
@@ -218,6 +224,17 @@ impl Dispatcher {
             end -= 1;
         }
         Ok((status, body[..end].to_owned()))
+    }
+}
+
+/// The event JSON with `api_version` set to `version`.
+fn with_api_version(body: &str, version: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(mut event) => {
+            event["api_version"] = serde_json::Value::from(version);
+            event.to_string()
+        }
+        Err(_) => body.to_owned(),
     }
 }
 

@@ -305,3 +305,30 @@ async fn two_nodes_never_send_an_attempt_twice() {
     second.shutdown().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn deliveries_carry_the_endpoints_api_version() {
+    let app = TestApp::spawn().await;
+    let (receiver, url) = Receiver::start(Vec::new()).await;
+    let form = format!(
+        "url={}&enabled_events[]=customer.created&api_version=2020-08-27",
+        url.replace(':', "%3A").replace('/', "%2F")
+    );
+    let created = app.post("/v1/webhook_endpoints", &form).await;
+    assert_eq!(created.body["api_version"], "2020-08-27");
+    let secret = created.body["secret"].as_str().unwrap().to_owned();
+    app.post("/v1/customers", "").await;
+    let events = receiver.wait_for(1).await;
+    assert_eq!(events[0]["api_version"], "2020-08-27");
+    let (headers, body) = receiver.got.lock().unwrap()[0].clone();
+    assert!(verify(&headers, &body, &secret), "signed as sent");
+    // The API still shows the event at the account's version.
+    let event = app
+        .get(
+            &format!("/v1/events/{}", events[0]["id"].as_str().unwrap()),
+            "",
+        )
+        .await;
+    assert_eq!(event.body["api_version"], "2026-10-28.endive");
+    app.stop().await;
+}
