@@ -99,8 +99,14 @@ describe('the "Finalize payments on the server" guide, verbatim', () => {
       if (request.method() !== 'GET') sent.push(`${request.method()} ${request.url()}`);
     });
     await frame.locator('#cardnumber').pressSequentially('424242424242');
+    // Every keystroke has reached the element before the customer presses Pay.
+    assert.equal(await frame.locator('#cardnumber').inputValue(), '4242 4242 4242');
     await page.click('#submit');
-    await page.waitForFunction(() => document.querySelector('#error-message').textContent.trim() !== '');
+    await page.waitForFunction(
+      () => document.querySelector('#error-message').textContent.trim() !== '',
+      null,
+      { timeout: 30000 },
+    );
     assert.equal(await page.textContent('#error-message'), 'Your card number is incomplete.');
     assert.equal(await frame.locator('#cardnumber-error').textContent(), 'Your card number is incomplete.');
     assert.equal(await frame.locator('#cardnumber').getAttribute('aria-invalid'), 'true');
