@@ -28,7 +28,7 @@ use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{insert, to_value};
+use crate::resources::{Loaded, insert, to_value};
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -71,7 +71,7 @@ pub async fn load_intent(
     ctx: &Ctx,
     id: &str,
     client_secret: Option<&str>,
-) -> Result<tender_core_loaded::LoadedIntent, ApiError> {
+) -> Result<Loaded<PaymentIntent>, ApiError> {
     let loaded = ctx.load::<PaymentIntent>(id, "intent").await?;
     if ctx.key == KeyKind::Publishable {
         check_client_secret(&loaded.object.client_secret, client_secret)?;
@@ -82,10 +82,6 @@ pub async fn load_intent(
 /// Compares a client secret in constant time.
 pub fn check_client_secret(expected: &str, given: Option<&str>) -> Result<(), ApiError> {
     intents::check_client_secret(IntentKind::Payment, expected, given)
-}
-
-mod tender_core_loaded {
-    pub type LoadedIntent = crate::resources::Loaded<tender_core::payment_intent::PaymentIntent>;
 }
 
 struct Create {
