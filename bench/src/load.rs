@@ -409,6 +409,7 @@ pub async fn load(args: LoadArgs) -> Result<(), String> {
         secret_key: args.secret_key.clone(),
         publishable_key: args.publishable_key.clone(),
         webhooks: None,
+        ..Config::default()
     };
     let server = Server::start_with_store(&config, recorder.clone())
         .await

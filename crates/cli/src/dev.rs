@@ -8,7 +8,7 @@ use clap::Args;
 use tender_server::{Config, DispatcherConfig, RetrySchedule, Server};
 
 use crate::client::{ApiClient, message};
-use crate::serve::{redact, shutdown_signal};
+use crate::serve::{LimitArgs, redact, shutdown_signal};
 
 #[derive(Args)]
 pub struct DevArgs {
@@ -34,6 +34,8 @@ pub struct DevArgs {
     /// Publishable key of the demo account, when the database is new.
     #[arg(long, env = "TENDER_PUBLISHABLE_KEY")]
     publishable_key: Option<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 const TEST_CARDS: &[(&str, &str)] = &[
@@ -62,7 +64,7 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
     let shop_addr = shop_listener.local_addr().map_err(|e| e.to_string())?;
     let rules = tender_checkout::Rules::from_env().map_err(|e| e.to_string())?;
 
-    let config = Config {
+    let mut config = Config {
         listen: args.listen,
         database_url: args.database,
         secret_key: args.secret_key,
@@ -71,7 +73,9 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
             schedule: RetrySchedule::fast(),
             ..DispatcherConfig::default()
         }),
+        ..Config::default()
     };
+    args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
     let api = format!("http://{}", server.addr);
     let account = server.account.clone();

@@ -1,7 +1,7 @@
 //! `tender serve`.
 
 use clap::Args;
-use tender_server::{Config, DispatcherConfig, RetrySchedule, Server};
+use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server};
 
 use crate::DatabaseArgs;
 
@@ -22,6 +22,23 @@ pub struct ServeArgs {
     /// Do not deliver webhooks from this node (another node delivers them).
     #[arg(long, env = "TENDER_NO_WEBHOOKS")]
     no_webhooks: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Edge limits shared by `serve` and `dev`.
+#[derive(Args)]
+pub struct LimitArgs {
+    /// Requests per second per account, answered over the limit with Stripe's 429
+    /// `rate_limit`: `off`, `stripe-test` (25/s), `stripe-live` (100/s), or a number.
+    #[arg(long, env = "TENDER_RATE_LIMIT", default_value = "off", value_parser = RateLimit::parse)]
+    pub rate_limit: RateLimit,
+}
+
+impl LimitArgs {
+    pub fn apply(&self, config: &mut Config) {
+        config.limits.rate_limit = self.rate_limit;
+    }
 }
 
 pub fn config_for(
@@ -35,6 +52,7 @@ pub fn config_for(
         secret_key: database.secret_key.clone(),
         publishable_key: database.publishable_key.clone(),
         webhooks,
+        ..Config::default()
     }
 }
 
@@ -48,10 +66,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             ..DispatcherConfig::default()
         })
     };
-    let config = config_for(&args.database, args.listen, webhooks);
+    let mut config = config_for(&args.database, args.listen, webhooks);
+    args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
     println!("Tender is listening on http://{}", server.addr);
     println!("  database:        {}", redact(&config.database_url));
+    println!("  rate limit:      {}", config.limits.rate_limit);
     println!("  secret key:      {}", server.account.secret_key);
     println!("  publishable key: {}", server.account.publishable_key);
     shutdown_signal().await;

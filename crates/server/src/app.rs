@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderName, Method, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -17,7 +18,7 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::ServerError;
 use crate::accounts::{AccountDirectory, ensure_default_account};
-use crate::http::{error_response, request_layer};
+use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, with_body_deadline};
 use crate::pipeline::InFlight;
 use crate::routes;
 use crate::webhooks::{Dispatcher, DispatcherConfig};
@@ -29,6 +30,9 @@ pub struct AppState {
     pub in_flight: InFlight,
     /// Wakes the webhook dispatcher right after a commit that scheduled deliveries.
     pub webhooks: Arc<Notify>,
+    pub limits: Limits,
+    /// `None` when rate limiting is off.
+    pub rate_limiter: Option<RateLimiter>,
 }
 
 /// How to start a server.
@@ -43,6 +47,22 @@ pub struct Config {
     pub publishable_key: Option<String>,
     /// How webhooks are delivered; `None` runs no dispatcher on this node.
     pub webhooks: Option<DispatcherConfig>,
+    /// Timeouts, header limits and the optional rate limit.
+    pub limits: Limits,
+}
+
+/// What `tender serve` runs with when given no options.
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: "127.0.0.1:12111".into(),
+            database_url: "sqlite://.tender/tender.db".into(),
+            secret_key: None,
+            publishable_key: None,
+            webhooks: Some(DispatcherConfig::default()),
+            limits: Limits::default(),
+        }
+    }
 }
 
 /// The full router over shared state.
@@ -59,6 +79,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             HeaderName::from_static("original-request"),
         ])
         .max_age(std::time::Duration::from_secs(300));
+    let body_timeout = state.limits.body_timeout;
     routes::router()
         .fallback(unrecognized)
         .method_not_allowed_fallback(unrecognized)
@@ -67,6 +88,9 @@ pub fn router(state: Arc<AppState>) -> Router {
             error_response(&ApiError::internal())
         }))
         .layer(cors)
+        .layer(middleware::map_request(
+            move |request: Request| async move { with_body_deadline(request, body_timeout) },
+        ))
         .layer(middleware::from_fn(request_layer))
 }
 
@@ -109,6 +133,8 @@ impl Server {
             accounts,
             in_flight: InFlight::default(),
             webhooks: Arc::new(Notify::new()),
+            limits: config.limits.clone(),
+            rate_limiter: RateLimiter::new(config.limits.rate_limit),
         });
         let listener = TcpListener::bind(&config.listen)
             .await
@@ -124,12 +150,12 @@ impl Server {
             Dispatcher::spawn(store, webhooks, state.webhooks.clone(), dispatcher_stopped)
         });
         let app = router(state.clone());
+        let limits = config.limits.clone();
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = shutdown_rx.await;
-                })
-                .await;
+            let served = serve(listener, app, &limits, async {
+                let _ = shutdown_rx.await;
+            })
+            .await;
             // Deliveries in flight finish or stay leased; what is left is sent after restart.
             let _ = stop_dispatcher.send(true);
             if let Some(dispatcher) = dispatcher {

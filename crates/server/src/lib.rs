@@ -32,6 +32,7 @@ pub async fn ensure_default_account(
     Ok(account)
 }
 pub use app::{AppState, Config, Server, router};
+pub use http::{Limits, RateLimit};
 pub use webhooks::{DispatcherConfig, RetrySchedule};
 
 use tender_store::StoreError;

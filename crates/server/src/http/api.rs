@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use axum::body::{Bytes, to_bytes};
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 use tender_wire::form::Node;
 use tender_wire::{ApiError, Params};
 
+use super::deadline::is_body_timeout;
 use super::layer::RequestId;
 use super::reply::error_response;
 use crate::app::AppState;
@@ -66,14 +67,9 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
             .get::<RequestId>()
             .map(|r| r.0.clone())
             .unwrap_or_default();
-        let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-            error_response(
-                &ApiError::invalid_request(format!(
-                    "Request body too large: the limit is {MAX_BODY_BYTES} bytes."
-                ))
-                .with_status(413),
-            )
-        })?;
+        let body = to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|error| body_error(&error, state))?;
         let input = request_input(&parts.method, parts.uri.query(), &body);
         let decoded = Params::from_form(&input);
 
@@ -93,6 +89,13 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
             .await
             .map_err(|e| error_response(&e))?
             .ok_or_else(|| error_response(&invalid_key(&key)))?;
+        // Before anything is looked up or saved: a refused request leaves no idempotency
+        // record, as on Stripe.
+        if let Some(limiter) = &state.rate_limiter
+            && !limiter.allow(&account.id)
+        {
+            return Err(rate_limited());
+        }
         if kind == KeyKind::Publishable && !P::ALLOW_PUBLISHABLE {
             return Err(error_response(&publishable_key_refused()));
         }
@@ -184,6 +187,48 @@ fn decode_base64(input: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// 408 when the body did not arrive within the body timeout, else 413 (the size limit).
+fn body_error(error: &axum::Error, state: &AppState) -> Response {
+    if is_body_timeout(error) {
+        let seconds = state.limits.body_timeout.as_secs_f64();
+        let mut response = error_response(
+            &ApiError::invalid_request(format!(
+                "Timed out reading the request body: it must arrive within {seconds} seconds."
+            ))
+            .with_status(408),
+        );
+        // The rest of the body may still be on its way: this connection cannot be reused.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    error_response(
+        &ApiError::invalid_request(format!(
+            "Request body too large: the limit is {MAX_BODY_BYTES} bytes."
+        ))
+        .with_status(413),
+    )
+}
+
+/// Stripe's answer over the rate limit. No `Stripe-Should-Retry`: Stripe's SDKs do not retry
+/// rate-limited requests on their own, so that retries do not add to the load.
+fn rate_limited() -> Response {
+    let mut response = error_response(
+        &ApiError::invalid_request(
+            "Too many requests hit the API too quickly. We recommend an exponential backoff of \
+             your requests.",
+        )
+        .with_status(429)
+        .with_code("rate_limit"),
+    );
+    response.headers_mut().insert(
+        "stripe-rate-limited-reason",
+        HeaderValue::from_static("global-rate"),
+    );
+    response
 }
 
 fn missing_key() -> ApiError {

@@ -56,6 +56,7 @@ fn config(webhooks: Option<tender_server::DispatcherConfig>) -> Config {
         secret_key: Some(SECRET_KEY.into()),
         publishable_key: Some(PUBLISHABLE_KEY.into()),
         webhooks,
+        ..Config::default()
     }
 }
 

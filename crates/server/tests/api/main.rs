@@ -6,6 +6,7 @@
 mod charges_refunds;
 mod customers;
 mod helpers;
+mod limits;
 mod payments;
 mod protocol;
 mod setup_intents;

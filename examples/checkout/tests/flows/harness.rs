@@ -53,6 +53,7 @@ impl Shop {
                 poll: Duration::from_millis(50),
                 batch: 32,
             }),
+            ..tender_server::Config::default()
         };
         let server = Server::start_with_store(&config, std::sync::Arc::new(store))
             .await
