@@ -5,11 +5,13 @@
 //!   write through one thread lets it batch the units of work that arrive while the previous
 //!   batch was being fsynced into one transaction (group commit), which is what makes
 //!   `synchronous=FULL` affordable under load.
-//! - `read`: a small pool of read-only connections used from `spawn_blocking`. In WAL mode they
+//! - `read`: a small pool of read-only connections, used on the calling thread. In WAL mode they
 //!   read the last committed state without ever waiting for the writer.
 //! - `schema`: migrations, tracked with `PRAGMA user_version`.
 //! - `outbox`: the webhook deliveries; claims and finishes are writer jobs, reports are reads.
+//! - `checkpoint`: WAL checkpoints, on a thread of their own rather than the writer's.
 
+mod checkpoint;
 mod outbox;
 #[cfg(test)]
 mod plans;
@@ -89,12 +91,16 @@ impl SqliteStore {
         };
         conn.pragma_update(None, "synchronous", synchronous)
             .map_err(db)?;
+        // The checkpoint thread checkpoints instead (see `checkpoint.rs`).
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(db)?;
+        let checkpointer = checkpoint::Checkpointer::start(path)?;
         // Readers open after the writer so that the file and its WAL already exist: a
         // read-only connection cannot create them.
         let readers = Arc::new(read::Readers::new(path.to_path_buf()));
         Ok(SqliteStore {
             readers,
-            writer: writer::Writer::start(conn)?,
+            writer: writer::Writer::start(conn, checkpointer)?,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The webhook outbox on SQLite (statements in `crate::outbox`).
 //!
 //! Inserting, claiming and finishing deliveries are writes: they run on the writer thread
-//! (called from `writer.rs`, each inside its job's savepoint), so claims are serialised with
+//! (called from `writer.rs` once the job's checks passed), so claims are serialised with
 //! each other and with commits, and two claims can never lease the same row. The rest are
 //! reads on the read-only connections.
 
@@ -14,8 +14,8 @@ use crate::{
     ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, NewDelivery, StoreError,
 };
 
-/// Part of a unit of work: a duplicate id fails the unit with a conflict, and the savepoint
-/// then rolls back everything else the unit did.
+/// Part of a unit of work whose check found every id new (so `inserted == 0` is a bug that
+/// fails the batch).
 pub(super) fn insert_deliveries(
     conn: &Connection,
     deliveries: &[NewDelivery],
@@ -86,9 +86,32 @@ pub(super) fn claim(
     Ok(claimed)
 }
 
-/// The lease check and the writes are one savepoint: a lost lease changes no row and returns
-/// `false` before anything is inserted; a duplicate attempt number fails the job and the
-/// savepoint undoes the status change.
+/// Refuses an attempt number already recorded for a delivery whose lease the claim still
+/// holds. (A lost lease is not a refusal: [`finish`] then writes nothing and answers `false`.)
+pub(super) fn check_finish(
+    conn: &Connection,
+    claim: &ClaimedDelivery,
+    attempt: &DeliveryAttempt,
+) -> Result<Result<(), StoreError>, StoreError> {
+    let duplicate = conn
+        .prepare_cached(
+            "SELECT 1 FROM webhook_deliveries d JOIN webhook_attempts a \
+             ON a.delivery_id = d.id AND a.attempt = ?3 \
+             WHERE d.id = ?1 AND d.lease_token = ?2 AND d.status = 'pending'",
+        )
+        .and_then(|mut stmt| stmt.exists(params![claim.id, claim.lease_token, attempt.attempt]))
+        .map_err(db)?;
+    Ok(if duplicate {
+        Err(StoreError::Conflict {
+            id: claim.id.clone(),
+        })
+    } else {
+        Ok(())
+    })
+}
+
+/// A lost lease changes no row and returns `false` before anything is inserted; the job's
+/// check has already refused a duplicate attempt number.
 pub(super) fn finish(
     conn: &Connection,
     claim: &ClaimedDelivery,

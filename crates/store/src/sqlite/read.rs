@@ -10,9 +10,10 @@ use super::{db, open_connection, record};
 use crate::query::{self, Anchor, Dialect, Param};
 use crate::{Account, IdempotencyRecord, ListQuery, Record, StoreError, TagFilter};
 
-/// Idle connections kept for reuse. More may be open at once under load (one per blocking
-/// task); the surplus is closed when returned, so the pool never grows without bound.
-const MAX_IDLE: usize = 8;
+/// Idle connections kept for reuse. Reads run on the calling thread (see [`Readers::run`]),
+/// so about one connection per async worker thread is in use at a time; the surplus of a burst
+/// is closed when returned, so the pool never grows without bound.
+const MAX_IDLE: usize = 16;
 
 /// A pool of read-only connections, opened on demand.
 pub(super) struct Readers {
@@ -28,22 +29,22 @@ impl Readers {
         }
     }
 
-    /// Runs `read` on a pooled connection in tokio's blocking pool: SQLite calls block, and
-    /// must not stall the async workers.
+    /// Runs `read` on a pooled connection, right here on the calling (async worker) thread.
+    ///
+    /// Every read of this store is bounded: a point lookup or an O(page) range scan over
+    /// pages that are nearly always in the OS cache, so it takes microseconds. Handing each
+    /// one to tokio's blocking pool instead cost two thread switches and a futex wake-up per
+    /// read, more than the read itself: about a quarter of the server's CPU under load,
+    /// before this change (docs/BENCHMARKS.md). A worker blocked for a few microseconds is
+    /// the cheaper price.
     pub(super) async fn run<T, F>(self: &Arc<Self>, read: F) -> Result<T, StoreError>
     where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError>,
     {
-        let readers = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let conn = readers.take()?;
-            let result = read(&conn);
-            readers.give_back(conn);
-            result
-        })
-        .await
-        .map_err(|e| StoreError::Backend(format!("SQLite read task failed: {e}")))?
+        let conn = self.take()?;
+        let result = read(&conn);
+        self.give_back(conn);
+        result
     }
 
     fn take(&self) -> Result<Connection, StoreError> {

@@ -141,10 +141,10 @@ fn outbox_jobs_share_the_batch_with_commits() {
     let conn = migrated();
     let mut first = insert("a");
     first.deliveries = vec![delivery("whdel_1"), delivery("whdel_2")];
-    // Fails on its write after its delivery is inserted: the savepoint takes both back.
+    // Refused for its write; its delivery is not inserted either.
     let mut stale = insert("a");
     stale.deliveries = vec![delivery("whdel_3")];
-    // Fails on its delivery after its write is applied.
+    // Refused for its delivery; its write is not applied either.
     let mut duplicate = insert("b");
     duplicate.deliveries = vec![delivery("whdel_4"), delivery("whdel_1")];
 
