@@ -16,6 +16,9 @@ use tracing_subscriber::EnvFilter;
 
 use client::ApiClient;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "tender",
