@@ -147,10 +147,15 @@ impl ApiArgs {
 #[tokio::main]
 async fn main() -> ExitCode {
     // Logs go to stderr (stdout carries keys and command output), coloured only on a terminal.
+    let mut filter =
+        EnvFilter::try_from_env("TENDER_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // tokio-postgres logs every statement with its parameters at debug: API keys, webhook
+    // secrets, client secrets. Capped whatever TENDER_LOG asks (tests/hygiene.rs).
+    if let Ok(cap) = "tokio_postgres=info".parse() {
+        filter = filter.add_directive(cap);
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("TENDER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .with_target(false)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())

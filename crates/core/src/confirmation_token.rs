@@ -133,7 +133,7 @@ impl ConfirmationTokenCreate {
             setup_future_usage: p
                 .enumeration("setup_future_usage", &["on_session", "off_session"])?,
             mandate_data: p.opaque("mandate_data"),
-            payment_method_options: p.opaque("payment_method_options"),
+            payment_method_options: without_cvc(p.opaque("payment_method_options")),
             client_context,
         })
     }
@@ -168,6 +168,24 @@ impl ConfirmationTokenCreate {
             client_context: self.client_context,
         }
     }
+}
+
+/// `payment_method_options` without `card[cvc]`, which the mobile SDKs send to recollect a
+/// saved card's CVC. A CVC is sensitive authentication data: it may reach the issuer, never
+/// storage (PCI DSS 3.3). Tender has no issuer to send it to, so it is dropped before the
+/// token is stored; a card hash left empty goes too.
+fn without_cvc(options: Option<Value>) -> Option<Value> {
+    let mut options = options?;
+    let Some(object) = options.as_object_mut() else {
+        return Some(options);
+    };
+    if let Some(card) = object.get_mut("card").and_then(Value::as_object_mut) {
+        card.remove("cvc");
+        if card.is_empty() {
+            object.remove("card");
+        }
+    }
+    (!object.is_empty()).then_some(options)
 }
 
 /// The payment method as a preview: without the identity fields a new one will get.
@@ -328,6 +346,25 @@ mod tests {
         let test = card::lookup_test_payment_method("pm_card_visa").unwrap();
         let pm = PaymentMethod::from_test_payment_method("pm_1".into(), test, b"s", 100);
         create.build("ctoken_1".into(), pm, None, 100)
+    }
+
+    #[test]
+    fn a_recollected_cvc_is_never_stored() {
+        let cvc_only = token("payment_method=pm_card_visa&payment_method_options[card][cvc]=737");
+        assert_eq!(cvc_only.token.payment_method_options, None);
+        let with_plan = token(
+            "payment_method=pm_card_visa&payment_method_options[card][cvc]=737\
+             &payment_method_options[card][installments][plan][count]=3",
+        );
+        let stored = serde_json::to_string(&with_plan).unwrap();
+        assert!(
+            !stored.contains("737") && !stored.contains("\"cvc\""),
+            "{stored}"
+        );
+        assert_eq!(
+            with_plan.token.payment_method_options,
+            Some(serde_json::json!({"card": {"installments": {"plan": {"count": "3"}}}}))
+        );
     }
 
     #[test]

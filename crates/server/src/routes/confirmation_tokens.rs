@@ -48,6 +48,16 @@ impl Command for Create {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        // The browser expands nothing: the preview of a saved payment method names its
+        // customer, which a publishable key must not read.
+        if ctx.key == KeyKind::Publishable
+            && let Some(field) = self.expand.fields().first()
+        {
+            return Err(ApiError::invalid_request(format!(
+                "This property cannot be expanded ({field})."
+            ))
+            .with_param("expand"));
+        }
         let create = self.create.clone();
         let (payment_method, stored) = match (&create.payment_method_data, &create.payment_method) {
             (Some(data), _) => (

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::payment_method::PaymentMethodCreate;
+use tender_wire::expand::Expand;
 use tender_wire::{ApiError, id};
 
 use crate::ctx::Ctx;
@@ -57,6 +58,47 @@ pub fn publishable_subset(value: Value, fields: &[&str]) -> Value {
         ),
         other => other,
     }
+}
+
+/// Refuses what a publishable key may not expand on an intent. Stripe.js expands the payment
+/// method (spec §3.9); anything else, or anything below it (its customer), would reach objects
+/// that the client secret does not open.
+pub fn check_publishable_expand(paths: &Expand) -> Result<(), ApiError> {
+    for field in paths.fields() {
+        let below = paths.under(field);
+        let refused = match below.fields().first() {
+            Some(next) => format!("{field}.{next}"),
+            None if field == "payment_method" => continue,
+            None => field.to_owned(),
+        };
+        return Err(ApiError::invalid_request(format!(
+            "This property cannot be expanded ({refused})."
+        ))
+        .with_param("expand"));
+    }
+    Ok(())
+}
+
+/// Removes from a publishable view of an intent what a browser may not read of the payment
+/// methods it carries (expanded, or inside the last error): their `metadata`, which Stripe
+/// redacts from publishable-key responses, and the card's `fingerprint`, which would let a
+/// page track a card across sites.
+pub fn redact_payment_methods(intent: &mut Value, last_error: &str) {
+    let redact = |pm: Option<&mut Value>| {
+        let Some(pm) = pm.and_then(Value::as_object_mut) else {
+            return;
+        };
+        pm.remove("metadata");
+        if let Some(card) = pm.get_mut("card").and_then(Value::as_object_mut) {
+            card.remove("fingerprint");
+        }
+    };
+    redact(intent.get_mut("payment_method"));
+    redact(
+        intent
+            .get_mut(last_error)
+            .and_then(|e| e.get_mut("payment_method")),
+    );
 }
 
 /// Compares a client secret in constant time.

@@ -6,8 +6,10 @@
 mod charges_refunds;
 mod customers;
 mod helpers;
+mod isolation;
 mod limits;
 mod payments;
 mod protocol;
+mod races;
 mod setup_intents;
 mod webhooks;

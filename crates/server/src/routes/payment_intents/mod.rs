@@ -49,8 +49,12 @@ pub async fn render_intent(
     let mut value = to_value(intent)?;
     if ctx.key == KeyKind::Publishable {
         value = intents::publishable_subset(value, PUBLISHABLE_FIELDS);
+        intents::check_publishable_expand(paths)?;
     }
     expand(ctx, &mut value, paths, pending).await?;
+    if ctx.key == KeyKind::Publishable {
+        intents::redact_payment_methods(&mut value, "last_payment_error");
+    }
     Ok(value)
 }
 
