@@ -21,7 +21,6 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::checkpoint::Checkpointer;
 use super::{db, outbox, schema};
 use crate::{Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, StoreError, UnitOfWork};
 
@@ -87,19 +86,11 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub(super) fn start(
-        conn: Connection,
-        checkpointer: Checkpointer,
-    ) -> Result<Writer, StoreError> {
+    pub(super) fn start(conn: Connection) -> Result<Writer, StoreError> {
         let (queue, jobs) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("tender-sqlite-writer".into())
-            .spawn(move || {
-                run(&conn, jobs, &checkpointer);
-                // Stopped (and its connection closed) before the writer's connection closes:
-                // the last connection to close checkpoints the WAL and removes it.
-                drop(checkpointer);
-            })
+            .spawn(move || run(&conn, jobs))
             .map_err(|e| StoreError::Backend(format!("starting the SQLite writer: {e}")))?;
         Ok(Writer {
             queue: Some(queue),
@@ -206,7 +197,7 @@ fn mismatch(done: &Done) -> StoreError {
 }
 
 /// The writer thread's loop; returns when every sender is gone.
-fn run(conn: &Connection, mut jobs: mpsc::Receiver<Job>, checkpointer: &Checkpointer) {
+fn run(conn: &Connection, mut jobs: mpsc::Receiver<Job>) {
     // A migration found while draining waits for the next round, so batches hold writes only.
     let mut carried: Option<Job> = None;
     loop {
@@ -236,7 +227,6 @@ fn run(conn: &Connection, mut jobs: mpsc::Receiver<Job>, checkpointer: &Checkpoi
             }
         }
         group_commit(conn, batch);
-        checkpointer.nudge();
     }
 }
 
