@@ -29,7 +29,7 @@ use tender_store::{
     Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, IdempotencyRecord,
     IndexKeys, ListQuery, Record, Store, StoreError, UnitOfWork, Write,
 };
-use tender_wire::id::random_base62;
+use tender_wire::id::{self, random_base62};
 use tokio::task::JoinSet;
 
 use crate::client::{Conn, Target};
@@ -164,7 +164,8 @@ enum Token {
 impl Token {
     fn fresh(&self) -> String {
         match self {
-            Token::Id { prefix, len } => format!("{prefix}_{}", random_base62(*len)),
+            // Made like the API's (time first), so the indexes grow as they do in use.
+            Token::Id { prefix, len } => format!("{prefix}_{}", id::time_ordered(*len)),
             Token::Secret { len } => format!("_secret_{}", random_base62(*len)),
             Token::Key => format!("load-{}", random_base62(24)),
         }
