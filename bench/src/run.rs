@@ -99,6 +99,9 @@ pub struct RunReport {
     pub error_samples: Vec<String>,
     pub rss_mb: Option<f64>,
     pub rss_peak_mb: Option<f64>,
+    /// The server's CPU time (user + system) over the measured window, per unit.
+    #[serde(default)]
+    pub server_cpu_us_per_unit: Option<f64>,
     pub db_bytes: Option<u64>,
     /// Unix seconds when the run ended.
     pub at: u64,
@@ -198,6 +201,13 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         samples: Mutex::new(Vec::new()),
         max_samples: args.error_samples,
     });
+    // The server's CPU clock at the start of the measured window.
+    let cpu_start = args.server_pid.map(|pid| {
+        tokio::spawn(async move {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(measure_from)).await;
+            system::cpu_seconds(pid)
+        })
+    });
     let tasks: Vec<_> = conns
         .into_iter()
         .enumerate()
@@ -235,6 +245,15 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
             0.0
         }
     };
+    let cpu_end = args.server_pid.and_then(system::cpu_seconds);
+    let cpu_start = match cpu_start {
+        Some(task) => task.await.ok().flatten(),
+        None => None,
+    };
+    let server_cpu_us_per_unit = match (cpu_start, cpu_end) {
+        (Some(start), Some(end)) if units > 0 => Some((end - start) * 1e6 / units as f64),
+        _ => None,
+    };
     let (rss, rss_peak) = args.server_pid.map(system::rss_mb).unwrap_or((None, None));
     let db_bytes = match (&args.database_file, &args.postgres_url) {
         (Some(file), _) => Some(system::sqlite_bytes(file)),
@@ -267,6 +286,7 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         error_samples,
         rss_mb: rss,
         rss_peak_mb: rss_peak,
+        server_cpu_us_per_unit,
         db_bytes,
         at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -374,6 +394,9 @@ pub fn print(report: &RunReport) {
             "  server RSS: {rss:.1} MB (peak {:.1} MB)",
             report.rss_peak_mb.unwrap_or(rss)
         );
+    }
+    if let Some(cpu) = report.server_cpu_us_per_unit {
+        println!("  server CPU: {cpu:.0} us per unit");
     }
     if let Some(bytes) = report.db_bytes {
         println!("  database: {:.1} MB", bytes as f64 / 1e6);

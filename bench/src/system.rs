@@ -1,4 +1,5 @@
-//! What the benchmark reads about the server besides its answers: memory and database size.
+//! What the benchmark reads about the server besides its answers: memory, CPU time and
+//! database size.
 
 use std::path::Path;
 
@@ -21,6 +22,31 @@ pub fn rss_mb(pid: u32) -> (Option<f64>, Option<f64>) {
             .map(|kb| kb * 1024.0 / 1e6)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// CPU time (user + system) a process has used so far, in seconds, from `/proc/<pid>/stat`.
+///
+/// CPU per unit of work is the figure that stays comparable when the machine is busy with
+/// something else, which throughput is not.
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces, so split after its ')'):
+    // state is field 3, utime 14 and stime 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / clock_ticks_per_second())
+}
+
+/// `sysconf(_SC_CLK_TCK)`: 100 on every Linux this runs on; read from `getconf` to be sure.
+fn clock_ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// Bytes of a SQLite database: the file, its `-wal` and its `-shm`.
