@@ -56,7 +56,8 @@ pub fn decode(input: &[u8]) -> Result<IndexMap<String, Node>, ApiError> {
             None => (raw_pair, &b""[..]),
         };
         let key = percent_decode(raw_key)?;
-        let value = percent_decode(raw_value)?;
+        // A bad value is that parameter's fault: say which (a bad key has no usable name).
+        let value = percent_decode(raw_value).map_err(|e| e.with_param(key.as_str()))?;
         let path = split_key(&key)?;
         insert(&mut root, &key, &path, value)?;
     }
@@ -72,10 +73,11 @@ fn percent_decode(raw: &[u8]) -> Result<String, ApiError> {
         match raw[i] {
             b'+' => bytes.push(b' '),
             b'%' => {
-                let hex = raw.get(i + 1..i + 3).and_then(|h| {
-                    let h = std::str::from_utf8(h).ok()?;
-                    u8::from_str_radix(h, 16).ok()
-                });
+                // Two hex digits exactly: `u8::from_str_radix` would also take a sign (`%+A`).
+                let hex = match raw.get(i + 1..i + 3) {
+                    Some(&[hi, lo]) => hex_value(hi).zip(hex_value(lo)).map(|(h, l)| (h << 4) | l),
+                    _ => None,
+                };
                 match hex {
                     Some(b) => bytes.push(b),
                     None => {
@@ -93,6 +95,10 @@ fn percent_decode(raw: &[u8]) -> Result<String, ApiError> {
     String::from_utf8(bytes).map_err(|_| {
         ApiError::invalid_request("Invalid request body: parameters must be valid UTF-8.")
     })
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit).to_digit(16).map(|d| d as u8)
 }
 
 /// Splits `a[b][0][]` into `["a", "b", "0", ""]`.
@@ -255,6 +261,18 @@ mod tests {
         assert!(decode(b"a=%zz").is_err());
         assert!(decode(b"a=%4").is_err());
         assert!(decode(b"a=%ff%fe").is_err());
+        assert_eq!(
+            decode(b"a=1&name=%zz").unwrap_err().param.as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            decode(b"metadata[k]=%FF").unwrap_err().param.as_deref(),
+            Some("metadata[k]")
+        );
+        assert_eq!(decode(b"%FF=x").unwrap_err().param, None);
+        // A sign is not a hex digit (found by fuzzing: `%+A` decoded as a newline).
+        assert!(decode(b"a=%+A").is_err());
+        assert!(decode(b"%-1=x").is_err());
         assert!(decode(b"a[b=1").is_err());
         assert!(decode(b"[a]=1").is_err());
         assert!(decode(b"a[b]c=1").is_err());

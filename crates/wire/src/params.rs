@@ -268,15 +268,7 @@ impl Params {
             Some(Node::List(items)) => Ok(Some(items)),
             Some(Node::Leaf(v)) if v.is_empty() => Ok(Some(Vec::new())),
             Some(Node::Leaf(_)) => Err(invalid()),
-            Some(Node::Map(map)) => {
-                let mut indexed = Vec::with_capacity(map.len());
-                for (index, node) in map {
-                    let index: usize = index.parse().map_err(|_| invalid())?;
-                    indexed.push((index, node));
-                }
-                indexed.sort_by_key(|(index, _)| *index);
-                Ok(Some(indexed.into_iter().map(|(_, node)| node).collect()))
-            }
+            Some(Node::Map(map)) => indexed_items(map).map(Some).map_err(|_| invalid()),
         }
     }
 
@@ -378,25 +370,47 @@ impl Params {
     }
 }
 
+/// An array index as the SDKs write it (`expand[0]`): decimal digits only. `str::parse`
+/// alone would also take `+1`, making `a[1]` and `a[+1]` two items at one index.
+fn array_index(key: &str) -> Option<usize> {
+    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    key.parse().ok()
+}
+
+/// The items of an indexed hash (`a[1]=b&a[0]=a`) in index order, or the hash back when a
+/// key is not an index or two keys name one index (`a[1]` and `a[01]`).
+fn indexed_items(map: IndexMap<String, Node>) -> Result<Vec<Node>, IndexMap<String, Node>> {
+    let mut indexes = Vec::with_capacity(map.len());
+    for key in map.keys() {
+        match array_index(key) {
+            Some(index) => indexes.push(index),
+            None => return Err(map),
+        }
+    }
+    let mut sorted = indexes.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(map);
+    }
+    let mut items: Vec<(usize, Node)> = indexes.into_iter().zip(map.into_values()).collect();
+    items.sort_by_key(|(index, _)| *index);
+    Ok(items.into_iter().map(|(_, node)| node).collect())
+}
+
 fn node_to_value(node: Node) -> serde_json::Value {
     match node {
         Node::Leaf(v) => serde_json::Value::String(v),
         Node::List(items) => items.into_iter().map(node_to_value).collect(),
-        Node::Map(map) => {
-            let indexed = !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok());
-            if indexed {
-                let mut items: Vec<(usize, Node)> = map
-                    .into_iter()
-                    .filter_map(|(k, v)| k.parse().ok().map(|i| (i, v)))
-                    .collect();
-                items.sort_by_key(|(i, _)| *i);
-                items.into_iter().map(|(_, v)| node_to_value(v)).collect()
-            } else {
-                map.into_iter()
-                    .map(|(k, v)| (k, node_to_value(v)))
-                    .collect()
-            }
-        }
+        Node::Map(map) if map.is_empty() => serde_json::Value::Object(serde_json::Map::new()),
+        Node::Map(map) => match indexed_items(map) {
+            Ok(items) => items.into_iter().map(node_to_value).collect(),
+            Err(map) => map
+                .into_iter()
+                .map(|(k, v)| (k, node_to_value(v)))
+                .collect(),
+        },
     }
 }
 
@@ -485,6 +499,17 @@ mod tests {
         );
         assert_eq!(params("expand[]=a").expand().unwrap(), vec!["a".to_owned()]);
         assert!(params("expand[x]=a").expand().is_err());
+        // Indexes are plain digits, one item each.
+        assert!(params("expand[%2B1]=a").expand().is_err());
+        assert!(params("expand[0]=a&expand[00]=b").expand().is_err());
+        assert_eq!(
+            params("expand[01]=a").expand().unwrap(),
+            vec!["a".to_owned()]
+        );
+        assert_eq!(
+            params("x[0]=a&x[%2B1]=b").opaque("x"),
+            Some(serde_json::json!({"0": "a", "+1": "b"}))
+        );
         assert_eq!(params("expand=").expand().unwrap(), Vec::<String>::new());
     }
 

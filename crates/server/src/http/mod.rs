@@ -6,6 +6,7 @@ pub mod api;
 mod deadline;
 mod layer;
 mod limits;
+mod path;
 mod reply;
 mod serve;
 
@@ -13,5 +14,6 @@ pub use api::{Api, ClientKeys, KeyKind};
 pub use deadline::with_body_deadline;
 pub use layer::request_layer;
 pub use limits::{Limits, RateLimit, RateLimiter};
+pub use path::Path;
 pub use reply::{Reply, error_response};
 pub use serve::serve;

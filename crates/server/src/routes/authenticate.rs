@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,8 +20,8 @@ use super::intents::{self, IntentKind};
 use super::{payment_intents, setup_intents};
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::KeyKind;
 use crate::http::api::origin;
+use crate::http::{KeyKind, Path};
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

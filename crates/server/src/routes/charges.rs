@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::charge::{Charge, ChargeUpdate};
@@ -19,7 +18,7 @@ use super::customers::load_customer;
 use super::list::list;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, Reply};
+use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Resource, to_value};

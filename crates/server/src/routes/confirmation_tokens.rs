@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::confirmation_token::{
@@ -16,7 +15,7 @@ use tender_wire::{ApiError, Params, id};
 use super::payment_methods::NamedPaymentMethod;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{insert, to_value};

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::customer::{Customer, CustomerChanges};
@@ -15,7 +14,7 @@ use super::list::list;
 use super::payment_methods::attach_for_customer;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, Reply};
+use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, to_value};

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::get;
 use serde_json::Value;
 use tender_core::event::Event;
@@ -14,7 +13,7 @@ use tender_wire::{ApiError, Params};
 use super::list::list;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, Reply};
+use crate::http::{Api, Path, Reply};
 use crate::render::expand;
 use crate::resources::to_value;
 

@@ -10,6 +10,7 @@ use tender_wire::expand::Expand;
 use tender_wire::{ApiError, id};
 
 use crate::ctx::Ctx;
+use crate::http::KeyKind;
 use crate::routes::payment_methods::NamedPaymentMethod;
 
 /// Which intent a route serves; it names the object in messages and error codes.
@@ -99,6 +100,16 @@ pub fn redact_payment_methods(intent: &mut Value, last_error: &str) {
             .get_mut(last_error)
             .and_then(|e| e.get_mut("payment_method")),
     );
+}
+
+/// A publishable key must name the intent's `client_secret`. Checked while parsing, so that
+/// leaving it out is a parameter error that is not saved under the idempotency key: the
+/// retry that adds it must run, not replay the refusal.
+pub fn require_client_secret(ctx: &Ctx, given: Option<&str>) -> Result<(), ApiError> {
+    if ctx.key == KeyKind::Publishable && given.is_none() {
+        return Err(ApiError::missing_parameter("client_secret"));
+    }
+    Ok(())
 }
 
 /// Compares a client secret in constant time.

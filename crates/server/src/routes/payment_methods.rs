@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::card;
@@ -20,7 +19,7 @@ use super::customers::load_customer;
 use super::list::list;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, to_value};

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::charge::Charge;
@@ -21,7 +20,7 @@ use tender_wire::{ApiError, Params, id};
 use super::list::list;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, Reply};
+use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, to_value};

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tender_core::webhook_endpoint::{StoredWebhookEndpoint, WebhookEndpointChanges};
@@ -14,7 +13,7 @@ use tender_wire::{ApiError, Params, id};
 use super::list::list_rendered;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, Reply};
+use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::{Loaded, Resource, insert, to_value};
 use crate::webhooks::outbox::{MAX_ENDPOINTS, endpoints};

@@ -261,3 +261,74 @@ async fn cors_preflight_and_headers() {
     );
     app.stop().await;
 }
+
+/// An id that is not UTF-8 is an unknown URL, answered in Stripe's JSON (found by the HTTP
+/// fuzzer: axum's own rejection was plain text, before authentication).
+#[tokio::test]
+async fn a_malformed_path_id_gets_a_json_404() {
+    let app = TestApp::spawn().await;
+    for key in [SECRET_KEY, ""] {
+        let answer = app
+            .call_as(key, Method::GET, "/v1/customers/%FF", "", &[])
+            .await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+        assert_eq!(answer.error("type"), Some("invalid_request_error"));
+        assert_eq!(
+            answer.error("message"),
+            Some(
+                "Unrecognized request URL (GET: /v1/customers/%FF). Please see \
+                 https://stripe.com/docs or we can help at https://support.stripe.com/."
+            )
+        );
+    }
+    let answer = app
+        .call_as(
+            SECRET_KEY,
+            Method::POST,
+            "/v1/payment_intents/pi_%C3%28/confirm",
+            "",
+            &[],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(answer.error("type"), Some("invalid_request_error"));
+    app.stop().await;
+}
+
+/// A publishable-key confirm without `client_secret` is a parameter error, not saved under
+/// its idempotency key: the retry that adds the secret confirms (found by the HTTP fuzzer).
+#[tokio::test]
+async fn a_confirm_missing_its_client_secret_is_not_saved() {
+    let app = TestApp::spawn().await;
+    let intent = app
+        .post(
+            "/v1/payment_intents",
+            "amount=1000&currency=usd&payment_method_types[]=card",
+        )
+        .await;
+    assert_eq!(intent.status, StatusCode::OK);
+    let id = intent.body["id"].as_str().unwrap();
+    let secret = intent.body["client_secret"].as_str().unwrap();
+    let path = format!("/v1/payment_intents/{id}/confirm");
+    let key = [("idempotency-key", "confirm-once")];
+    let refused = app
+        .call_as(
+            PUBLISHABLE_KEY,
+            Method::POST,
+            &path,
+            "payment_method=pm_card_visa",
+            &key,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.error("code"), Some("parameter_missing"));
+    assert_eq!(refused.error("param"), Some("client_secret"));
+    let form = format!("payment_method=pm_card_visa&client_secret={secret}");
+    let confirmed = app
+        .call_as(PUBLISHABLE_KEY, Method::POST, &path, &form, &key)
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{:?}", confirmed.body);
+    assert_eq!(confirmed.body["status"], json!("succeeded"));
+    assert_eq!(confirmed.header("idempotent-replayed"), Some("false"));
+    app.stop().await;
+}

@@ -1,6 +1,5 @@
 //! Confirm, capture and cancel an existing intent, and complete its 3D Secure challenge.
 
-use axum::extract::Path;
 use tender_core::card::Behavior;
 use tender_core::charge::Charge;
 use tender_core::network::TestNetwork;
@@ -11,7 +10,7 @@ use tender_wire::{ApiError, Params, id};
 use super::confirm::{self, apply};
 use super::{check_client_secret, load_intent, state_error};
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::Loaded;
 use crate::routes::payment_methods::NamedPaymentMethod;
@@ -25,8 +24,9 @@ pub struct Confirm {
 impl Command for Confirm {
     type Path = String;
 
-    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+    fn parse(mut p: Params, id: String, ctx: &Ctx) -> Result<Self, ApiError> {
         let params = ConfirmParams::take(&mut p)?;
+        crate::routes::intents::require_client_secret(ctx, params.client_secret.as_deref())?;
         let expand = Expand::parse(&p.expand()?)?;
         p.ignore(&[
             "mandate",

@@ -10,7 +10,6 @@ pub use lifecycle::complete_authentication;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::payment_intent::{
@@ -25,7 +24,7 @@ use super::intents::{self, IntentKind};
 use super::list::list;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Loaded, insert, to_value};

@@ -1,6 +1,5 @@
 //! Confirm and cancel an existing SetupIntent, and complete its 3D Secure challenge.
 
-use axum::extract::Path;
 use tender_core::network::TestNetwork;
 use tender_core::setup_intent::params::CANCELLATION_REASONS;
 use tender_core::setup_intent::{ConfirmContext, ConfirmParams, SetupIntent};
@@ -10,7 +9,7 @@ use tender_wire::{ApiError, Params};
 use super::confirm::{self, apply};
 use super::load_intent;
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, Reply};
+use crate::http::{Api, ClientKeys, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::to_value;
 use crate::routes::intents::{self, IntentKind};
@@ -26,8 +25,9 @@ struct Confirm {
 impl Command for Confirm {
     type Path = String;
 
-    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+    fn parse(mut p: Params, id: String, ctx: &Ctx) -> Result<Self, ApiError> {
         let params = ConfirmParams::take(&mut p)?;
+        crate::routes::intents::require_client_secret(ctx, params.client_secret.as_deref())?;
         let expand = Expand::parse(&p.expand()?)?;
         p.ignore(&["is_stripe_sdk"]);
         p.ignore(tender_core::confirmation_token::CLIENT_EXTRAS);

@@ -9,7 +9,6 @@ pub use lifecycle::complete_authentication;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::setup_intent::{
@@ -25,7 +24,7 @@ use super::list::list;
 use super::payment_methods::NamedPaymentMethod;
 use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, KeyKind, Reply};
+use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, to_value};
