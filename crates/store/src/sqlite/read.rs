@@ -15,12 +15,6 @@ use crate::{Account, IdempotencyRecord, ListQuery, Record, StoreError, TagFilter
 /// is closed when returned, so the pool never grows without bound.
 const MAX_IDLE: usize = 16;
 
-/// Page cache of each read connection, in KiB (SQLite's negative `cache_size`). SQLite's
-/// default, 2 MiB, holds the upper levels of the id index and of the table up to about 100k
-/// payments; at a million, a lookup then read ~5 pages from the OS instead of ~2, and
-/// retrieves ran at a third of the rate. About one connection per worker thread is in use.
-const READER_CACHE_KIB: i64 = -16 * 1024;
-
 /// A pool of read-only connections, opened on demand.
 pub(super) struct Readers {
     path: PathBuf,
@@ -59,15 +53,10 @@ impl Readers {
         let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         match idle {
             Some(conn) => Ok(conn),
-            None => {
-                let conn = open_connection(
-                    &self.path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                conn.pragma_update(None, "cache_size", READER_CACHE_KIB)
-                    .map_err(db)?;
-                Ok(conn)
-            }
+            None => open_connection(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            ),
         }
     }
 
