@@ -130,6 +130,25 @@ pub async fn wait_until_up(base: &str, timeout: Duration) -> Result<(), String> 
     }
 }
 
+/// Where a run keeps its databases and logs (made if missing), and the database it serves:
+/// `given` ones, or a new directory under the system's temp dir and a SQLite file in it.
+pub fn workdir_and_database(
+    run: &str,
+    workdir: Option<&Path>,
+    database: Option<&str>,
+) -> Result<(PathBuf, String), String> {
+    let workdir = match workdir {
+        Some(dir) => dir.to_path_buf(),
+        None => std::env::temp_dir().join(format!("tender-{run}-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
+    let database = database.map_or_else(
+        || format!("sqlite://{}", workdir.join("tender.db").display()),
+        str::to_owned,
+    );
+    Ok((workdir, database))
+}
+
 /// A free TCP port on loopback.
 pub fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 use crate::api::{Api, Key};
-use crate::process::{Node, NodeSpec, default_binary, free_port};
+use crate::process::{Node, NodeSpec, default_binary, free_port, workdir_and_database};
 
 const SECRET_KEY: &str = "sk_test_reliabilitySoak000000000000001";
 const PUBLISHABLE_KEY: &str = "pk_test_reliabilitySoak000000000000001";
@@ -47,15 +47,8 @@ struct Window {
 }
 
 pub async fn run(args: SoakArgs) -> Result<(), String> {
-    let workdir = match &args.workdir {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("tender-soak-{}", std::process::id())),
-    };
-    std::fs::create_dir_all(&workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
-    let database = args
-        .database
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", workdir.join("tender.db").display()));
+    let (workdir, database) =
+        workdir_and_database("soak", args.workdir.as_deref(), args.database.as_deref())?;
     let mut node = Node::new(NodeSpec {
         binary: args.binary.clone().unwrap_or_else(default_binary),
         port: free_port()?,

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 
 use crate::api::{Api, Key};
-use crate::process::{Node, NodeSpec, default_binary, free_port};
+use crate::process::{Node, NodeSpec, default_binary, free_port, workdir_and_database};
 use crate::receiver::{self, Received};
 use checks::Stored;
 use clients::{Tally, Targets};
@@ -60,15 +60,8 @@ pub async fn run(args: CrashArgs) -> Result<(), String> {
     if args.nodes == 0 || (args.nodes > 1 && !is_postgres(args.database.as_deref())) {
         return Err("--nodes above 1 needs a postgres:// --database".into());
     }
-    let workdir = match &args.workdir {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("tender-crash-{}", std::process::id())),
-    };
-    std::fs::create_dir_all(&workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
-    let database = args
-        .database
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", workdir.join("tender.db").display()));
+    let (workdir, database) =
+        workdir_and_database("crash", args.workdir.as_deref(), args.database.as_deref())?;
     let binary = args.binary.clone().unwrap_or_else(default_binary);
     let received = Received::default();
     let receiver_url = receiver::start(received.clone()).await?;
