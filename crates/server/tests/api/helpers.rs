@@ -18,6 +18,8 @@ pub struct TestApp {
     pub server: Option<Server>,
     pub store: Arc<dyn Store>,
     schema: Option<String>,
+    /// The SQLite file of the SQLite backend, removed by `stop`.
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 /// One HTTP answer: status, headers and parsed JSON body.
@@ -84,6 +86,7 @@ impl TestApp {
 
     async fn spawn_with(webhooks: Option<tender_server::DispatcherConfig>) -> TestApp {
         let suffix = tender_wire::id::random_base62(12).to_lowercase();
+        let mut sqlite_file = None;
         let (store, schema): (Arc<dyn Store>, Option<String>) =
             match std::env::var("TENDER_TEST_BACKEND").as_deref() {
                 Ok("postgres") => {
@@ -96,6 +99,7 @@ impl TestApp {
                 _ => {
                     let path = std::env::temp_dir().join(format!("tender-api-{suffix}.db"));
                     let store = SqliteStore::open(&path, Default::default()).expect("sqlite store");
+                    sqlite_file = Some(path);
                     (Arc::new(store), None)
                 }
             };
@@ -110,6 +114,7 @@ impl TestApp {
             server: Some(server),
             store,
             schema,
+            sqlite_file,
         }
     }
 
@@ -194,6 +199,13 @@ impl TestApp {
         }
         if let Some(schema) = self.schema.take() {
             let _ = PostgresStore::drop_schema(POSTGRES_URL, &schema).await;
+        }
+        if let Some(file) = self.sqlite_file.take() {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = file.clone().into_os_string();
+                name.push(suffix);
+                let _ = std::fs::remove_file(name);
+            }
         }
     }
 }
