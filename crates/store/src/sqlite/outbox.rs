@@ -8,6 +8,7 @@
 use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::db;
+use super::writer::refused_if;
 use crate::outbox::{self, ReportRow};
 use crate::query::Dialect;
 use crate::{
@@ -101,13 +102,9 @@ pub(super) fn check_finish(
         )
         .and_then(|mut stmt| stmt.exists(params![claim.id, claim.lease_token, attempt.attempt]))
         .map_err(db)?;
-    Ok(if duplicate {
-        Err(StoreError::Conflict {
-            id: claim.id.clone(),
-        })
-    } else {
-        Ok(())
-    })
+    Ok(refused_if(duplicate, || StoreError::Conflict {
+        id: claim.id.clone(),
+    }))
 }
 
 /// A lost lease changes no row and returns `false` before anything is inserted; the job's

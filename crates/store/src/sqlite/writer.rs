@@ -287,11 +287,7 @@ fn check(conn: &Connection, op: &Op) -> Result<Result<(), StoreError>, StoreErro
                 "SELECT 1 FROM accounts WHERE id = ?1 OR secret_key = ?2 OR publishable_key = ?3",
                 params![account.id, account.secret_key, account.publishable_key],
             )?;
-            Ok(if taken {
-                Err(StoreError::DuplicateAccount)
-            } else {
-                Ok(())
-            })
+            Ok(refused_if(taken, || StoreError::DuplicateAccount))
         }
         Op::Finish(finish) => outbox::check_finish(conn, &finish.claim, &finish.attempt),
         Op::Prune { .. } | Op::Claim { .. } => Ok(Ok(())),
@@ -314,22 +310,25 @@ fn check_unit(conn: &Connection, unit: &UnitOfWork) -> Result<Result<(), StoreEr
     let mut written: Vec<(&str, i64)> = Vec::new();
     for write in &unit.writes {
         let r = &write.record;
-        let current = match written.iter().rev().find(|(id, _)| *id == r.id) {
-            Some((_, version)) => Some((r.account.clone(), *version)),
-            None => conn
-                .prepare_cached("SELECT account, version FROM objects WHERE id = ?1")
-                .and_then(|mut stmt| {
-                    stmt.query_row(params![r.id], |row| Ok((row.get(0)?, row.get(1)?)))
-                        .optional()
-                })
-                .map_err(db)?,
-        };
-        let ok = match (write.expected_version, current) {
-            (None, None) => true,
-            (Some(expected), Some((account, version))) => {
-                account == r.account && version == expected
+        let ok = match written.iter().rev().find(|(id, _)| *id == r.id) {
+            // Written earlier in this unit, by this account.
+            Some((_, version)) => write.expected_version == Some(*version),
+            None => {
+                let current: Option<(String, i64)> = conn
+                    .prepare_cached("SELECT account, version FROM objects WHERE id = ?1")
+                    .and_then(|mut stmt| {
+                        stmt.query_row(params![r.id], |row| Ok((row.get(0)?, row.get(1)?)))
+                            .optional()
+                    })
+                    .map_err(db)?;
+                match (write.expected_version, current) {
+                    (None, None) => true,
+                    (Some(expected), Some((account, version))) => {
+                        account == r.account && version == expected
+                    }
+                    _ => false,
+                }
             }
-            _ => false,
         };
         if !ok {
             return Ok(Err(StoreError::Conflict { id: r.id.clone() }));
@@ -351,6 +350,14 @@ fn check_unit(conn: &Connection, unit: &UnitOfWork) -> Result<Result<(), StoreEr
         }
     }
     Ok(Ok(()))
+}
+
+/// A check's answer: `error` if `refused`.
+pub(super) fn refused_if(
+    refused: bool,
+    error: impl FnOnce() -> StoreError,
+) -> Result<(), StoreError> {
+    if refused { Err(error()) } else { Ok(()) }
 }
 
 fn exists(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<bool, StoreError> {
