@@ -1,7 +1,7 @@
 use thiserror::Error;
 
 /// Why a store operation failed.
-#[derive(Debug, Error)]
+#[derive(Clone, Debug, Error)]
 pub enum StoreError {
     /// A write named a version that is no longer current (or inserted an id that exists).
     /// The caller reloads and decides again.

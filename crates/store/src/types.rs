@@ -148,7 +148,7 @@ pub struct IdempotencyRecord {
 }
 
 /// What a list reads.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListQuery {
     pub account: String,
     pub kind: String,

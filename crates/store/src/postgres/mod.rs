@@ -6,9 +6,14 @@
 //! [`StoreError`]s by SQLSTATE and constraint name, never by message text.
 //!
 //! Layout: `schema` (migrations, serialised across nodes by an advisory lock), `read`
-//! (records and lists), `write` (commits), `outbox` (webhook deliveries), this file
-//! (connection setup, the small reads).
+//! (lists), `lookups` (reads of concurrent requests answered together), `group_commit`
+//! (units of concurrent requests committed together, deciding with `batch`), `write` (a unit
+//! committed on its own, and accounts), `outbox` (webhook deliveries), this
+//! file (connection setup, the small reads).
 
+mod batch;
+mod group_commit;
+mod lookups;
 mod outbox;
 mod read;
 mod schema;
@@ -33,6 +38,8 @@ const POOL_WAIT: Duration = Duration::from_secs(30);
 /// The PostgreSQL [`Store`].
 pub struct PostgresStore {
     pool: Pool,
+    group_commit: group_commit::GroupCommit,
+    lookups: lookups::Lookups,
 }
 
 impl PostgresStore {
@@ -88,7 +95,11 @@ impl PostgresStore {
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| StoreError::Backend(format!("PostgreSQL pool: {e}")))?;
-        let store = PostgresStore { pool };
+        let store = PostgresStore {
+            group_commit: group_commit::GroupCommit::start(pool.clone()),
+            lookups: lookups::Lookups::start(pool.clone()),
+            pool,
+        };
         // Fail here, at startup, rather than on the first request.
         drop(store.client().await?);
         Ok(store)
@@ -136,16 +147,16 @@ impl Store for PostgresStore {
     }
 
     async fn get(&self, account: &str, id: &str) -> Result<Option<Record>, StoreError> {
-        read::get(&self.client().await?, account, id).await
+        self.lookups.object(account, id).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Vec<Record>, StoreError> {
-        read::list(&mut self.client().await?, query).await
+        self.lookups.list(query).await
     }
 
     async fn commit(&self, unit: UnitOfWork) -> Result<(), StoreError> {
         query::check_unit(&unit)?;
-        write::commit(&mut self.client().await?, &unit).await
+        self.group_commit.commit(unit).await
     }
 
     async fn idempotency(
@@ -153,32 +164,7 @@ impl Store for PostgresStore {
         account: &str,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let client = self.client().await?;
-        let stmt = client
-            .prepare_cached(
-                "SELECT fingerprint, request_id, status, body, created FROM idempotency_keys \
-                 WHERE account = $1 AND key = $2",
-            )
-            .await
-            .map_err(db)?;
-        let Some(row) = client
-            .query_opt(&stmt, &[&account, &key])
-            .await
-            .map_err(db)?
-        else {
-            return Ok(None);
-        };
-        let status: i32 = row.try_get(2).map_err(db)?;
-        Ok(Some(IdempotencyRecord {
-            account: account.into(),
-            key: key.into(),
-            fingerprint: row.try_get(0).map_err(db)?,
-            request_id: row.try_get(1).map_err(db)?,
-            status: u16::try_from(status)
-                .map_err(|_| StoreError::Backend(format!("stored HTTP status {status}")))?,
-            body: row.try_get(3).map_err(db)?,
-            created: row.try_get(4).map_err(db)?,
-        }))
+        self.lookups.key(account, key).await
     }
 
     async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError> {

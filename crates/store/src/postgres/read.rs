@@ -1,4 +1,4 @@
-//! Record reads and lists.
+//! Lists (point reads are in `lookups.rs`).
 
 use deadpool_postgres::{GenericClient, Object};
 use tokio_postgres::types::ToSql;
@@ -7,23 +7,6 @@ use tokio_postgres::{IsolationLevel, Row};
 use super::db;
 use crate::query::{self, Anchor, Dialect, Param};
 use crate::{IndexKeys, ListQuery, Record, StoreError, TagFilter};
-
-pub(super) async fn get(
-    client: &Object,
-    account: &str,
-    id: &str,
-) -> Result<Option<Record>, StoreError> {
-    let sql = format!(
-        "SELECT {} FROM objects WHERE id = $1 AND account = $2",
-        query::RECORD_COLUMNS
-    );
-    let stmt = client.prepare_cached(&sql).await.map_err(db)?;
-    let row = client
-        .query_opt(&stmt, &[&id, &account])
-        .await
-        .map_err(db)?;
-    row.as_ref().map(record).transpose().map_err(db)
-}
 
 /// A prefix filter takes two statements (expansion, then page); they run in one read-only
 /// REPEATABLE READ transaction so that both see the same snapshot. Other lists are one
@@ -114,7 +97,7 @@ fn bind(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 /// Decodes the [`query::RECORD_COLUMNS`] of a row.
-fn record(row: &Row) -> Result<Record, tokio_postgres::Error> {
+pub(super) fn record(row: &Row) -> Result<Record, tokio_postgres::Error> {
     Ok(Record {
         account: row.try_get(0)?,
         id: row.try_get(1)?,

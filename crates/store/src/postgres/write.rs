@@ -1,4 +1,6 @@
-//! Commits: one transaction per unit of work.
+//! A unit of work committed on its own, in its own transaction, one statement per row: the
+//! group commit's fallback when a batch fails (see `group_commit.rs`), exact about every race
+//! because PostgreSQL's constraints and row locks decide it. And accounts.
 
 use deadpool_postgres::{Object, Transaction};
 use tokio_postgres::error::SqlState;

@@ -206,10 +206,14 @@ pub async fn confirm(
         return_url.as_deref(),
         use_stripe_sdk,
     )?;
-    let set_up = ctx
-        .find(&off_session_setup_id(&pm.object.id))
-        .await?
-        .is_some();
+    // A payment method or intent made by this very request has no facts yet: no read.
+    let set_up = pm.version.is_some()
+        && ctx
+            .find(&off_session_setup_id(&pm.object.id))
+            .await?
+            .is_some();
+    let authenticated =
+        version.is_some() && already_authenticated(ctx, &intent.id, &pm.object.id).await?;
     // Only cards meet the card network; other types answer on their hosted page.
     let behavior = pm
         .object
@@ -225,7 +229,7 @@ pub async fn confirm(
         error_on_requires_action: params.error_on_requires_action,
         authenticate_url: authenticate_url(ctx, &intent),
         charge_id: id::generate("ch"),
-        authenticated: already_authenticated(ctx, &intent.id, &pm.object.id).await?,
+        authenticated,
     };
     let transition = intent.confirm(&confirm_ctx, &TestNetwork, ctx.now)?;
     if let Some(token) = source.token.as_mut() {

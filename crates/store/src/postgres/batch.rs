@@ -1,0 +1,163 @@
+//! Which units of a batch commit, and the rows they leave: the group commit's decisions,
+//! made in memory from what the database holds (no I/O here).
+//!
+//! The checks are the SQLite writer's, in queue order: a unit commits if its idempotency key
+//! is free, every insert's id is new, every update finds the version it expects (counting the
+//! unit's own earlier writes, and those of the units accepted before it in the batch), and
+//! every delivery id is new. A refused unit leaves nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::{IdempotencyRecord, NewDelivery, Record, StoreError, UnitOfWork};
+
+/// What the database holds for the ids and keys a batch names (read under row locks).
+#[derive(Debug, Default)]
+pub(super) struct Existing {
+    /// Object id → (account, version).
+    pub objects: HashMap<String, (String, i64)>,
+    /// (account, key) of idempotency records.
+    pub keys: HashSet<(String, String)>,
+    pub deliveries: HashSet<String>,
+}
+
+/// The rows the accepted units write, each object once in its final state.
+#[derive(Debug, Default)]
+pub(super) struct Rows<'a> {
+    /// New objects, in the order the units first wrote them (their list order).
+    pub inserts: Vec<&'a Record>,
+    /// Existing objects, each in the state the batch's last write leaves it in.
+    pub updates: Vec<&'a Record>,
+    pub keys: Vec<&'a IdempotencyRecord>,
+    pub deliveries: Vec<&'a NewDelivery>,
+}
+
+/// Every id a batch writes, and every key and delivery id, for [`Existing`].
+pub(super) struct Names<'a> {
+    pub object_ids: Vec<&'a str>,
+    pub key_accounts: Vec<&'a str>,
+    pub keys: Vec<&'a str>,
+    pub delivery_ids: Vec<&'a str>,
+}
+
+impl<'a> Names<'a> {
+    pub(super) fn of(units: &[&'a UnitOfWork]) -> Names<'a> {
+        let mut names = Names {
+            object_ids: Vec::new(),
+            key_accounts: Vec::new(),
+            keys: Vec::new(),
+            delivery_ids: Vec::new(),
+        };
+        for unit in units {
+            if let Some(key) = &unit.idempotency {
+                names.key_accounts.push(&key.account);
+                names.keys.push(&key.key);
+            }
+            names
+                .object_ids
+                .extend(unit.writes.iter().map(|w| w.record.id.as_str()));
+            names
+                .delivery_ids
+                .extend(unit.deliveries.iter().map(|d| d.id.as_str()));
+        }
+        names.object_ids.sort_unstable();
+        names.object_ids.dedup();
+        names
+    }
+}
+
+/// Decides each unit in order; returns one outcome per unit and the accepted units' rows.
+pub(super) fn decide<'a>(
+    units: &[&'a UnitOfWork],
+    mut existing: Existing,
+) -> (Vec<Result<(), StoreError>>, Rows<'a>) {
+    let mut rows = Rows::default();
+    // Where each object written by an accepted unit sits in `rows`: (is insert, index).
+    let mut placed: HashMap<&'a str, (bool, usize)> = HashMap::new();
+    let outcomes = units
+        .iter()
+        .map(|unit| {
+            check(unit, &existing)?;
+            accept(unit, &mut existing, &mut rows, &mut placed);
+            Ok(())
+        })
+        .collect();
+    (outcomes, rows)
+}
+
+fn check(unit: &UnitOfWork, existing: &Existing) -> Result<(), StoreError> {
+    if let Some(key) = &unit.idempotency
+        && existing
+            .keys
+            .contains(&(key.account.clone(), key.key.clone()))
+    {
+        return Err(StoreError::IdempotencyKeyTaken);
+    }
+    // Versions this unit itself writes, for a unit that touches an object twice.
+    let mut written: Vec<(&str, i64)> = Vec::new();
+    for write in &unit.writes {
+        let r = &write.record;
+        let ok = match written.iter().rev().find(|(id, _)| *id == r.id) {
+            Some((_, version)) => write.expected_version == Some(*version),
+            None => match (write.expected_version, existing.objects.get(&r.id)) {
+                (None, None) => true,
+                (Some(expected), Some((account, version))) => {
+                    *account == r.account && *version == expected
+                }
+                _ => false,
+            },
+        };
+        if !ok {
+            return Err(StoreError::Conflict { id: r.id.clone() });
+        }
+        written.push((&r.id, r.version));
+    }
+    for (n, delivery) in unit.deliveries.iter().enumerate() {
+        let repeated = unit.deliveries[..n].iter().any(|d| d.id == delivery.id);
+        if repeated || existing.deliveries.contains(&delivery.id) {
+            return Err(StoreError::Conflict {
+                id: delivery.id.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Counts a checked unit in: later units see its writes, and its rows are laid out.
+fn accept<'a>(
+    unit: &'a UnitOfWork,
+    existing: &mut Existing,
+    rows: &mut Rows<'a>,
+    placed: &mut HashMap<&'a str, (bool, usize)>,
+) {
+    if let Some(key) = &unit.idempotency {
+        existing.keys.insert((key.account.clone(), key.key.clone()));
+        rows.keys.push(key);
+    }
+    for write in &unit.writes {
+        let r = &write.record;
+        existing
+            .objects
+            .insert(r.id.clone(), (r.account.clone(), r.version));
+        match placed.get(r.id.as_str()) {
+            Some(&(true, at)) => rows.inserts[at] = r,
+            Some(&(false, at)) => rows.updates[at] = r,
+            // First written in this batch: checked, so an insert exactly when nothing was there.
+            None if write.expected_version.is_none() => {
+                placed.insert(&r.id, (true, rows.inserts.len()));
+                rows.inserts.push(r);
+            }
+            None => {
+                placed.insert(&r.id, (false, rows.updates.len()));
+                rows.updates.push(r);
+            }
+        }
+    }
+    for delivery in &unit.deliveries {
+        existing.deliveries.insert(delivery.id.clone());
+        rows.deliveries.push(delivery);
+    }
+}
+
+#[cfg(test)]
+#[path = "batch_tests.rs"]
+pub(super) mod tests;

@@ -1,0 +1,182 @@
+//! Batches committed on a real PostgreSQL: through the set-based path, and through the
+//! one-by-one fallback when another transaction races a key past the batch's lookup.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use super::*;
+use crate::postgres::PostgresStore;
+use crate::postgres::batch::tests::describe;
+use crate::{IdempotencyRecord, IndexKeys, NewDelivery, Record, Store, Write};
+
+fn write(id: &str, expected: Option<i64>) -> Write {
+    Write {
+        record: Record {
+            account: "acct_1".into(),
+            id: id.into(),
+            kind: "customer".into(),
+            created: 1,
+            version: expected.map_or(1, |v| v + 1),
+            deleted: false,
+            index: IndexKeys {
+                customer: Some("cus_1".into()),
+                ..IndexKeys::default()
+            },
+            body: format!("{{\"id\":\"{id}\"}}"),
+        },
+        expected_version: expected,
+    }
+}
+
+fn keyed(writes: Vec<Write>, key: &str) -> UnitOfWork {
+    UnitOfWork {
+        writes,
+        idempotency: Some(IdempotencyRecord {
+            account: "acct_1".into(),
+            key: key.into(),
+            fingerprint: "f".into(),
+            request_id: "req_1".into(),
+            status: 200,
+            body: "{}".into(),
+            created: 9,
+        }),
+        deliveries: Vec::new(),
+    }
+}
+
+async fn with_store<F, Fut>(case: F)
+where
+    F: FnOnce(PostgresStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let url = std::env::var("TENDER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = format!("tender_group_test_{:016x}", rand::random::<u64>());
+    let store = PostgresStore::connect_in_schema(&url, &schema)
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    case(store).await;
+    PostgresStore::drop_schema(&url, &schema).await.unwrap();
+}
+
+async fn strings(client: &Object, sql: &str) -> Vec<String> {
+    let rows = client.query(sql, &[]).await.unwrap();
+    rows.iter().map(|row| row.get(0)).collect()
+}
+
+#[tokio::test]
+async fn a_batch_writes_its_accepted_units_in_one_transaction() {
+    with_store(|store| async move {
+        let mut first = keyed(vec![write("cus_a", None), write("cus_b", None)], "k1");
+        first.deliveries = vec![NewDelivery {
+            id: "whdel_1".into(),
+            account: "acct_1".into(),
+            event_id: "evt_1".into(),
+            endpoint_id: "we_1".into(),
+            due_at_ms: 5,
+        }];
+        let units = [
+            first,
+            keyed(vec![write("cus_c", None)], "k1"),
+            keyed(vec![write("cus_a", Some(1)), write("cus_d", None)], "k2"),
+            keyed(vec![write("cus_b", Some(7))], "k3"),
+        ];
+        let outcomes = commit_batch(&store.pool, &units).await;
+        let described: Vec<String> = outcomes.iter().map(describe).collect();
+        assert_eq!(described, vec!["ok", "key taken", "ok", "conflict cus_b"]);
+
+        let client = store.pool.get().await.unwrap();
+        let rows = client
+            .query("SELECT id, version, body FROM objects ORDER BY seq", &[])
+            .await
+            .unwrap();
+        let objects: Vec<(String, i64, String)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        assert_eq!(
+            objects,
+            vec![
+                ("cus_a".into(), 2, "{\"id\":\"cus_a\"}".into()),
+                ("cus_b".into(), 1, "{\"id\":\"cus_b\"}".into()),
+                ("cus_d".into(), 1, "{\"id\":\"cus_d\"}".into()),
+            ]
+        );
+        let keys = strings(&client, "SELECT key FROM idempotency_keys ORDER BY key").await;
+        assert_eq!(keys, vec!["k1", "k2"]);
+        let deliveries = strings(&client, "SELECT id FROM webhook_deliveries").await;
+        assert_eq!(deliveries, vec!["whdel_1"]);
+
+        // A second batch updates what the first one wrote.
+        let outcomes =
+            commit_batch(&store.pool, &[keyed(vec![write("cus_a", Some(2))], "k4")]).await;
+        assert_eq!(describe(&outcomes[0]), "ok");
+        let versions = strings(
+            &client,
+            "SELECT version::text FROM objects WHERE id = 'cus_a'",
+        )
+        .await;
+        assert_eq!(versions, vec!["3"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_raced_past_the_lookup_falls_back_to_one_unit_at_a_time() {
+    with_store(|store| async move {
+        // Another transaction inserts key k_race and keeps it uncommitted: the batch's lookup
+        // cannot see it, and its insert of the same key waits on it.
+        let mut other = store.pool.get().await.unwrap();
+        let racer = other.transaction().await.unwrap();
+        racer
+            .execute(
+                "INSERT INTO idempotency_keys \
+                 (account, key, fingerprint, request_id, status, body, created) \
+                 VALUES ('acct_1', 'k_race', 'f', 'req_0', 200, '{}', 1)",
+                &[],
+            )
+            .await
+            .unwrap();
+
+        let pool = store.pool.clone();
+        let batch = tokio::spawn(async move {
+            let units = [
+                keyed(vec![write("cus_a", None)], "k1"),
+                keyed(vec![write("cus_b", None)], "k_race"),
+                keyed(vec![write("cus_c", None)], "k2"),
+            ];
+            commit_batch(&pool, &units).await
+        });
+        // Wait until the batch is blocked on the racer's key, then let the racer commit.
+        let watcher = store.pool.get().await.unwrap();
+        let mut waiting = false;
+        for _ in 0..500 {
+            let row = watcher
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                     AND query LIKE 'INSERT INTO idempotency_keys%unnest%'",
+                    &[],
+                )
+                .await
+                .unwrap();
+            if row.get::<_, i64>(0) > 0 {
+                waiting = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(waiting, "the batch never waited on the racing key");
+        racer.commit().await.unwrap();
+
+        let outcomes = batch.await.unwrap();
+        let described: Vec<String> = outcomes.iter().map(describe).collect();
+        assert_eq!(described, vec!["ok", "key taken", "ok"]);
+        let ids = strings(&watcher, "SELECT id FROM objects ORDER BY seq").await;
+        assert_eq!(ids, vec!["cus_a", "cus_c"]);
+        let keys = strings(&watcher, "SELECT key FROM idempotency_keys ORDER BY key").await;
+        assert_eq!(keys, vec!["k1", "k2", "k_race"]);
+    })
+    .await;
+}
