@@ -11,7 +11,8 @@
 //!    idempotency keys and delivery ids exist;
 //! 2. decide each unit in memory (`batch.rs`): a refused unit (key taken, version conflict)
 //!    writes nothing and the others still commit;
-//! 3. write the accepted units' rows with one statement per table, in one round trip;
+//! 3. write the accepted units' rows, in one round trip: one statement per table for the
+//!    inserts, one per updated object;
 //! 4. commit: one WAL flush for the batch.
 //!
 //! The locks keep every object the batch updates as it was read. What they cannot cover,

@@ -204,19 +204,20 @@ async fn answer(pool: &Pool, batch: impl Iterator<Item = Lookup>) {
         }
         Err(e) => {
             for (_, _, reply) in objects {
-                let _ = reply.send(Err(StoreError::Backend(e.to_string())));
+                let _ = reply.send(Err(e.clone()));
             }
         }
     }
     match found_keys {
-        Ok(mut found) => {
+        Ok(found) => {
+            // Two requests may ask for the same key in one batch: each gets a copy.
             for (account, key, reply) in keys {
-                let _ = reply.send(Ok(found.remove(&(account, key))));
+                let _ = reply.send(Ok(found.get(&(account, key)).cloned()));
             }
         }
         Err(e) => {
             for (_, _, reply) in keys {
-                let _ = reply.send(Err(StoreError::Backend(e.to_string())));
+                let _ = reply.send(Err(e.clone()));
             }
         }
     }
@@ -230,6 +231,10 @@ async fn answer(pool: &Pool, batch: impl Iterator<Item = Lookup>) {
 }
 
 type ListReply = oneshot::Sender<Result<Vec<Record>, StoreError>>;
+
+#[cfg(test)]
+#[path = "lookups_tests.rs"]
+mod tests;
 
 async fn fetch_objects(
     client: &Object,
