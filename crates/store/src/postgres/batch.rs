@@ -25,8 +25,9 @@ pub(super) struct Existing {
 pub(super) struct Rows<'a> {
     /// New objects, in the order the units first wrote them (their list order).
     pub inserts: Vec<&'a Record>,
-    /// Existing objects, each in the state the batch's last write leaves it in.
-    pub updates: Vec<&'a Record>,
+    /// Existing objects, each in the state the batch's last write leaves it in, with the
+    /// version it had in the database (its guard).
+    pub updates: Vec<(&'a Record, i64)>,
     pub keys: Vec<&'a IdempotencyRecord>,
     pub deliveries: Vec<&'a NewDelivery>,
 }
@@ -138,17 +139,18 @@ fn accept<'a>(
         existing
             .objects
             .insert(r.id.clone(), (r.account.clone(), r.version));
-        match placed.get(r.id.as_str()) {
-            Some(&(true, at)) => rows.inserts[at] = r,
-            Some(&(false, at)) => rows.updates[at] = r,
-            // First written in this batch: checked, so an insert exactly when nothing was there.
-            None if write.expected_version.is_none() => {
+        match (placed.get(r.id.as_str()), write.expected_version) {
+            (Some(&(true, at)), _) => rows.inserts[at] = r,
+            (Some(&(false, at)), _) => rows.updates[at].0 = r,
+            // First written in this batch, and checked: an insert exactly when nothing was
+            // there, else an update of the stored version it expects.
+            (None, None) => {
                 placed.insert(&r.id, (true, rows.inserts.len()));
                 rows.inserts.push(r);
             }
-            None => {
+            (None, Some(stored)) => {
                 placed.insert(&r.id, (false, rows.updates.len()));
-                rows.updates.push(r);
+                rows.updates.push((r, stored));
             }
         }
     }

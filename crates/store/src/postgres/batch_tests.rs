@@ -5,7 +5,7 @@
 use super::*;
 use crate::{IndexKeys, Write};
 
-fn write(id: &str, expected: Option<i64>) -> Write {
+pub(crate) fn write(id: &str, expected: Option<i64>) -> Write {
     Write {
         record: Record {
             account: "acct_1".into(),
@@ -28,7 +28,7 @@ fn unit(writes: Vec<Write>) -> UnitOfWork {
     }
 }
 
-fn keyed(writes: Vec<Write>, key: &str) -> UnitOfWork {
+pub(crate) fn keyed(writes: Vec<Write>, key: &str) -> UnitOfWork {
     UnitOfWork {
         writes,
         idempotency: Some(IdempotencyRecord {
@@ -146,7 +146,13 @@ fn each_unit_is_checked_against_the_database_and_the_units_accepted_before_it() 
             ("cus_d".into(), 1)
         ]
     );
-    assert_eq!(ids_versions(&rows.updates), vec![("cus_old".into(), 6)]);
+    let updates: Vec<(String, i64, i64)> = rows
+        .updates
+        .iter()
+        .map(|(r, stored)| (r.id.clone(), r.version, *stored))
+        .collect();
+    // Written twice in the batch (4 -> 5 -> 6): one update, guarded by the stored version.
+    assert_eq!(updates, vec![("cus_old".into(), 6, 4)]);
     let keys: Vec<&str> = rows.keys.iter().map(|k| k.key.as_str()).collect();
     assert_eq!(keys, vec!["k1"]);
     let deliveries: Vec<&str> = rows.deliveries.iter().map(|d| d.id.as_str()).collect();

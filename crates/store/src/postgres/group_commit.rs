@@ -67,12 +67,6 @@ const INSERT_OBJECTS: &str = "INSERT INTO objects \
      SELECT a, i, k, c, v, d, cu, pi, ch, t, b FROM unnest($1::text[], $2::text[], $3::text[], \
      $4::bigint[], $5::bigint[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[], \
      $11::text[]) WITH ORDINALITY AS w(a, i, k, c, v, d, cu, pi, ch, t, b, n) ORDER BY n";
-/// One statement per updated object (pipelined, so still one round trip for all): a join of
-/// `objects` with an array is planned as a hash join over a sequential scan when the array is
-/// long enough, and updates are few (about one per payment).
-const UPDATE_OBJECT: &str = "UPDATE objects SET kind = $3, created = $4, version = $5, \
-     deleted = $6, customer = $7, payment_intent = $8, charge = $9, tag = $10, body = $11 \
-     WHERE id = $2 AND account = $1";
 const INSERT_DELIVERIES: &str = "INSERT INTO webhook_deliveries \
      (id, account, event_id, endpoint_id, status, attempts, next_attempt_ms, created_ms) \
      SELECT i, a, e, p, 'pending', 0, d, d \
@@ -142,7 +136,7 @@ async fn commit_batch(pool: &Pool, units: &[UnitOfWork]) -> Vec<Result<(), Store
     };
     let rolled_back = match in_one_transaction(&mut client, units).await {
         Ok(Some(outcomes)) => return outcomes,
-        Ok(None) => "an update missed its row".to_owned(),
+        Ok(None) => "an update did not find its row at the version read".to_owned(),
         Err(e) if e.as_db_error().is_some() => e.to_string(),
         Err(e) => return fail_all(units, &db(e).to_string()),
     };
@@ -164,7 +158,8 @@ fn fail_all(units: &[UnitOfWork], message: &str) -> Vec<Result<(), StoreError>> 
 }
 
 /// Steps 1 to 4 of the module's description; `None` when the batch was rolled back because
-/// an update found no row (which the locks should make impossible). Dropping the transaction
+/// an update did not find its row at the version read (which the locks should make
+/// impossible). Dropping the transaction
 /// on an error rolls it back.
 async fn in_one_transaction(
     client: &mut Object,
@@ -223,12 +218,11 @@ async fn read_existing(
 }
 
 /// Step 3: one statement per table (per object for updates), sent together. False if an
-/// update missed its row.
+/// update missed its row or found another version (which the locks should make impossible).
 async fn write_rows(tx: &Transaction<'_>, rows: &Rows<'_>) -> Result<bool, tokio_postgres::Error> {
-    let (insert_keys, insert_objects, update_object, insert_deliveries) = tokio::try_join!(
+    let (insert_keys, insert_objects, insert_deliveries) = tokio::try_join!(
         tx.prepare_cached(INSERT_KEYS),
         tx.prepare_cached(INSERT_OBJECTS),
-        tx.prepare_cached(UPDATE_OBJECT),
         tx.prepare_cached(INSERT_DELIVERIES),
     )?;
     let keys = KeyColumns::of(rows);
@@ -247,26 +241,14 @@ async fn write_rows(tx: &Transaction<'_>, rows: &Rows<'_>) -> Result<bool, tokio
             }
             tx.execute(&insert_objects, &inserts.params()).await
         },
-        try_join_all(rows.updates.iter().map(|r| async {
-            let i = &r.index;
-            tx.execute(
-                &update_object,
-                &[
-                    &r.account,
-                    &r.id,
-                    &r.kind,
-                    &r.created,
-                    &r.version,
-                    &r.deleted,
-                    &i.customer,
-                    &i.payment_intent,
-                    &i.charge,
-                    &i.tag,
-                    &r.body,
-                ],
-            )
-            .await
-        })),
+        // One statement per updated object, pipelined, with `write.rs`'s version guard: a
+        // join of `objects` with an array is planned as a hash join over a sequential scan
+        // once the array is long enough, and updates are few (about one per payment).
+        try_join_all(
+            rows.updates
+                .iter()
+                .map(|(record, stored)| super::write::update(tx, record, *stored))
+        ),
         async {
             if deliveries.id.is_empty() {
                 return Ok(0);

@@ -7,43 +7,8 @@ use std::time::Duration;
 
 use super::*;
 use crate::postgres::PostgresStore;
-use crate::postgres::batch::tests::describe;
-use crate::{IdempotencyRecord, IndexKeys, NewDelivery, Record, Store, Write};
-
-fn write(id: &str, expected: Option<i64>) -> Write {
-    Write {
-        record: Record {
-            account: "acct_1".into(),
-            id: id.into(),
-            kind: "customer".into(),
-            created: 1,
-            version: expected.map_or(1, |v| v + 1),
-            deleted: false,
-            index: IndexKeys {
-                customer: Some("cus_1".into()),
-                ..IndexKeys::default()
-            },
-            body: format!("{{\"id\":\"{id}\"}}"),
-        },
-        expected_version: expected,
-    }
-}
-
-fn keyed(writes: Vec<Write>, key: &str) -> UnitOfWork {
-    UnitOfWork {
-        writes,
-        idempotency: Some(IdempotencyRecord {
-            account: "acct_1".into(),
-            key: key.into(),
-            fingerprint: "f".into(),
-            request_id: "req_1".into(),
-            status: 200,
-            body: "{}".into(),
-            created: 9,
-        }),
-        deliveries: Vec::new(),
-    }
-}
+use crate::postgres::batch::tests::{describe, keyed, write};
+use crate::{NewDelivery, Store};
 
 async fn with_store<F, Fut>(case: F)
 where

@@ -6,7 +6,7 @@ use deadpool_postgres::{Object, Transaction};
 use tokio_postgres::error::SqlState;
 
 use super::db;
-use crate::{Account, StoreError, UnitOfWork, Write};
+use crate::{Account, Record, StoreError, UnitOfWork, Write};
 
 /// Constraint names are fixed by the migrations (`schema.rs`), so errors map by name.
 const IDEMPOTENCY_PKEY: &str = "idempotency_keys_pkey";
@@ -92,36 +92,9 @@ async fn apply(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
             )
             .await
         }
-        Some(expected) => {
-            // Under READ COMMITTED a concurrent update of the same row makes this one wait,
-            // then re-check the version guard against the committed row: 0 rows, a conflict.
-            let stmt = tx
-                .prepare_cached(
-                    "UPDATE objects SET kind = $3, created = $4, version = $5, deleted = $6, \
-                     customer = $7, payment_intent = $8, charge = $9, tag = $10, body = $11 \
-                     WHERE id = $2 AND account = $1 AND version = $12",
-                )
-                .await
-                .map_err(db)?;
-            tx.execute(
-                &stmt,
-                &[
-                    &r.account,
-                    &r.id,
-                    &r.kind,
-                    &r.created,
-                    &r.version,
-                    &r.deleted,
-                    &i.customer,
-                    &i.payment_intent,
-                    &i.charge,
-                    &i.tag,
-                    &r.body,
-                    &expected,
-                ],
-            )
-            .await
-        }
+        // Under READ COMMITTED a concurrent update of the same row makes this one wait, then
+        // re-check the version guard against the committed row: 0 rows, a conflict.
+        Some(expected) => update(tx, r, expected).await,
     };
     match result {
         Ok(0) => Err(conflict()),
@@ -132,6 +105,41 @@ async fn apply(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
         Err(e) if e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED) => Err(conflict()),
         Err(e) => Err(db(e)),
     }
+}
+
+/// Updates `r` in place if the stored row is still at version `expected`; the rows changed
+/// (0 or 1). The group commit's updates use it too.
+pub(super) async fn update(
+    tx: &Transaction<'_>,
+    r: &Record,
+    expected: i64,
+) -> Result<u64, tokio_postgres::Error> {
+    let i = &r.index;
+    let stmt = tx
+        .prepare_cached(
+            "UPDATE objects SET kind = $3, created = $4, version = $5, deleted = $6, \
+             customer = $7, payment_intent = $8, charge = $9, tag = $10, body = $11 \
+             WHERE id = $2 AND account = $1 AND version = $12",
+        )
+        .await?;
+    tx.execute(
+        &stmt,
+        &[
+            &r.account,
+            &r.id,
+            &r.kind,
+            &r.created,
+            &r.version,
+            &r.deleted,
+            &i.customer,
+            &i.payment_intent,
+            &i.charge,
+            &i.tag,
+            &r.body,
+            &expected,
+        ],
+    )
+    .await
 }
 
 pub(super) async fn create_account(client: &Object, account: &Account) -> Result<(), StoreError> {
