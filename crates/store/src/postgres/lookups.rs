@@ -232,10 +232,6 @@ async fn answer(pool: &Pool, batch: impl Iterator<Item = Lookup>) {
 
 type ListReply = oneshot::Sender<Result<Vec<Record>, StoreError>>;
 
-#[cfg(test)]
-#[path = "lookups_tests.rs"]
-mod tests;
-
 async fn fetch_objects(
     client: &Object,
     ids: &[&str],
@@ -278,3 +274,7 @@ async fn fetch_keys(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "lookups_tests.rs"]
+mod tests;
