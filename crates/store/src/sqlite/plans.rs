@@ -22,6 +22,8 @@ fn plan(conn: &Connection, text: &str, params: &[query::Param]) -> Vec<String> {
 #[test]
 fn every_list_shape_searches_an_index() {
     let conn = Connection::open_in_memory().unwrap();
+    // Plans as the store's own connections make them (the planner's stability guarantee).
+    super::configure(&conn).unwrap();
     schema::migrate(&conn).unwrap();
     let base = ListQuery {
         account: "acct_1".into(),
@@ -138,6 +140,8 @@ fn every_list_shape_searches_an_index() {
 fn outbox_statements_search_their_indexes() {
     use crate::outbox;
     let conn = Connection::open_in_memory().unwrap();
+    // Plans as the store's own connections make them (the planner's stability guarantee).
+    super::configure(&conn).unwrap();
     schema::migrate(&conn).unwrap();
     let int = query::Param::Int;
     let text = |s: &str| query::Param::Text(s.into());
@@ -200,4 +204,38 @@ fn outbox_statements_search_their_indexes() {
             "{context}"
         );
     }
+}
+
+/// A cached list statement runs with new values without being compiled again. (Without the
+/// planner's stability guarantee, SQLite recompiled it on every new binding, because deciding
+/// whether a partial index applies had looked at the bound values.)
+#[test]
+fn cached_list_statements_are_not_recompiled_for_new_values() {
+    use rusqlite::StatementStatus;
+    let conn = Connection::open_in_memory().unwrap();
+    super::configure(&conn).unwrap();
+    schema::migrate(&conn).unwrap();
+    for account in ["acct_1", "acct_2", "acct_3"] {
+        for kind in ["webhook_endpoint", "event"] {
+            let query = ListQuery {
+                account: account.into(),
+                kind: kind.into(),
+                limit: 16,
+                ..ListQuery::default()
+            };
+            read::list(&conn, &query).unwrap();
+        }
+    }
+    let text = query::list_sql(
+        Dialect::Sqlite,
+        &ListQuery {
+            limit: 16,
+            ..ListQuery::default()
+        },
+        None,
+    )
+    .text;
+    let stmt = conn.prepare_cached(&text).unwrap();
+    assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
+    assert_eq!(stmt.get_status(StatementStatus::Run), 6);
 }
