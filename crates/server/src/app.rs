@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Request;
@@ -112,22 +113,39 @@ pub struct Server {
 impl Server {
     /// Connects the store, makes sure an account exists, binds, and starts serving.
     pub async fn start(config: &Config) -> Result<Server, ServerError> {
+        let started = Instant::now();
         let store = tender_store::connect(&config.database_url).await?;
-        Server::start_with_store(config, store).await
+        let opened = started.elapsed();
+        let server = Server::start_with_store(config, store).await?;
+        // Each phase's time, so that a slow start (a WAL to recover, a migration, a disk busy
+        // flushing) says where it waited.
+        tracing::info!(
+            total_ms = ms(started.elapsed()),
+            open_and_migrate_ms = ms(opened),
+            "started"
+        );
+        Ok(server)
     }
 
     pub async fn start_with_store(
         config: &Config,
         store: Arc<dyn Store>,
     ) -> Result<Server, ServerError> {
+        let started = Instant::now();
         let (account, created_account) = ensure_default_account(
             store.as_ref(),
             config.secret_key.clone(),
             config.publishable_key.clone(),
         )
         .await?;
+        let default_account = started.elapsed();
         let accounts = AccountDirectory::new(store.clone());
         accounts.reload().await?;
+        tracing::info!(
+            default_account_ms = ms(default_account),
+            accounts_ms = ms(started.elapsed() - default_account),
+            "accounts loaded"
+        );
         let state = Arc::new(AppState {
             store: store.clone(),
             accounts,
@@ -196,4 +214,9 @@ impl Server {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// Milliseconds with a fraction, for start-up logs.
+fn ms(elapsed: Duration) -> f64 {
+    elapsed.as_secs_f64() * 1000.0
 }

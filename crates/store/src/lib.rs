@@ -151,6 +151,7 @@ pub trait Store: Send + Sync + 'static {
 ///   fsyncs (see [`sqlite::SqliteOptions`]).
 /// - `postgres://…` or `postgresql://…`: a PostgreSQL connection string.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let started = std::time::Instant::now();
     let store: Arc<dyn Store> = if let Some(rest) = url.strip_prefix("sqlite://") {
         let (path, options) = sqlite::parse_url(rest)?;
         let store = tokio::task::spawn_blocking(move || sqlite::SqliteStore::open(&path, options))
@@ -166,6 +167,12 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
             "unsupported database URL scheme {scheme:?}: expected sqlite://PATH or postgres://…"
         )));
     };
+    let opened = started.elapsed();
     store.migrate().await?;
+    tracing::info!(
+        open_ms = opened.as_secs_f64() * 1000.0,
+        migrate_ms = (started.elapsed() - opened).as_secs_f64() * 1000.0,
+        "database ready"
+    );
     Ok(store)
 }
