@@ -99,6 +99,13 @@ impl Drop for Claim<'_> {
 }
 
 /// Runs a mutating request through the write path.
+///
+/// A request with an idempotency key does not read the key's saved response first: the
+/// commit refuses a key that is already saved (`IdempotencyKeyTaken`), and only then is the
+/// saved response read and replayed. That saves a read on every first attempt, the common
+/// case. The answers are the same as reading first: a request that ends without saving
+/// anything (its parameters do not parse, storage failed) looks for a saved response before
+/// answering, so a retry with different parameters still gets `idempotency_error`.
 pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Reply {
     let Api {
         ctx,
@@ -110,22 +117,30 @@ pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Rep
         return mutate_without_key::<C>(&ctx, params, path).await;
     };
     loop {
-        match ctx.store().idempotency(ctx.account_id(), &key).await {
-            Ok(Some(saved)) => return replay(saved, &fingerprint, &key),
-            Ok(None) => {}
-            Err(error) => return Reply::error(&store_error(error)),
-        }
-        let Some(_claim) = ctx.state.in_flight.claim(ctx.account_id(), &key) else {
-            return Reply::error(&key_in_use(&key));
+        let outcome = match ctx.state.in_flight.claim(ctx.account_id(), &key) {
+            Some(_claim) => {
+                let saved = Saved {
+                    key: key.clone(),
+                    fingerprint: fingerprint.clone(),
+                };
+                run::<C>(&ctx, params.clone(), path.clone(), Some(saved)).await
+            }
+            None => Outcome::NotSaved(Reply::error(&key_in_use(&key))),
         };
-        let saved = Saved {
-            key: key.clone(),
-            fingerprint: fingerprint.clone(),
+        let unsaved = match outcome {
+            Outcome::Committed(reply) => return reply,
+            Outcome::NotSaved(reply) => Some(reply),
+            Outcome::KeyTaken => None,
         };
-        match run::<C>(&ctx, params.clone(), path.clone(), Some(saved)).await {
-            Ok(reply) => return reply,
-            // Another node committed this key first: loop to replay its response.
-            Err(KeyTaken) => continue,
+        match (
+            ctx.store().idempotency(ctx.account_id(), &key).await,
+            unsaved,
+        ) {
+            (Ok(Some(saved)), _) => return replay(saved, &fingerprint, &key),
+            (Ok(None), Some(reply)) => return reply,
+            // Taken, then gone: the saved response expired in between. Run it again.
+            (Ok(None), None) => continue,
+            (Err(error), _) => return Reply::error(&store_error(error)),
         }
     }
 }
@@ -133,8 +148,8 @@ pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Rep
 /// Runs a mutating request that carries no idempotency key (hosted pages, internal triggers).
 pub async fn mutate_without_key<C: Command>(ctx: &Ctx, params: Params, path: C::Path) -> Reply {
     match run::<C>(ctx, params, path, None).await {
-        Ok(reply) => reply,
-        Err(KeyTaken) => Reply::error(&ApiError::internal()),
+        Outcome::Committed(reply) | Outcome::NotSaved(reply) => reply,
+        Outcome::KeyTaken => Reply::error(&ApiError::internal()),
     }
 }
 
@@ -143,17 +158,26 @@ struct Saved {
     fingerprint: String,
 }
 
-struct KeyTaken;
+/// How a request's run ended.
+enum Outcome {
+    /// Its answer was committed with its writes (and saved under its key, if any), or it had
+    /// nothing to write or save.
+    Committed(Reply),
+    /// Its answer was not saved: parameters that do not parse, or a failure of Tender's own.
+    NotSaved(Reply),
+    /// Another request committed a response under its idempotency key first.
+    KeyTaken,
+}
 
 async fn run<C: Command>(
     ctx: &Ctx,
     params: Params,
     path: C::Path,
     saved: Option<Saved>,
-) -> Result<Reply, KeyTaken> {
+) -> Outcome {
     let command = match C::parse(params, path, ctx) {
         Ok(command) => command,
-        Err(error) => return Ok(Reply::error(&error)),
+        Err(error) => return Outcome::NotSaved(Reply::error(&error)),
     };
     for _ in 0..MAX_ATTEMPTS {
         ctx.clear_reads();
@@ -161,7 +185,7 @@ async fn run<C: Command>(
             Ok(effect) => (effect.writes, effect.status, effect.body),
             // Our own failures (storage down) are not the request's outcome: don't save them.
             Err(error) if error.error_type == ErrorType::ApiError => {
-                return Ok(Reply::error(&error));
+                return Outcome::NotSaved(Reply::error(&error));
             }
             Err(error) => {
                 // An error decided on objects that changed meanwhile may be wrong (a payment
@@ -170,7 +194,7 @@ async fn run<C: Command>(
                 match ctx.reads_still_current().await {
                     Ok(true) => {}
                     Ok(false) => continue,
-                    Err(failure) => return Ok(Reply::error(&failure)),
+                    Err(failure) => return Outcome::NotSaved(Reply::error(&failure)),
                 }
                 (Vec::new(), error.status, error.to_body())
             }
@@ -193,11 +217,11 @@ async fn run<C: Command>(
             replayed: false,
         };
         if writes.is_empty() && idempotency.is_none() {
-            return Ok(reply);
+            return Outcome::Committed(reply);
         }
         let deliveries = match outbox::plan(ctx, &mut writes).await {
             Ok(deliveries) => deliveries,
-            Err(error) => return Ok(Reply::error(&error)),
+            Err(error) => return Outcome::NotSaved(Reply::error(&error)),
         };
         let wake_dispatcher = !deliveries.is_empty();
         let unit = UnitOfWork {
@@ -210,16 +234,16 @@ async fn run<C: Command>(
                 if wake_dispatcher {
                     ctx.state.webhooks.notify_one();
                 }
-                return Ok(reply);
+                return Outcome::Committed(reply);
             }
             Err(StoreError::Conflict { id }) => {
                 tracing::debug!(%id, "lost a race; executing again");
             }
-            Err(StoreError::IdempotencyKeyTaken) => return Err(KeyTaken),
-            Err(error) => return Ok(Reply::error(&store_error(error))),
+            Err(StoreError::IdempotencyKeyTaken) => return Outcome::KeyTaken,
+            Err(error) => return Outcome::NotSaved(Reply::error(&store_error(error))),
         }
     }
-    Ok(Reply::error(&lock_timeout()))
+    Outcome::NotSaved(Reply::error(&lock_timeout()))
 }
 
 fn replay(saved: IdempotencyRecord, fingerprint: &str, key: &str) -> Reply {

@@ -160,6 +160,14 @@ async fn idempotent_replay_mismatch_and_errors_saved() {
         .await;
     assert_eq!(other.status, StatusCode::BAD_REQUEST);
     assert_eq!(other.error("type"), Some("idempotency_error"));
+    // Parameters that would not even parse: still the key's mismatch, not their own error
+    // (the saved response is looked up even though nothing new is committed).
+    let unparsable = app
+        .call_as(SECRET_KEY, Method::POST, "/v1/customers", "bogus=1", &key)
+        .await;
+    assert_eq!(unparsable.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unparsable.error("type"), Some("idempotency_error"));
+    assert_eq!(unparsable.error("param"), None);
 
     // Validation failures are not saved: the same key then succeeds with good parameters.
     let key2 = [("idempotency-key", "key-2")];
