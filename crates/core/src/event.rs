@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::Timestamp;
 
@@ -15,15 +16,17 @@ pub struct EventRequest {
     pub idempotency_key: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EventData {
-    pub object: Value,
+    /// The object's JSON, kept as text: a request serializes an object once and embeds the
+    /// same text in its record, its events and its answer.
+    pub object: Box<RawValue>,
     /// Only on `*.updated` events: the changed top-level keys with their old values.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub previous_attributes: Option<Value>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
     pub object: String,
@@ -42,7 +45,7 @@ impl Event {
     pub fn new(
         id: String,
         kind: &str,
-        object: Value,
+        object: Box<RawValue>,
         previous_attributes: Option<Value>,
         request: EventRequest,
         now: Timestamp,
@@ -96,10 +99,11 @@ mod tests {
 
     #[test]
     fn renders_stripe_keys() {
+        let object = serde_json::value::to_raw_value(&json!({"id": "cus_1"})).unwrap_or_default();
         let event = Event::new(
             "evt_1".into(),
             "customer.created",
-            json!({"id": "cus_1"}),
+            object,
             None,
             EventRequest::default(),
             100,
@@ -112,5 +116,6 @@ mod tests {
             json!({"id": null, "idempotency_key": null})
         );
         assert!(value["data"].get("previous_attributes").is_none());
+        assert_eq!(value["data"]["object"], json!({"id": "cus_1"}));
     }
 }

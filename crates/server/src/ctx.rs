@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use tender_core::Timestamp;
 use tender_core::event::{Event, EventRequest};
@@ -110,6 +111,21 @@ impl Ctx {
         &self,
         kind: &str,
         object: Value,
+        previous_attributes: Option<Value>,
+    ) -> Result<Write, ApiError> {
+        self.event_json(
+            kind,
+            crate::resources::to_json(&object)?,
+            previous_attributes,
+        )
+    }
+
+    /// [`Ctx::event`] about an object already serialized (see [`crate::resources::to_json`]),
+    /// whose text the event embeds as it is.
+    pub fn event_json(
+        &self,
+        kind: &str,
+        object: Box<RawValue>,
         previous_attributes: Option<Value>,
     ) -> Result<Write, ApiError> {
         let event = Event::new(

@@ -46,15 +46,31 @@ pub trait Command: Sized + Send + Sync {
 pub struct Effect {
     pub writes: Vec<Write>,
     pub status: u16,
-    pub body: Value,
+    /// The answer's JSON text.
+    pub body: String,
 }
 
 impl Effect {
     pub fn ok(body: Value, writes: Vec<Write>) -> Effect {
+        Effect::ok_json(body.to_string(), writes)
+    }
+
+    /// [`Effect::ok`] with an answer already serialized.
+    pub fn ok_json(body: String, writes: Vec<Write>) -> Effect {
         Effect {
             writes,
             status: 200,
             body,
+        }
+    }
+
+    /// An error decided while executing, saved under the request's idempotency key like a
+    /// success, with the writes that still happen (a declined payment's failed charge).
+    pub fn error(error: &ApiError, writes: Vec<Write>) -> Effect {
+        Effect {
+            writes,
+            status: error.status,
+            body: error.to_body().to_string(),
         }
     }
 }
@@ -196,10 +212,9 @@ async fn run<C: Command>(
                     Ok(false) => continue,
                     Err(failure) => return Outcome::NotSaved(Reply::error(&failure)),
                 }
-                (Vec::new(), error.status, error.to_body())
+                (Vec::new(), error.status, error.to_body().to_string())
             }
         };
-        let body = body.to_string();
         let idempotency = saved.as_ref().map(|saved| IdempotencyRecord {
             account: ctx.account_id().to_owned(),
             key: saved.key.clone(),

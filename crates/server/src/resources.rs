@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use tender_core::event::Event;
 use tender_store::{IndexKeys, Record, Write};
 use tender_wire::ApiError;
@@ -60,6 +61,20 @@ impl<R: Resource> Loaded<R> {
             expected_version: Some(self.version),
         })
     }
+
+    /// [`Loaded::update`] from the object's JSON as [`to_json`] made it.
+    pub fn update_json(&self, account: &str, json: &RawValue) -> Write {
+        Write {
+            record: record_with_body(
+                account,
+                &self.object,
+                json.get().to_owned(),
+                self.version + 1,
+                false,
+            ),
+            expected_version: Some(self.version),
+        }
+    }
 }
 
 /// The write that stores a new object.
@@ -68,6 +83,15 @@ pub fn insert<R: Resource>(account: &str, object: &R) -> Result<Write, ApiError>
         record: record(account, object, 1, false)?,
         expected_version: None,
     })
+}
+
+/// The write that stores a new object, from its JSON as [`to_json`] made it (so that a
+/// request serializing an object once can also embed it in events and its answer).
+pub fn insert_json<R: Resource>(account: &str, object: &R, json: &RawValue) -> Write {
+    Write {
+        record: record_with_body(account, object, json.get().to_owned(), 1, false),
+        expected_version: None,
+    }
 }
 
 /// The record of an object at `version`.
@@ -81,7 +105,18 @@ pub fn record<R: Resource>(
         tracing::error!(%error, "object does not serialize");
         ApiError::internal()
     })?;
-    Ok(Record {
+    Ok(record_with_body(account, object, body, version, deleted))
+}
+
+/// The record of an object whose body is `body`, the object's own JSON.
+fn record_with_body<R: Resource>(
+    account: &str,
+    object: &R,
+    body: String,
+    version: i64,
+    deleted: bool,
+) -> Record {
+    Record {
         account: account.to_owned(),
         id: object.id().to_owned(),
         kind: R::OBJECT.to_owned(),
@@ -90,12 +125,21 @@ pub fn record<R: Resource>(
         deleted,
         index: object.index(),
         body,
-    })
+    }
 }
 
 /// The JSON of an object as the API renders it.
 pub fn to_value<R: Serialize>(object: &R) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(object).map_err(|error| {
+        tracing::error!(%error, "object does not serialize");
+        ApiError::internal()
+    })
+}
+
+/// The JSON text of an object as the API renders it, serialized once to be embedded as it is
+/// (in a record's body, an event's `data.object`, an answer).
+pub fn to_json<R: Serialize + ?Sized>(object: &R) -> Result<Box<RawValue>, ApiError> {
+    serde_json::value::to_raw_value(object).map_err(|error| {
         tracing::error!(%error, "object does not serialize");
         ApiError::internal()
     })

@@ -660,3 +660,48 @@ async fn concurrent_confirms_of_one_intent_charge_once() {
     assert_eq!(intent.body["amount_received"], 4200);
     app.stop().await;
 }
+
+/// A request serializes the intent once and shares the text between its answer, its record
+/// and its events: all three must be the same object, the one a later retrieve renders.
+#[tokio::test]
+async fn the_answer_the_stored_intent_and_its_events_agree() {
+    let app = TestApp::spawn().await;
+    let ctoken = token(&app, "4242424242424242", "").await;
+    let paid = pay(&app, &ctoken).await;
+    assert_eq!(paid.status, StatusCode::OK, "{:?}", paid.body);
+    assert_eq!(paid.body["status"], "succeeded");
+    let id = paid.body["id"].as_str().unwrap();
+    let retrieved = app.get(&format!("/v1/payment_intents/{id}"), "").await;
+    assert_eq!(retrieved.body, paid.body);
+    let events = app.get("/v1/events", "limit=10").await;
+    let object_of = |kind: &str| -> Value {
+        events.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["type"] == kind)
+            .map(|e| e["data"]["object"].clone())
+            .unwrap()
+    };
+    assert_eq!(object_of("payment_intent.succeeded"), paid.body);
+    let created = object_of("payment_intent.created");
+    assert_eq!(created["id"], paid.body["id"]);
+    assert_eq!(created["status"], "requires_payment_method");
+    let charge_id = paid.body["latest_charge"].as_str().unwrap();
+    let charge = app.get(&format!("/v1/charges/{charge_id}"), "").await;
+    assert_eq!(object_of("charge.succeeded"), charge.body);
+    // An expansion still renders through the general path.
+    let ctoken = token(&app, "4242424242424242", "").await;
+    let expanded = app
+        .post(
+            "/v1/payment_intents",
+            &format!(
+                "amount=2000&currency=usd&confirm=true&automatic_payment_methods[enabled]=true\
+                 &confirmation_token={ctoken}&expand[]=latest_charge"
+            ),
+        )
+        .await;
+    assert_eq!(expanded.body["latest_charge"]["object"], "charge");
+    assert_eq!(expanded.body["latest_charge"]["status"], "succeeded");
+    app.stop().await;
+}

@@ -15,8 +15,9 @@ use tender_wire::{ApiError, id};
 
 use super::render_intent;
 use crate::ctx::Ctx;
+use crate::http::KeyKind;
 use crate::pipeline::Effect;
-use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::resources::{Loaded, Resource, insert, insert_json, to_json, to_value};
 use crate::routes::intents::{self, IntentKind};
 use crate::routes::payment_methods::NamedPaymentMethod;
 
@@ -314,46 +315,44 @@ pub async fn apply(
             writes.push(token.update(ctx.account_id())?);
         }
     }
-    let intent_write = match version {
-        None => insert(ctx.account_id(), &intent)?,
+    // Each object is serialized once; its record, its events and the answer share the text.
+    let intent_json = to_json(&intent)?;
+    writes.push(match version {
+        None => insert_json(ctx.account_id(), &intent, &intent_json),
         Some(version) => Loaded {
             object: intent.clone(),
             version,
         }
-        .update(ctx.account_id())?,
-    };
-    writes.push(intent_write);
-    let intent_value = to_value(&intent)?;
-    let charge_value = charge.as_ref().map(to_value).transpose()?;
-    if let Some(charge) = &charge {
+        .update_json(ctx.account_id(), &intent_json),
+    });
+    let charge_json = charge.as_ref().map(to_json).transpose()?;
+    if let (Some(charge), Some(json)) = (&charge, &charge_json) {
         writes.push(match charge_version {
-            None => insert(ctx.account_id(), charge)?,
+            None => insert_json(ctx.account_id(), charge, json),
             Some(version) => Loaded {
                 object: charge.clone(),
                 version,
             }
-            .update(ctx.account_id())?,
+            .update_json(ctx.account_id(), json),
         });
     }
     for (kind, subject) in events {
-        let object = match subject {
-            EventSubject::Intent => intent_value.clone(),
-            EventSubject::Charge => charge_value.clone().unwrap_or(Value::Null),
+        let object = match (subject, &charge_json) {
+            (EventSubject::Intent, _) => intent_json.clone(),
+            (EventSubject::Charge, Some(json)) => json.clone(),
+            (EventSubject::Charge, None) => to_json(&Value::Null)?,
         };
-        writes.push(ctx.event(kind, object, None)?);
+        writes.push(ctx.event_json(kind, object, None)?);
     }
     writes.extend(late_events);
+    // The secret key's answer without expansions is the intent as stored.
+    if error.is_none() && ctx.key == KeyKind::Secret && expand.is_empty() {
+        return Ok(Effect::ok_json(intent_json.get().to_owned(), writes));
+    }
     let rendered = render_intent(ctx, &intent, expand, &writes).await?;
     Ok(match error {
         None => Effect::ok(rendered, writes),
-        Some(error) => {
-            let error = error.with_embedded("payment_intent", rendered);
-            Effect {
-                writes,
-                status: error.status,
-                body: error.to_body(),
-            }
-        }
+        Some(error) => Effect::error(&error.with_embedded("payment_intent", rendered), writes),
     })
 }
 

@@ -27,7 +27,7 @@ use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Loaded, insert, to_value};
+use crate::resources::{Loaded, insert, to_json, to_value};
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -110,7 +110,7 @@ impl Command for Create {
         let intent = self
             .create
             .build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);
-        let created = ctx.event("payment_intent.created", to_value(&intent)?, None)?;
+        let created = ctx.event_json("payment_intent.created", to_json(&intent)?, None)?;
         if !self.create.confirm {
             let mut writes = vec![insert(ctx.account_id(), &intent)?, created];
             if let Some(pm) = &self.create.confirm_params.payment_method {

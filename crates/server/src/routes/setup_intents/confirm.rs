@@ -185,11 +185,7 @@ pub async fn apply(
         None => Effect::ok(rendered, writes),
         Some(error) => {
             let error = error.with_embedded("setup_intent", rendered);
-            Effect {
-                writes,
-                status: error.status,
-                body: error.to_body(),
-            }
+            Effect::error(&error, writes)
         }
     })
 }
