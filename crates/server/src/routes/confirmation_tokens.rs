@@ -7,7 +7,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::confirmation_token::{
-    CLIENT_EXTRAS, ConfirmationTokenCreate, StoredConfirmationToken,
+    CLIENT_EXTRAS, ConfirmationToken, ConfirmationTokenCreate, StoredConfirmationToken,
 };
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Params, id};
@@ -18,7 +18,7 @@ use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{insert, to_value};
+use crate::resources::{insert, to_json, to_value};
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -85,24 +85,30 @@ impl Command for Create {
         };
         let token = create.build(id::generate("ctoken"), payment_method, stored, ctx.now);
         let writes = vec![insert(ctx.account_id(), &token)?];
-        let mut value = render(ctx, &token)?;
+        if self.expand.is_empty() {
+            // Serialized straight from the typed token, without a JSON tree in between.
+            let shown = shown(ctx, &token);
+            return Ok(Effect::ok_json(to_json(&shown)?.get().to_owned(), writes));
+        }
+        let mut value = to_value(&shown(ctx, &token))?;
         expand(ctx, &mut value, &self.expand, &writes).await?;
         Ok(Effect::ok(value, writes))
     }
 }
 
 /// The token as the API shows it; the browser never sees the card's fingerprint.
-fn render(ctx: &Ctx, token: &StoredConfirmationToken) -> Result<Value, ApiError> {
-    let mut value = to_value(&token.token)?;
+fn shown(ctx: &Ctx, token: &StoredConfirmationToken) -> ConfirmationToken {
+    let mut shown = token.token.clone();
     if ctx.key == KeyKind::Publishable
-        && let Some(card) = value
-            .get_mut("payment_method_preview")
+        && let Some(card) = shown
+            .payment_method_preview
+            .as_mut()
             .and_then(|p| p.get_mut("card"))
             .and_then(Value::as_object_mut)
     {
         card.remove("fingerprint");
     }
-    Ok(value)
+    shown
 }
 
 async fn create(api: Api<ClientKeys>) -> Reply {
@@ -133,7 +139,7 @@ async fn retrieve_token(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, Api
     let token = ctx
         .load::<StoredConfirmationToken>(id, "confirmation_token")
         .await?;
-    let mut value = render(ctx, &token.object)?;
+    let mut value = to_value(&shown(ctx, &token.object))?;
     expand(ctx, &mut value, &paths, &[]).await?;
     Ok(value)
 }

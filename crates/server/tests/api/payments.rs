@@ -705,3 +705,37 @@ async fn the_answer_the_stored_intent_and_its_events_agree() {
     assert_eq!(expanded.body["latest_charge"]["status"], "succeeded");
     app.stop().await;
 }
+
+/// The browser's token shows the card without its fingerprint; the server's view has it.
+#[tokio::test]
+async fn a_confirmation_token_hides_the_fingerprint_from_the_browser_only() {
+    let app = TestApp::spawn().await;
+    let form = "payment_method_data[type]=card&payment_method_data[card][number]=4242424242424242\
+                &payment_method_data[card][exp_month]=12&payment_method_data[card][exp_year]=2034\
+                &payment_method_data[card][cvc]=123";
+    let made = app
+        .call_as(
+            PUBLISHABLE_KEY,
+            Method::POST,
+            "/v1/confirmation_tokens",
+            form,
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{:?}", made.body);
+    let card = &made.body["payment_method_preview"]["card"];
+    assert_eq!(card["last4"], "4242");
+    assert_eq!(card["brand"], "visa");
+    assert_eq!(card.get("fingerprint"), None, "{card}");
+    let id = made.body["id"].as_str().unwrap();
+    let fetched = app.get(&format!("/v1/confirmation_tokens/{id}"), "").await;
+    let fingerprint = &fetched.body["payment_method_preview"]["card"]["fingerprint"];
+    assert_eq!(fingerprint.as_str().map(str::len), Some(16), "{fingerprint}");
+    let mut without = fetched.body.clone();
+    without["payment_method_preview"]["card"]
+        .as_object_mut()
+        .unwrap()
+        .remove("fingerprint");
+    assert_eq!(without, made.body);
+    app.stop().await;
+}
