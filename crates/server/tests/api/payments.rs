@@ -730,7 +730,11 @@ async fn a_confirmation_token_hides_the_fingerprint_from_the_browser_only() {
     let id = made.body["id"].as_str().unwrap();
     let fetched = app.get(&format!("/v1/confirmation_tokens/{id}"), "").await;
     let fingerprint = &fetched.body["payment_method_preview"]["card"]["fingerprint"];
-    assert_eq!(fingerprint.as_str().map(str::len), Some(16), "{fingerprint}");
+    assert_eq!(
+        fingerprint.as_str().map(str::len),
+        Some(16),
+        "{fingerprint}"
+    );
     let mut without = fetched.body.clone();
     without["payment_method_preview"]["card"]
         .as_object_mut()
