@@ -1,8 +1,9 @@
 //! The write path every mutating request takes:
 //!
 //! ```text
-//! idempotency replay? → claim the key → parse (errors not saved) → execute (load + decide)
+//! claim the key → parse (errors not saved) → execute (load + decide)
 //!   → commit writes + saved response in ONE unit of work → reply
+//!   (key already saved, or nothing saved: replay the key's saved response if there is one)
 //! ```
 //!
 //! Executing is pure up to the commit, so a request that loses a race (a version conflict)
