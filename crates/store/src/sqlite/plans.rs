@@ -239,3 +239,26 @@ fn cached_list_statements_are_not_recompiled_for_new_values() {
     assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
     assert_eq!(stmt.get_status(StatementStatus::Run), 6);
 }
+
+/// A retrieve by id is one probe of the unique id index, with the planner's stability
+/// guarantee on (the plan cannot look at the bound id).
+#[test]
+fn a_retrieve_searches_the_id_index() {
+    let conn = Connection::open_in_memory().unwrap();
+    super::configure(&conn).unwrap();
+    schema::migrate(&conn).unwrap();
+    let sql = read::get_sql();
+    let steps = plan(
+        &conn,
+        &sql,
+        &[
+            query::Param::Text("pi_1".into()),
+            query::Param::Text("acct_1".into()),
+        ],
+    );
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert!(
+        steps[0].starts_with("SEARCH objects USING INDEX sqlite_autoindex_objects_1 (id=?)"),
+        "{steps:?}"
+    );
+}

@@ -73,13 +73,17 @@ pub(super) fn get(
     account: &str,
     id: &str,
 ) -> Result<Option<Record>, StoreError> {
-    let sql = format!(
-        "SELECT {} FROM objects WHERE id = ?1 AND account = ?2",
-        query::RECORD_COLUMNS
-    );
-    conn.prepare_cached(&sql)
+    conn.prepare_cached(&get_sql())
         .and_then(|mut stmt| stmt.query_row(params![id, account], record).optional())
         .map_err(db)
+}
+
+/// The statement of [`get`]: the id and the account, bound in that order.
+pub(super) fn get_sql() -> String {
+    format!(
+        "SELECT {} FROM objects WHERE id = ?1 AND account = ?2",
+        query::RECORD_COLUMNS
+    )
 }
 
 /// Runs in one read transaction: the cursor lookup, the prefix expansion and the page then see
