@@ -19,12 +19,18 @@ fn plan(conn: &Connection, text: &str, params: &[query::Param]) -> Vec<String> {
     .unwrap()
 }
 
-#[test]
-fn every_list_shape_searches_an_index() {
+/// A migrated in-memory database, configured as the store's own connections are (so plans are
+/// made under the planner's stability guarantee).
+fn connection() -> Connection {
     let conn = Connection::open_in_memory().unwrap();
-    // Plans as the store's own connections make them (the planner's stability guarantee).
     super::configure(&conn).unwrap();
     schema::migrate(&conn).unwrap();
+    conn
+}
+
+#[test]
+fn every_list_shape_searches_an_index() {
+    let conn = connection();
     let base = ListQuery {
         account: "acct_1".into(),
         kind: "event".into(),
@@ -139,10 +145,7 @@ fn every_list_shape_searches_an_index() {
 #[test]
 fn outbox_statements_search_their_indexes() {
     use crate::outbox;
-    let conn = Connection::open_in_memory().unwrap();
-    // Plans as the store's own connections make them (the planner's stability guarantee).
-    super::configure(&conn).unwrap();
-    schema::migrate(&conn).unwrap();
+    let conn = connection();
     let int = query::Param::Int;
     let text = |s: &str| query::Param::Text(s.into());
     let shapes = [
@@ -212,9 +215,7 @@ fn outbox_statements_search_their_indexes() {
 #[test]
 fn cached_list_statements_are_not_recompiled_for_new_values() {
     use rusqlite::StatementStatus;
-    let conn = Connection::open_in_memory().unwrap();
-    super::configure(&conn).unwrap();
-    schema::migrate(&conn).unwrap();
+    let conn = connection();
     for account in ["acct_1", "acct_2", "acct_3"] {
         for kind in ["webhook_endpoint", "event"] {
             let query = ListQuery {
@@ -244,9 +245,7 @@ fn cached_list_statements_are_not_recompiled_for_new_values() {
 /// guarantee on (the plan cannot look at the bound id).
 #[test]
 fn a_retrieve_searches_the_id_index() {
-    let conn = Connection::open_in_memory().unwrap();
-    super::configure(&conn).unwrap();
-    schema::migrate(&conn).unwrap();
+    let conn = connection();
     let sql = read::get_sql();
     let steps = plan(
         &conn,

@@ -183,9 +183,6 @@ pub async fn apply(
     let rendered = render_intent(ctx, &intent, expand, &writes).await?;
     Ok(match error {
         None => Effect::ok(rendered, writes),
-        Some(error) => {
-            let error = error.with_embedded("setup_intent", rendered);
-            Effect::error(&error, writes)
-        }
+        Some(error) => Effect::error(&error.with_embedded("setup_intent", rendered), writes),
     })
 }
