@@ -106,6 +106,25 @@ impl Ctx {
         }
     }
 
+    /// The stored body of an `R` as JSON text, only checked to be JSON: what a retrieve with the
+    /// secret key and nothing to expand answers, since bodies are stored in their wire shape
+    /// (docs/decisions/0009-stored-bodies-are-the-answer.md). Missing is as in [`Ctx::load`].
+    pub async fn load_stored<R: Resource>(
+        &self,
+        id: &str,
+        param: &str,
+    ) -> Result<Box<RawValue>, ApiError> {
+        match self.find(id).await? {
+            Some(record) if record.kind == R::OBJECT => {
+                RawValue::from_string(record.body).map_err(|error| {
+                    tracing::error!(%id, %error, "stored object does not parse");
+                    ApiError::internal()
+                })
+            }
+            _ => Err(ApiError::resource_missing(R::OBJECT, id, param)),
+        }
+    }
+
     /// A new event about `object`, as a write of this request's unit of work.
     pub fn event(
         &self,

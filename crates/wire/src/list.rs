@@ -1,5 +1,7 @@
 //! List parameters and the list envelope (spec §1.7).
 
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -110,6 +112,28 @@ pub fn envelope(url: &str, data: Vec<Value>, has_more: bool) -> Value {
     })
 }
 
+/// [`envelope`] around items that are already JSON text (stored bodies), written as they are:
+/// no item is parsed into a tree and serialized again. Same fields, same order.
+pub fn envelope_raw(
+    url: &str,
+    data: &[&RawValue],
+    has_more: bool,
+) -> Result<Box<RawValue>, serde_json::Error> {
+    #[derive(Serialize)]
+    struct Envelope<'a> {
+        object: &'static str,
+        data: &'a [&'a RawValue],
+        has_more: bool,
+        url: &'a str,
+    }
+    serde_json::value::to_raw_value(&Envelope {
+        object: "list",
+        data,
+        has_more,
+        url,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -120,6 +144,31 @@ mod tests {
         let list = ListParams::take(&mut p)?;
         p.finish()?;
         Ok(list)
+    }
+
+    #[test]
+    fn the_raw_envelope_is_the_envelope_as_text() {
+        let items = [
+            r#"{"id":"pi_1","amount":5}"#,
+            r#"{"id":"pi_2","note":"a \"q\""}"#,
+        ];
+        let raw: Vec<&RawValue> = items
+            .iter()
+            .map(|s| serde_json::from_str(s).unwrap())
+            .collect();
+        let values: Vec<Value> = items
+            .iter()
+            .map(|s| serde_json::from_str(s).unwrap())
+            .collect();
+        let url = "/v1/payment_intents";
+        assert_eq!(
+            envelope_raw(url, &raw, true).unwrap().get(),
+            envelope(url, values, true).to_string()
+        );
+        assert_eq!(
+            envelope_raw(url, &[], false).unwrap().get(),
+            r#"{"object":"list","data":[],"has_more":false,"url":"/v1/payment_intents"}"#
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tender_wire::ApiError;
 
 /// A finished API answer: status, JSON body and the idempotency headers to add.
@@ -31,6 +32,17 @@ impl Reply {
         Reply::json(200, body)
     }
 
+    /// A 200 whose body is JSON text already (a stored body, a page of them), sent as it is.
+    pub fn ok_text(body: Box<RawValue>) -> Reply {
+        Reply {
+            status: 200,
+            body: String::from(Box::<str>::from(body)),
+            idempotency_key: None,
+            original_request: None,
+            replayed: false,
+        }
+    }
+
     pub fn error(error: &ApiError) -> Reply {
         Reply::json(error.status, &error.to_body())
     }
@@ -40,6 +52,15 @@ impl From<Result<Value, ApiError>> for Reply {
     fn from(result: Result<Value, ApiError>) -> Reply {
         match result {
             Ok(body) => Reply::ok(&body),
+            Err(error) => Reply::error(&error),
+        }
+    }
+}
+
+impl From<Result<Box<RawValue>, ApiError>> for Reply {
+    fn from(result: Result<Box<RawValue>, ApiError>) -> Reply {
+        match result {
+            Ok(body) => Reply::ok_text(body),
             Err(error) => Reply::error(&error),
         }
     }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tender_core::charge::{Charge, ChargeUpdate};
 use tender_core::refund::Refund;
 use tender_store::IndexKeys;
@@ -21,7 +22,7 @@ use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Resource, to_value};
+use crate::resources::{Resource, to_json, to_value};
 
 impl Resource for Charge {
     const OBJECT: &'static str = "charge";
@@ -104,13 +105,16 @@ async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {
     retrieve_charge(&api.ctx, api.params, &id).await.into()
 }
 
-async fn retrieve_charge(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, ApiError> {
+async fn retrieve_charge(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawValue>, ApiError> {
     let paths = Expand::parse(&p.expand()?)?;
     p.finish()?;
+    if paths.is_empty() {
+        return ctx.load_stored::<Charge>(id, "id").await;
+    }
     let charge = ctx.load::<Charge>(id, "id").await?.object;
     let mut value = to_value(&charge)?;
     expand(ctx, &mut value, &paths, &[]).await?;
-    Ok(value)
+    to_json(&value)
 }
 
 async fn list_charges(api: Api) -> Reply {

@@ -10,7 +10,7 @@ use tender_store::TagFilter;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Params};
 
-use super::list::list;
+use super::list::list_rendered;
 use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
@@ -70,32 +70,40 @@ async fn list_events(api: Api) -> Reply {
 }
 
 async fn list_with_pending(ctx: &Ctx, params: Params) -> Result<Value, ApiError> {
-    let mut page = list(ctx, params, "event", "/v1/events", |p, query| {
-        let kind = p.string("type")?;
-        let types = p.string_list("types")?;
-        p.ignore(&["delivery_success"]);
-        query.tag = match (kind, types) {
-            (Some(_), Some(_)) => {
-                return Err(ApiError::invalid_request(
-                    "You may only specify one of these parameters: type, types.",
-                )
-                .with_param("types"));
-            }
-            (Some(kind), None) => Some(match kind.strip_suffix('*') {
-                Some(prefix) => TagFilter::Prefix(prefix.to_owned()),
-                None => TagFilter::Exact(kind),
-            }),
-            (None, Some(types)) if types.len() > MAX_TYPES => {
-                return Err(ApiError::invalid_request(format!(
-                    "You may pass at most {MAX_TYPES} values in types."
-                ))
-                .with_param("types"));
-            }
-            (None, Some(types)) => Some(TagFilter::AnyOf(types)),
-            (None, None) => None,
-        };
-        Ok(())
-    })
+    // Each item's `pending_webhooks` is filled in below, so the page is built as values.
+    let mut page = list_rendered(
+        ctx,
+        params,
+        "event",
+        "/v1/events",
+        |p, query| {
+            let kind = p.string("type")?;
+            let types = p.string_list("types")?;
+            p.ignore(&["delivery_success"]);
+            query.tag = match (kind, types) {
+                (Some(_), Some(_)) => {
+                    return Err(ApiError::invalid_request(
+                        "You may only specify one of these parameters: type, types.",
+                    )
+                    .with_param("types"));
+                }
+                (Some(kind), None) => Some(match kind.strip_suffix('*') {
+                    Some(prefix) => TagFilter::Prefix(prefix.to_owned()),
+                    None => TagFilter::Exact(kind),
+                }),
+                (None, Some(types)) if types.len() > MAX_TYPES => {
+                    return Err(ApiError::invalid_request(format!(
+                        "You may pass at most {MAX_TYPES} values in types."
+                    ))
+                    .with_param("types"));
+                }
+                (None, Some(types)) => Some(TagFilter::AnyOf(types)),
+                (None, None) => None,
+            };
+            Ok(())
+        },
+        Ok,
+    )
     .await?;
     if let Some(items) = page["data"].as_array_mut() {
         with_pending_webhooks(ctx, items).await?;

@@ -1,37 +1,76 @@
 //! The one implementation of list endpoints: pagination, `created`, `expand[]=data.…`.
 
 use serde_json::Value;
-use tender_store::{CreatedRange, Cursor, ListQuery, StoreError};
+use serde_json::value::RawValue;
+use tender_store::{CreatedRange, Cursor, ListQuery, Record, StoreError};
 use tender_wire::expand::Expand;
-use tender_wire::list::{ListParams, Page, envelope};
+use tender_wire::list::{ListParams, Page, envelope, envelope_raw};
 use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
 use crate::render::expand_items;
+use crate::resources::to_json;
 use crate::store_error;
 
 /// Reads a list page of `kind`. `filters` takes the endpoint's own filters from the
 /// parameters into the query; anything left over is an unknown parameter.
+///
+/// Bodies are stored in their wire shape, so without `expand[]` the page is the stored bodies
+/// as they are, only checked to be JSON: no tree per item, no second serialization
+/// (docs/decisions/0009-stored-bodies-are-the-answer.md).
 pub async fn list(
     ctx: &Ctx,
     params: Params,
     kind: &str,
     url: &str,
     filters: impl FnOnce(&mut Params, &mut ListQuery) -> Result<(), ApiError>,
-) -> Result<Value, ApiError> {
-    list_rendered(ctx, params, kind, url, filters, Ok).await
+) -> Result<Box<RawValue>, ApiError> {
+    let page = read_page(ctx, params, kind, filters).await?;
+    if !page.expand.is_empty() {
+        let items = parse_items(&page.records, Ok)?;
+        return to_json(&render_items(ctx, page, url, items).await?);
+    }
+    let items = page
+        .records
+        .iter()
+        .map(|record| {
+            serde_json::from_str::<&RawValue>(&record.body).map_err(|e| unparsable(record, &e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    envelope_raw(url, &items, page.has_more).map_err(|error| {
+        tracing::error!(%error, "list page does not serialize");
+        ApiError::internal()
+    })
 }
 
-/// [`list`] for kinds whose stored body is not what the API shows: `render` turns each stored
-/// body into the rendered object.
+/// [`list`] for kinds whose stored body is not what the API shows, or whose items the caller
+/// completes: `render` turns each stored body into the rendered object.
 pub async fn list_rendered(
     ctx: &Ctx,
-    mut params: Params,
+    params: Params,
     kind: &str,
     url: &str,
     filters: impl FnOnce(&mut Params, &mut ListQuery) -> Result<(), ApiError>,
     render: impl Fn(Value) -> Result<Value, ApiError>,
 ) -> Result<Value, ApiError> {
+    let page = read_page(ctx, params, kind, filters).await?;
+    let items = parse_items(&page.records, render)?;
+    render_items(ctx, page, url, items).await
+}
+
+/// One page of records, in list order, and what the request asked of it.
+struct StoredPage {
+    records: Vec<Record>,
+    has_more: bool,
+    expand: Expand,
+}
+
+async fn read_page(
+    ctx: &Ctx,
+    mut params: Params,
+    kind: &str,
+    filters: impl FnOnce(&mut Params, &mut ListQuery) -> Result<(), ApiError>,
+) -> Result<StoredPage, ApiError> {
     let page = ListParams::take(&mut params)?;
     let expand = Expand::parse(&params.expand()?)?.for_list_items()?;
     let mut query = ListQuery {
@@ -73,17 +112,38 @@ pub async fn list_rendered(
             _ => records.truncate(page.limit),
         }
     }
-    let mut items = records
+    Ok(StoredPage {
+        records,
+        has_more,
+        expand,
+    })
+}
+
+fn parse_items(
+    records: &[Record],
+    render: impl Fn(Value) -> Result<Value, ApiError>,
+) -> Result<Vec<Value>, ApiError> {
+    records
         .iter()
         .map(|record| {
             serde_json::from_str::<Value>(&record.body)
-                .map_err(|error| {
-                    tracing::error!(id = %record.id, %error, "stored object does not parse");
-                    ApiError::internal()
-                })
+                .map_err(|e| unparsable(record, &e))
                 .and_then(&render)
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    expand_items(ctx, &mut items, &expand).await?;
-    Ok(envelope(url, items, has_more))
+        .collect()
+}
+
+async fn render_items(
+    ctx: &Ctx,
+    page: StoredPage,
+    url: &str,
+    mut items: Vec<Value>,
+) -> Result<Value, ApiError> {
+    expand_items(ctx, &mut items, &page.expand).await?;
+    Ok(envelope(url, items, page.has_more))
+}
+
+fn unparsable(record: &Record, error: &serde_json::Error) -> ApiError {
+    tracing::error!(id = %record.id, %error, "stored object does not parse");
+    ApiError::internal()
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tender_core::charge::Charge;
 use tender_core::event::previous_attributes;
 use tender_core::refund::{Refund, RefundCreate, RefundUpdate};
@@ -23,7 +24,7 @@ use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::resources::{Loaded, Resource, insert, to_json, to_value};
 
 impl Resource for Refund {
     const OBJECT: &'static str = "refund";
@@ -246,13 +247,16 @@ async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {
     retrieve_refund(&api.ctx, api.params, &id).await.into()
 }
 
-async fn retrieve_refund(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, ApiError> {
+async fn retrieve_refund(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawValue>, ApiError> {
     let paths = Expand::parse(&p.expand()?)?;
     p.finish()?;
+    if paths.is_empty() {
+        return ctx.load_stored::<Refund>(id, "id").await;
+    }
     let refund = ctx.load::<Refund>(id, "id").await?.object;
     let mut value = to_value(&refund)?;
     expand(ctx, &mut value, &paths, &[]).await?;
-    Ok(value)
+    to_json(&value)
 }
 
 async fn list_refunds(api: Api) -> Reply {

@@ -663,6 +663,82 @@ async fn concurrent_confirms_of_one_intent_charge_once() {
 
 /// A request serializes the intent once and shares the text between its answer, its record
 /// and its events: all three must be the same object, the one a later retrieve renders.
+/// The raw text of a GET with the secret key.
+async fn get_text(app: &TestApp, path: &str) -> String {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(crate::helpers::SECRET_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn secret_key_retrieves_and_lists_answer_the_stored_text() {
+    let app = TestApp::spawn().await;
+    let paid = pay(&app, &token(&app, "4242424242424242", "").await).await;
+    assert_eq!(paid.status, StatusCode::OK, "{:?}", paid.body);
+    let id = paid.body["id"].as_str().unwrap();
+    let charge_id = paid.body["latest_charge"].as_str().unwrap();
+    let account = app
+        .store
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.secret_key == crate::helpers::SECRET_KEY)
+        .unwrap()
+        .id;
+    let stored = |id: String| {
+        let (store, account) = (app.store.clone(), account.clone());
+        async move { store.get(&account, &id).await.unwrap().unwrap().body }
+    };
+    let intent_text = stored(id.to_owned()).await;
+    assert_eq!(
+        get_text(&app, &format!("/v1/payment_intents/{id}")).await,
+        intent_text
+    );
+    assert_eq!(
+        get_text(&app, &format!("/v1/charges/{charge_id}")).await,
+        stored(charge_id.to_owned()).await
+    );
+    assert_eq!(
+        get_text(&app, "/v1/payment_intents?limit=1").await,
+        format!(
+            r#"{{"object":"list","data":[{intent_text}],"has_more":false,"url":"/v1/payment_intents"}}"#
+        )
+    );
+    // Expansions and the publishable key still render through the typed path.
+    let expanded = app
+        .get(
+            &format!("/v1/payment_intents/{id}"),
+            "expand[]=latest_charge",
+        )
+        .await;
+    assert_eq!(expanded.body["latest_charge"]["id"], charge_id);
+    let listed = app
+        .get("/v1/payment_intents", "expand[]=data.latest_charge")
+        .await;
+    assert_eq!(listed.body["data"][0]["latest_charge"]["id"], charge_id);
+    let secret = paid.body["client_secret"].as_str().unwrap();
+    let public = app
+        .call_as(
+            PUBLISHABLE_KEY,
+            Method::GET,
+            &format!("/v1/payment_intents/{id}"),
+            &format!("client_secret={secret}"),
+            &[],
+        )
+        .await;
+    assert_eq!(public.status, StatusCode::OK, "{:?}", public.body);
+    assert_eq!(public.body["id"], id);
+    assert!(public.body.get("metadata").is_none(), "{:?}", public.body);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn the_answer_the_stored_intent_and_its_events_agree() {
     let app = TestApp::spawn().await;

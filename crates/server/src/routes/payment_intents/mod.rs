@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tender_core::payment_intent::{
     PUBLISHABLE_FIELDS, PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate,
 };
@@ -197,14 +198,18 @@ async fn retrieve(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {
     retrieve_intent(&api.ctx, api.params, &id).await.into()
 }
 
-async fn retrieve_intent(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, ApiError> {
+async fn retrieve_intent(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawValue>, ApiError> {
     let client_secret = p.string("client_secret")?;
     let paths = Expand::parse(&p.expand()?)?;
     // Stripe.js marks its own requests.
     p.ignore(&["is_stripe_sdk"]);
     p.finish()?;
+    if ctx.key == KeyKind::Secret && paths.is_empty() {
+        // What the secret key sees is the stored intent as it is.
+        return ctx.load_stored::<PaymentIntent>(id, "intent").await;
+    }
     let loaded = load_intent(ctx, id, client_secret.as_deref()).await?;
-    render_intent(ctx, &loaded.object, &paths, &[]).await
+    to_json(&render_intent(ctx, &loaded.object, &paths, &[]).await?)
 }
 
 async fn list_intents(api: Api) -> Reply {
