@@ -46,9 +46,12 @@ pub fn markdown(rows: &[RunReport]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| target | stored payments | scenario | conns | rate | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/unit | server RSS MB (peak) | DB MB |"
+        "| target | stored payments | scenario | conns | rate | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/unit | disk read KB/unit | server RSS MB (peak) | DB MB |"
     );
-    let _ = writeln!(out, "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(
+        out,
+        "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    );
     for r in rows {
         let rss = match (r.rss_mb, r.rss_peak_mb) {
             (Some(now), Some(peak)) => format!("{now:.0} ({peak:.0})"),
@@ -56,7 +59,7 @@ pub fn markdown(rows: &[RunReport]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} {}/s | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} {}/s | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} | {} | {} | {} |",
             r.target,
             stored(r),
             r.scenario,
@@ -69,6 +72,7 @@ pub fn markdown(rows: &[RunReport]) -> String {
             r.max_ms,
             r.errors,
             opt(r.server_cpu_us_per_unit, 0),
+            opt(r.server_disk_read_kb_per_unit, 2),
             rss,
             opt(r.db_bytes.map(|b| b as f64 / 1e6), 1),
         );

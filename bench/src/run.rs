@@ -102,6 +102,10 @@ pub struct RunReport {
     /// The server's CPU time (user + system) over the measured window, per unit.
     #[serde(default)]
     pub server_cpu_us_per_unit: Option<f64>,
+    /// What the server read from the block device over the measured window, per unit, in KB
+    /// (the page cache's misses).
+    #[serde(default)]
+    pub server_disk_read_kb_per_unit: Option<f64>,
     pub db_bytes: Option<u64>,
     /// Unix seconds when the run ended.
     pub at: u64,
@@ -201,11 +205,11 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         samples: Mutex::new(Vec::new()),
         max_samples: args.error_samples,
     });
-    // The server's CPU clock at the start of the measured window.
-    let cpu_start = args.server_pid.map(|pid| {
+    // The server's CPU clock and disk reads at the start of the measured window.
+    let server_start = args.server_pid.map(|pid| {
         tokio::spawn(async move {
             tokio::time::sleep_until(tokio::time::Instant::from_std(measure_from)).await;
-            system::cpu_seconds(pid)
+            (system::cpu_seconds(pid), system::disk_read_bytes(pid))
         })
     });
     let tasks: Vec<_> = conns
@@ -246,12 +250,19 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         }
     };
     let cpu_end = args.server_pid.and_then(system::cpu_seconds);
-    let cpu_start = match cpu_start {
-        Some(task) => task.await.ok().flatten(),
-        None => None,
+    let read_end = args.server_pid.and_then(system::disk_read_bytes);
+    let (cpu_start, read_start) = match server_start {
+        Some(task) => task.await.unwrap_or((None, None)),
+        None => (None, None),
     };
     let server_cpu_us_per_unit = match (cpu_start, cpu_end) {
         (Some(start), Some(end)) if units > 0 => Some((end - start) * 1e6 / units as f64),
+        _ => None,
+    };
+    let server_disk_read_kb_per_unit = match (read_start, read_end) {
+        (Some(start), Some(end)) if units > 0 => {
+            Some(end.saturating_sub(start) as f64 / 1e3 / units as f64)
+        }
         _ => None,
     };
     let (rss, rss_peak) = args.server_pid.map(system::rss_mb).unwrap_or((None, None));
@@ -287,6 +298,7 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         rss_mb: rss,
         rss_peak_mb: rss_peak,
         server_cpu_us_per_unit,
+        server_disk_read_kb_per_unit,
         db_bytes,
         at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -397,6 +409,9 @@ pub fn print(report: &RunReport) {
     }
     if let Some(cpu) = report.server_cpu_us_per_unit {
         println!("  server CPU: {cpu:.0} us per unit");
+    }
+    if let Some(kb) = report.server_disk_read_kb_per_unit {
+        println!("  server disk reads: {kb:.2} KB per unit");
     }
     if let Some(bytes) = report.db_bytes {
         println!("  database: {:.1} MB", bytes as f64 / 1e6);

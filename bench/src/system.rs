@@ -1,5 +1,5 @@
-//! What the benchmark reads about the server besides its answers: memory, CPU time and
-//! database size.
+//! What the benchmark reads about the server besides its answers: memory, CPU time, disk
+//! reads and database size.
 
 use std::path::Path;
 
@@ -36,6 +36,19 @@ pub fn cpu_seconds(pid: u32) -> Option<f64> {
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     Some(ticks / clock_ticks_per_second())
+}
+
+/// Bytes a process has caused to be read from the block device so far (`read_bytes` of
+/// `/proc/<pid>/io`): reads the page cache answered are not counted. A read scenario that
+/// reads from disk is waiting on the machine's cache, not on the server's code.
+pub fn disk_read_bytes(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()?
+        .lines()
+        .find_map(|line| line.strip_prefix("read_bytes:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// `sysconf(_SC_CLK_TCK)`: 100 on every Linux this runs on; read from `getconf` to be sure.
