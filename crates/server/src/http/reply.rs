@@ -19,9 +19,13 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: u16, body: &Value) -> Reply {
+        Reply::text(status, body.to_string())
+    }
+
+    fn text(status: u16, body: String) -> Reply {
         Reply {
             status,
-            body: body.to_string(),
+            body,
             idempotency_key: None,
             original_request: None,
             replayed: false,
@@ -34,13 +38,7 @@ impl Reply {
 
     /// A 200 whose body is JSON text already (a stored body, a page of them), sent as it is.
     pub fn ok_text(body: Box<RawValue>) -> Reply {
-        Reply {
-            status: 200,
-            body: String::from(Box::<str>::from(body)),
-            idempotency_key: None,
-            original_request: None,
-            replayed: false,
-        }
+        Reply::text(200, String::from(Box::<str>::from(body)))
     }
 
     pub fn error(error: &ApiError) -> Reply {
