@@ -100,10 +100,7 @@ impl Ctx {
     /// Loads an object of type `R`; a missing id (or one of another kind or account) is
     /// `resource_missing` naming `param`.
     pub async fn load<R: Resource>(&self, id: &str, param: &str) -> Result<Loaded<R>, ApiError> {
-        match self.find(id).await? {
-            Some(record) if record.kind == R::OBJECT => Loaded::from_record(&record),
-            _ => Err(ApiError::resource_missing(R::OBJECT, id, param)),
-        }
+        Loaded::from_record(&self.find_of::<R>(id, param).await?)
     }
 
     /// The stored body of an `R` as JSON text, only checked to be JSON: what a retrieve with the
@@ -114,13 +111,18 @@ impl Ctx {
         id: &str,
         param: &str,
     ) -> Result<Box<RawValue>, ApiError> {
+        let record = self.find_of::<R>(id, param).await?;
+        RawValue::from_string(record.body).map_err(|error| {
+            tracing::error!(%id, %error, "stored object does not parse");
+            ApiError::internal()
+        })
+    }
+
+    /// The record of `id` if it is an `R` of this account; otherwise `resource_missing`
+    /// naming `param`.
+    async fn find_of<R: Resource>(&self, id: &str, param: &str) -> Result<Record, ApiError> {
         match self.find(id).await? {
-            Some(record) if record.kind == R::OBJECT => {
-                RawValue::from_string(record.body).map_err(|error| {
-                    tracing::error!(%id, %error, "stored object does not parse");
-                    ApiError::internal()
-                })
-            }
+            Some(record) if record.kind == R::OBJECT => Ok(record),
             _ => Err(ApiError::resource_missing(R::OBJECT, id, param)),
         }
     }
