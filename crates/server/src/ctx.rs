@@ -13,7 +13,7 @@ use tender_wire::{ApiError, id};
 
 use crate::app::AppState;
 use crate::http::KeyKind;
-use crate::resources::{Loaded, Resource, insert};
+use crate::resources::{Loaded, Resource, insert, unparsable};
 use crate::store_error;
 
 /// The context of one API request.
@@ -112,10 +112,7 @@ impl Ctx {
         param: &str,
     ) -> Result<Box<RawValue>, ApiError> {
         let record = self.find_of::<R>(id, param).await?;
-        RawValue::from_string(record.body).map_err(|error| {
-            tracing::error!(%id, %error, "stored object does not parse");
-            ApiError::internal()
-        })
+        RawValue::from_string(record.body).map_err(|e| unparsable(id, &e))
     }
 
     /// The record of `id` if it is an `R` of this account; otherwise `resource_missing`

@@ -44,10 +44,7 @@ pub struct Loaded<R> {
 
 impl<R: Resource> Loaded<R> {
     pub fn from_record(record: &Record) -> Result<Loaded<R>, ApiError> {
-        let object = serde_json::from_str(&record.body).map_err(|error| {
-            tracing::error!(id = %record.id, %error, "stored object does not parse");
-            ApiError::internal()
-        })?;
+        let object = serde_json::from_str(&record.body).map_err(|e| unparsable(&record.id, &e))?;
         Ok(Loaded {
             object,
             version: record.version,
@@ -134,6 +131,12 @@ pub fn to_value<R: Serialize>(object: &R) -> Result<serde_json::Value, ApiError>
         tracing::error!(%error, "object does not serialize");
         ApiError::internal()
     })
+}
+
+/// A stored body that is not what Tender wrote: logged, and a 500 to the caller.
+pub fn unparsable(id: &str, error: &serde_json::Error) -> ApiError {
+    tracing::error!(%id, %error, "stored object does not parse");
+    ApiError::internal()
 }
 
 /// The JSON text of an object as the API renders it, serialized once to be embedded as it is

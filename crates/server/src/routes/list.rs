@@ -9,7 +9,7 @@ use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
 use crate::render::expand_items;
-use crate::resources::to_json;
+use crate::resources::{to_json, unparsable};
 use crate::store_error;
 
 /// Reads a list page of `kind`. `filters` takes the endpoint's own filters from the
@@ -34,7 +34,7 @@ pub async fn list(
         .records
         .iter()
         .map(|record| {
-            serde_json::from_str::<&RawValue>(&record.body).map_err(|e| unparsable(record, &e))
+            serde_json::from_str::<&RawValue>(&record.body).map_err(|e| unparsable(&record.id, &e))
         })
         .collect::<Result<Vec<_>, _>>()?;
     envelope_raw(url, &items, page.has_more).map_err(|error| {
@@ -127,7 +127,7 @@ fn parse_items(
         .iter()
         .map(|record| {
             serde_json::from_str::<Value>(&record.body)
-                .map_err(|e| unparsable(record, &e))
+                .map_err(|e| unparsable(&record.id, &e))
                 .and_then(&render)
         })
         .collect()
@@ -141,9 +141,4 @@ async fn render_items(
 ) -> Result<Value, ApiError> {
     expand_items(ctx, &mut items, &page.expand).await?;
     Ok(envelope(url, items, page.has_more))
-}
-
-fn unparsable(record: &Record, error: &serde_json::Error) -> ApiError {
-    tracing::error!(id = %record.id, %error, "stored object does not parse");
-    ApiError::internal()
 }
