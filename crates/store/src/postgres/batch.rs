@@ -10,7 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::{IdempotencyRecord, NewDelivery, Record, StoreError, UnitOfWork};
 
-/// What the database holds for the ids and keys a batch names (read under row locks).
+/// What a batch knows to exist: the objects it updates as the database holds them (read
+/// under row locks), then whatever the units accepted before the one being decided wrote.
 #[derive(Debug, Default)]
 pub(super) struct Existing {
     /// Object id → (account, version).
@@ -32,37 +33,25 @@ pub(super) struct Rows<'a> {
     pub deliveries: Vec<&'a NewDelivery>,
 }
 
-/// Every id a batch writes, and every key and delivery id, for [`Existing`].
+/// What a batch reads before deciding: the ids it updates, sorted (the order their rows are
+/// locked in). Inserted ids, idempotency keys and delivery ids are not read: they are new but
+/// for a race, and a race fails the batch's insert with a unique violation, after which its
+/// units are committed one at a time (see `group_commit.rs`).
 pub(super) struct Names<'a> {
-    pub object_ids: Vec<&'a str>,
-    pub key_accounts: Vec<&'a str>,
-    pub keys: Vec<&'a str>,
-    pub delivery_ids: Vec<&'a str>,
+    pub updated_ids: Vec<&'a str>,
 }
 
 impl<'a> Names<'a> {
     pub(super) fn of(units: &[&'a UnitOfWork]) -> Names<'a> {
-        let mut names = Names {
-            object_ids: Vec::new(),
-            key_accounts: Vec::new(),
-            keys: Vec::new(),
-            delivery_ids: Vec::new(),
-        };
-        for unit in units {
-            if let Some(key) = &unit.idempotency {
-                names.key_accounts.push(&key.account);
-                names.keys.push(&key.key);
-            }
-            names
-                .object_ids
-                .extend(unit.writes.iter().map(|w| w.record.id.as_str()));
-            names
-                .delivery_ids
-                .extend(unit.deliveries.iter().map(|d| d.id.as_str()));
-        }
-        names.object_ids.sort_unstable();
-        names.object_ids.dedup();
-        names
+        let mut updated_ids: Vec<&str> = units
+            .iter()
+            .flat_map(|unit| &unit.writes)
+            .filter(|w| w.expected_version.is_some())
+            .map(|w| w.record.id.as_str())
+            .collect();
+        updated_ids.sort_unstable();
+        updated_ids.dedup();
+        Names { updated_ids }
     }
 }
 

@@ -6,26 +6,29 @@
 //! few committer tasks each take whatever has queued up (up to [`MAX_BATCH`]) and commit it
 //! in one transaction of a handful of set-based statements:
 //!
-//! 1. lock and read, in one round trip, every object the batch writes (`FOR UPDATE`, in id
-//!    order so that concurrent batches cannot deadlock on them), and find which of its
-//!    idempotency keys and delivery ids exist;
-//! 2. decide each unit in memory (`batch.rs`): a refused unit (key taken, version conflict)
-//!    writes nothing and the others still commit;
+//! 1. lock and read, in one round trip, every object the batch updates (`FOR UPDATE`, in id
+//!    order so that concurrent batches cannot deadlock on them); a batch that only inserts
+//!    reads nothing;
+//! 2. decide each unit in memory (`batch.rs`): a refused unit (version conflict, or a key or
+//!    id an earlier unit of the batch took) writes nothing and the others still commit;
 //! 3. write the accepted units' rows, in one round trip: one statement per table for the
-//!    inserts, one per updated object;
+//!    inserts, one for the updates;
 //! 4. commit: one WAL flush for the batch.
 //!
-//! The locks keep every object the batch updates as it was read. What they cannot cover,
-//! another transaction inserting the same key or id at the same moment (another node, or the
-//! other committer), fails the batch with a unique violation and rolls it back; its units are
-//! then committed one at a time by [`super::write::commit`], whose statements map each such
-//! race to its exact answer. A lost connection is not retried: whether the batch committed is
-//! unknown, as for any lost commit.
+//! The locks keep every object the batch updates as it was read. Inserted ids, idempotency
+//! keys and delivery ids are not read first: they are new unless something raced them (a
+//! request retried with the same key while the first is in flight, another node, the other
+//! committer), which is rare enough that probing every one of them in every batch (about ten
+//! index lookups per payment) cost more than the occasional retry. Such a race fails the
+//! batch with a unique violation and rolls it back; its units are then committed one at a
+//! time by [`super::write::commit`], whose statements map each race to its exact answer. A
+//! lost connection is not retried: whether the batch committed is unknown, as for any lost
+//! commit.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use deadpool_postgres::{Object, Pool, Transaction};
-use futures_util::future::try_join_all;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::batch::{self, Existing, Names, Rows};
@@ -47,16 +50,9 @@ const COMMITTERS: usize = 2;
 // planner picked sequential scans of tables of some thousand rows, and kept those plans
 // cached as the tables grew (see `lookups.rs`). Locks are taken in array order: sorted ids,
 // so concurrent batches cannot deadlock on them.
-const LOCK_OBJECTS: &str = "SELECT o.id, o.account, o.version \
-     FROM unnest($1::text[]) AS w(want), LATERAL (SELECT id, account, version FROM objects \
-     WHERE id = w.want OFFSET 0 FOR UPDATE) AS o";
-const FIND_KEYS: &str = "SELECT k.account, k.key \
-     FROM unnest($1::text[], $2::text[]) AS w(want_account, want_key), \
-     LATERAL (SELECT account, key FROM idempotency_keys \
-     WHERE account = w.want_account AND key = w.want_key OFFSET 0) AS k";
-const FIND_DELIVERIES: &str = "SELECT d.id FROM unnest($1::text[]) AS w(want), \
-     LATERAL (SELECT id FROM webhook_deliveries WHERE id = w.want OFFSET 0) AS d";
-
+const LOCK_OBJECTS: &str = "SELECT o.id, o.account, o.version, o.ctid::text \
+     FROM unnest($1::text[]) AS w(want), LATERAL (SELECT id, account, version, ctid \
+     FROM objects WHERE id = w.want OFFSET 0 FOR UPDATE) AS o";
 const INSERT_KEYS: &str = "INSERT INTO idempotency_keys \
      (account, key, fingerprint, request_id, status, body, created) \
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], \
@@ -67,6 +63,18 @@ const INSERT_OBJECTS: &str = "INSERT INTO objects \
      SELECT a, i, k, c, v, d, cu, pi, ch, t, b FROM unnest($1::text[], $2::text[], $3::text[], \
      $4::bigint[], $5::bigint[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[], \
      $11::text[]) WITH ORDINALITY AS w(a, i, k, c, v, d, cu, pi, ch, t, b, n) ORDER BY n";
+// All of a batch's updates (about one per payment) in one statement, with the version
+// guard. Rows are found by their physical address (`ctid`), read with the row lock: a row
+// locked by this transaction stays where it is until this statement moves it. The join must
+// be a nested loop of TID lookups: a hash join over a sequential scan is cheaper while the
+// table is small, and a prepared statement keeps the plan it settles on as the table grows,
+// so Tender's connections leave the planner nested loops only (`mod.rs`).
+const UPDATE_OBJECTS: &str = "UPDATE objects AS o SET kind = w.k, created = w.c, \
+     version = w.v, deleted = w.d, customer = w.cu, payment_intent = w.pi, charge = w.ch, \
+     tag = w.t, body = w.b FROM unnest($1::text[]::tid[], $2::text[], $3::bigint[], \
+     $4::bigint[], $5::bool[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+     $11::bigint[]) AS w(r, k, c, v, d, cu, pi, ch, t, b, e) \
+     WHERE o.ctid = w.r AND o.version = w.e";
 const INSERT_DELIVERIES: &str = "INSERT INTO webhook_deliveries \
      (id, account, event_id, endpoint_id, status, attempts, next_attempt_ms, created_ms) \
      SELECT i, a, e, p, 'pending', 0, d, d \
@@ -167,9 +175,9 @@ async fn in_one_transaction(
 ) -> Result<Option<Vec<Result<(), StoreError>>>, tokio_postgres::Error> {
     let units: Vec<&UnitOfWork> = units.iter().collect();
     let tx = client.transaction().await?;
-    let existing = read_existing(&tx, &Names::of(&units)).await?;
+    let (existing, locations) = read_existing(&tx, &Names::of(&units)).await?;
     let (outcomes, rows) = batch::decide(&units, existing);
-    if !write_rows(&tx, &rows).await? {
+    if !write_rows(&tx, &rows, &locations).await? {
         tx.rollback().await?;
         return Ok(None);
     }
@@ -177,56 +185,48 @@ async fn in_one_transaction(
     Ok(Some(outcomes))
 }
 
-/// Step 1: the three lookups, sent together (tokio-postgres pipelines concurrent queries).
+/// Where each locked row is (its `ctid`, as text), by object id.
+type Locations = HashMap<String, String>;
+
+/// Step 1: the objects the batch updates, locked; nothing when it only inserts.
 async fn read_existing(
     tx: &Transaction<'_>,
     names: &Names<'_>,
-) -> Result<Existing, tokio_postgres::Error> {
-    let (lock, keys, deliveries) = tokio::try_join!(
-        tx.prepare_cached(LOCK_OBJECTS),
-        tx.prepare_cached(FIND_KEYS),
-        tx.prepare_cached(FIND_DELIVERIES),
-    )?;
-    let (objects, keys, deliveries) = tokio::try_join!(
-        async { tx.query(&lock, &[&names.object_ids]).await },
-        async {
-            if names.keys.is_empty() {
-                return Ok(Vec::new());
-            }
-            tx.query(&keys, &[&names.key_accounts, &names.keys]).await
-        },
-        async {
-            if names.delivery_ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            tx.query(&deliveries, &[&names.delivery_ids]).await
-        },
-    )?;
+) -> Result<(Existing, Locations), tokio_postgres::Error> {
     let mut existing = Existing::default();
-    for row in objects {
+    let mut locations = Locations::new();
+    if names.updated_ids.is_empty() {
+        return Ok((existing, locations));
+    }
+    let lock = tx.prepare_cached(LOCK_OBJECTS).await?;
+    for row in tx.query(&lock, &[&names.updated_ids]).await? {
+        let id: String = row.try_get(0)?;
+        locations.insert(id.clone(), row.try_get(3)?);
         existing
             .objects
-            .insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+            .insert(id, (row.try_get(1)?, row.try_get(2)?));
     }
-    for row in keys {
-        existing.keys.insert((row.try_get(0)?, row.try_get(1)?));
-    }
-    for row in deliveries {
-        existing.deliveries.insert(row.try_get(0)?);
-    }
-    Ok(existing)
+    Ok((existing, locations))
 }
 
-/// Step 3: one statement per table (per object for updates), sent together. False if an
-/// update missed its row or found another version (which the locks should make impossible).
-async fn write_rows(tx: &Transaction<'_>, rows: &Rows<'_>) -> Result<bool, tokio_postgres::Error> {
-    let (insert_keys, insert_objects, insert_deliveries) = tokio::try_join!(
+/// Step 3: one statement per table, sent together. False if an update missed its row or
+/// found another version (which the locks should make impossible).
+async fn write_rows(
+    tx: &Transaction<'_>,
+    rows: &Rows<'_>,
+    locations: &Locations,
+) -> Result<bool, tokio_postgres::Error> {
+    let (insert_keys, insert_objects, update_objects, insert_deliveries) = tokio::try_join!(
         tx.prepare_cached(INSERT_KEYS),
         tx.prepare_cached(INSERT_OBJECTS),
+        tx.prepare_cached(UPDATE_OBJECTS),
         tx.prepare_cached(INSERT_DELIVERIES),
     )?;
     let keys = KeyColumns::of(rows);
     let inserts = ObjectColumns::of(&rows.inserts);
+    let Some(updates) = UpdateColumns::of(&rows.updates, locations) else {
+        return Ok(false);
+    };
     let deliveries = DeliveryColumns::of(rows);
     let (_, _, updated, _) = tokio::try_join!(
         async {
@@ -241,14 +241,12 @@ async fn write_rows(tx: &Transaction<'_>, rows: &Rows<'_>) -> Result<bool, tokio
             }
             tx.execute(&insert_objects, &inserts.params()).await
         },
-        // One statement per updated object, pipelined, with `write.rs`'s version guard: a
-        // join of `objects` with an array is planned as a hash join over a sequential scan
-        // once the array is long enough, and updates are few (about one per payment).
-        try_join_all(
-            rows.updates
-                .iter()
-                .map(|(record, stored)| super::write::update(tx, record, *stored))
-        ),
+        async {
+            if updates.row.is_empty() {
+                return Ok(0);
+            }
+            tx.execute(&update_objects, &updates.params()).await
+        },
         async {
             if deliveries.id.is_empty() {
                 return Ok(0);
@@ -256,7 +254,7 @@ async fn write_rows(tx: &Transaction<'_>, rows: &Rows<'_>) -> Result<bool, tokio
             tx.execute(&insert_deliveries, &deliveries.params()).await
         },
     )?;
-    Ok(updated.iter().all(|&n| n == 1))
+    Ok(usize::try_from(updated).is_ok_and(|n| n == rows.updates.len()))
 }
 
 type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);
@@ -348,6 +346,47 @@ impl<'a> ObjectColumns<'a> {
             &self.charge,
             &self.tag,
             &self.body,
+        ]
+    }
+}
+
+/// Column arrays of updated objects, for `unnest`: where each row is, its new state, and the
+/// version it must still have.
+struct UpdateColumns<'a> {
+    row: Vec<&'a str>,
+    columns: ObjectColumns<'a>,
+    expected: Vec<i64>,
+}
+
+impl<'a> UpdateColumns<'a> {
+    /// `None` if an updated object was not locked (so has no location).
+    fn of(updates: &[(&'a crate::Record, i64)], locations: &'a Locations) -> Option<Self> {
+        let row = updates
+            .iter()
+            .map(|(r, _)| locations.get(&r.id).map(String::as_str))
+            .collect::<Option<Vec<&str>>>()?;
+        let records: Vec<&crate::Record> = updates.iter().map(|(r, _)| *r).collect();
+        Some(UpdateColumns {
+            row,
+            columns: ObjectColumns::of(&records),
+            expected: updates.iter().map(|(_, stored)| *stored).collect(),
+        })
+    }
+
+    fn params(&self) -> [Param<'_>; 11] {
+        let c = &self.columns;
+        [
+            &self.row,
+            &c.kind,
+            &c.created,
+            &c.version,
+            &c.deleted,
+            &c.customer,
+            &c.payment_intent,
+            &c.charge,
+            &c.tag,
+            &c.body,
+            &self.expected,
         ]
     }
 }

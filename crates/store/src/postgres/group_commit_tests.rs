@@ -1,7 +1,7 @@
 //! Batches committed on a real PostgreSQL: through the set-based path, and through the
-//! one-by-one fallback when another transaction races a key past the batch's lookup.
+//! one-by-one fallback when a key or an id the batch did not read is already taken.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
@@ -88,11 +88,101 @@ async fn a_batch_writes_its_accepted_units_in_one_transaction() {
     .await;
 }
 
+/// A write of `id` (expecting `expected`) whose body names the version it writes.
+fn versioned(id: &str, expected: Option<i64>) -> crate::Write {
+    let mut w = write(id, expected);
+    w.record.body = format!("{{\"id\":\"{id}\",\"v\":{}}}", w.record.version);
+    w
+}
+
+async fn objects(client: &Object) -> Vec<String> {
+    strings(
+        client,
+        "SELECT id || ' ' || version || ' ' || body FROM objects ORDER BY id",
+    )
+    .await
+}
+
 #[tokio::test]
-async fn a_key_raced_past_the_lookup_falls_back_to_one_unit_at_a_time() {
+async fn one_statement_updates_every_object_a_batch_updates() {
     with_store(|store| async move {
-        // Another transaction inserts key k_race and keeps it uncommitted: the batch's lookup
-        // cannot see it, and its insert of the same key waits on it.
+        let seed = [keyed(
+            vec![versioned("cus_x", None), versioned("cus_y", None)],
+            "k0",
+        )];
+        assert_eq!(describe(&commit_batch(&store.pool, &seed).await[0]), "ok");
+
+        let units = [
+            keyed(vec![versioned("cus_x", Some(1))], "k1"),
+            keyed(
+                vec![versioned("cus_y", Some(1)), versioned("cus_z", None)],
+                "k2",
+            ),
+            // Read under the lock at version 2 by now: this unit's guard is stale.
+            keyed(vec![versioned("cus_y", Some(1))], "k3"),
+            keyed(vec![versioned("cus_x", Some(2))], "k4"),
+        ];
+        // Directly, not through `commit_batch`: the batch itself must commit (no fallback).
+        let mut client = store.pool.get().await.unwrap();
+        let outcomes = in_one_transaction(&mut client, &units)
+            .await
+            .unwrap()
+            .expect("committed as one batch");
+        let described: Vec<String> = outcomes.iter().map(describe).collect();
+        assert_eq!(described, vec!["ok", "ok", "conflict cus_y", "ok"]);
+        assert_eq!(
+            objects(&client).await,
+            vec![
+                "cus_x 3 {\"id\":\"cus_x\",\"v\":3}",
+                "cus_y 2 {\"id\":\"cus_y\",\"v\":2}",
+                "cus_z 1 {\"id\":\"cus_z\",\"v\":1}",
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_insert_of_a_stored_id_falls_back_to_one_unit_at_a_time() {
+    with_store(|store| async move {
+        let seed = [keyed(
+            vec![versioned("cus_old", None), versioned("cus_x", None)],
+            "k0",
+        )];
+        assert_eq!(describe(&commit_batch(&store.pool, &seed).await[0]), "ok");
+
+        // The batch does not read `cus_old` (it only inserts it), so its insert fails on the
+        // unique id and the batch is retried unit by unit; the others still commit.
+        let units = [
+            keyed(vec![versioned("cus_x", Some(1))], "k1"),
+            keyed(vec![versioned("cus_old", None)], "k2"),
+            keyed(vec![versioned("cus_new", None)], "k3"),
+            // A key already stored: refused, though not read before the batch either.
+            keyed(vec![versioned("cus_other", None)], "k0"),
+        ];
+        let outcomes = commit_batch(&store.pool, &units).await;
+        let described: Vec<String> = outcomes.iter().map(describe).collect();
+        assert_eq!(described, vec!["ok", "conflict cus_old", "ok", "key taken"]);
+        let client = store.pool.get().await.unwrap();
+        assert_eq!(
+            objects(&client).await,
+            vec![
+                "cus_new 1 {\"id\":\"cus_new\",\"v\":1}",
+                "cus_old 1 {\"id\":\"cus_old\",\"v\":1}",
+                "cus_x 2 {\"id\":\"cus_x\",\"v\":2}",
+            ]
+        );
+        let keys = strings(&client, "SELECT key FROM idempotency_keys ORDER BY key").await;
+        assert_eq!(keys, vec!["k0", "k1", "k3"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_raced_by_another_transaction_falls_back_to_one_unit_at_a_time() {
+    with_store(|store| async move {
+        // Another transaction inserts key k_race and keeps it uncommitted: the batch's insert
+        // of the same key waits on it, then fails when it commits.
         let mut other = store.pool.get().await.unwrap();
         let racer = other.transaction().await.unwrap();
         racer

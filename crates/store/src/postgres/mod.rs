@@ -42,6 +42,9 @@ pub struct PostgresStore {
     lookups: lookups::Lookups,
 }
 
+/// Connection options that leave the planner nested loops only, for joins.
+const NESTED_LOOPS_ONLY: &str = "-c enable_hashjoin=off -c enable_mergejoin=off";
+
 impl PostgresStore {
     /// Connects with a `postgres://` connection string, checking that one connection can be
     /// made. Does not migrate (call [`Store::migrate`], or use [`crate::connect`]).
@@ -82,6 +85,15 @@ impl PostgresStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        // Every query Tender sends is an index probe, a loop of them or an index range scan;
+        // none wants a hash or merge join. Such a plan is cheaper only while a table is
+        // small, and a prepared statement keeps the plan it settles on as the table grows
+        // (the group commit's update joins `objects` with an array: see `group_commit.rs`).
+        let options = match config.get_options() {
+            Some(options) => format!("{options} {NESTED_LOOPS_ONLY}"),
+            None => NESTED_LOOPS_ONLY.to_owned(),
+        };
+        config.options(options);
         let manager = Manager::from_config(
             config,
             NoTls,

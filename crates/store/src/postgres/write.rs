@@ -108,8 +108,8 @@ async fn apply(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
 }
 
 /// Updates `r` in place if the stored row is still at version `expected`; the rows changed
-/// (0 or 1). The group commit's updates use it too.
-pub(super) async fn update(
+/// (0 or 1).
+async fn update(
     tx: &Transaction<'_>,
     r: &Record,
     expected: i64,
