@@ -4,6 +4,7 @@
 //! were taken) and never assert on timings. `bench/compare` runs everything end to end.
 
 mod client;
+mod floor;
 mod load;
 mod report;
 mod run;
@@ -32,6 +33,8 @@ enum Command {
     Run(run::RunArgs),
     /// Fill a database with N stored payments (as the API stores them), fast.
     Load(load::LoadArgs),
+    /// What SQLite alone costs here to store a payment's rows (no HTTP, no server).
+    Floor(floor::FloorArgs),
     /// Wait until a server answers; print how long it took.
     Wait {
         #[arg(long, default_value = "http://127.0.0.1:12111")]
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Load(args) => runtime(2).and_then(|rt| rt.block_on(load::load(args))),
+        Command::Floor(args) => runtime(1).and_then(|rt| rt.block_on(floor::floor(args))),
         Command::Wait {
             url,
             path,

@@ -29,13 +29,19 @@ pub fn rss_mb(pid: u32) -> (Option<f64>, Option<f64>) {
 /// CPU per unit of work is the figure that stays comparable when the machine is busy with
 /// something else, which throughput is not.
 pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    cpu_split(pid).map(|(user, system)| user + system)
+}
+
+/// CPU time a process has used so far in user space and in the kernel, in seconds.
+pub fn cpu_split(pid: u32) -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which may hold spaces, so split after its ')'):
     // state is field 3, utime 14 and stime 15.
     let rest = &stat[stat.rfind(')')? + 1..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / clock_ticks_per_second())
+    let ticks = |n: usize| fields.get(n)?.parse::<f64>().ok();
+    let per_second = clock_ticks_per_second();
+    Some((ticks(11)? / per_second, ticks(12)? / per_second))
 }
 
 /// Bytes a process has caused to be read from the block device so far (`read_bytes` of
