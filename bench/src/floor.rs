@@ -42,6 +42,10 @@ pub struct FloorArgs {
     /// Where the fresh files go (deleted afterwards).
     #[arg(long, default_value_os_t = std::env::temp_dir())]
     pub dir: PathBuf,
+    /// Extra `PRAGMA name=value` for the writing connection, to try what a setting would
+    /// change (repeatable; e.g. `cache_size=-65536`).
+    #[arg(long = "pragma", value_name = "NAME=VALUE")]
+    pub pragmas: Vec<String>,
 }
 
 /// One stored object of the sampled payment, as its columns.
@@ -86,7 +90,9 @@ pub async fn floor(args: FloorArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("creating {}: {e}", file.display()))?;
         drop(store);
-        let result = tokio::task::block_in_place(|| write(&file, &rows, args.payments, batch));
+        let result = tokio::task::block_in_place(|| {
+            write(&file, &rows, &args.pragmas, args.payments, batch)
+        });
         remove_database(&file);
         result?;
     }
@@ -134,13 +140,31 @@ fn sample(path: &Path) -> Result<Vec<Row>, String> {
 }
 
 /// Writes `payments` copies of `rows`, `batch` per transaction, and prints the figures.
-fn write(file: &Path, rows: &[Row], payments: u64, batch: u64) -> Result<(), String> {
+fn write(
+    file: &Path,
+    rows: &[Row],
+    pragmas: &[String],
+    payments: u64,
+    batch: u64,
+) -> Result<(), String> {
     let db = |e: rusqlite::Error| format!("{}: {e}", file.display());
     let conn = Connection::open(file).map_err(db)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(db)?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(db)?;
+    for pragma in pragmas {
+        let (name, value) = pragma
+            .split_once('=')
+            .ok_or_else(|| format!("--pragma {pragma}: expected NAME=VALUE"))?;
+        // A query, not an update: some pragmas answer with a row (`mmap_size`).
+        conn.query_row(&format!("PRAGMA {name} = {value}"), [], |_| Ok(()))
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(()),
+                e => Err(e),
+            })
+            .map_err(db)?;
+    }
     let intent = rows
         .iter()
         .find(|r| r.kind == "payment_intent")
