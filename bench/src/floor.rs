@@ -1,8 +1,9 @@
 //! `tender-bench floor`: what SQLite alone costs, on this machine, to store what a payment
 //! stores. A floor under any server that keeps those rows in SQLite with durable commits.
 //!
-//! It takes one payment's records from a Tender database (`--sample`: any SQLite file holding
-//! a payment, made through the API or by `tender-bench load`). It writes `--payments` copies
+//! It takes one payment's records from a Tender database (`--sample`: a SQLite file holding
+//! a payment confirmed with a ConfirmationToken, made through the API or by
+//! `tender-bench load`). It writes `--payments` copies
 //! of them, on one thread, straight through rusqlite with prepared statements (Tender's own
 //! SQL), into a fresh file that Tender's migration made: same schema, same indexes, WAL,
 //! `synchronous=FULL`. Per payment, as the API writes it:
@@ -30,7 +31,8 @@ use crate::system;
 
 #[derive(Args, Clone, Debug)]
 pub struct FloorArgs {
-    /// A Tender SQLite database holding at least one payment: its newest is copied.
+    /// A Tender SQLite database holding a payment confirmed with a ConfirmationToken (the
+    /// `payment` scenario's, or a loaded one): the newest is copied.
     #[arg(long)]
     pub sample: PathBuf,
     /// Payments written for each batch size.
@@ -99,20 +101,31 @@ pub async fn floor(args: FloorArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// The newest payment intent of the database and every record that names it, plus its
+/// The newest payment made the guide's way (an intent confirmed with a ConfirmationToken,
+/// as the `payment` scenario makes them), and every record that names that intent, plus its
 /// payment method (which names no intent): one payment's records, oldest first.
 fn sample(path: &Path) -> Result<Vec<Row>, String> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let query = |e: rusqlite::Error| format!("reading the sample: {e}");
+    // A used token's stored record names its intent (`token.payment_intent`).
     let (intent, method): (String, Option<String>) = conn
         .query_row(
-            "SELECT id, json_extract(body, '$.payment_method') FROM objects \
-             WHERE kind = 'payment_intent' ORDER BY seq DESC LIMIT 1",
+            "SELECT i.id, json_extract(i.body, '$.payment_method') FROM objects AS i \
+             WHERE i.kind = 'payment_intent' AND i.id = (SELECT \
+             json_extract(t.body, '$.token.payment_intent') FROM objects AS t \
+             WHERE t.kind = 'confirmation_token' \
+             AND json_extract(t.body, '$.token.payment_intent') IS NOT NULL \
+             ORDER BY t.seq DESC LIMIT 1)",
             [],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
-        .map_err(|e| format!("{}: no payment intent to copy ({e})", path.display()))?;
+        .map_err(|e| {
+            format!(
+                "{}: no payment confirmed with a ConfirmationToken to copy ({e})",
+                path.display()
+            )
+        })?;
     let mut stmt = conn
         .prepare(
             "SELECT account, id, kind, created, customer, payment_intent, charge, tag, body \
