@@ -661,8 +661,6 @@ async fn concurrent_confirms_of_one_intent_charge_once() {
     app.stop().await;
 }
 
-/// A request serializes the intent once and shares the text between its answer, its record
-/// and its events: all three must be the same object, the one a later retrieve renders.
 /// The raw text of a GET with the secret key.
 async fn get_text(app: &TestApp, path: &str) -> String {
     let response = app
@@ -739,6 +737,8 @@ async fn secret_key_retrieves_and_lists_answer_the_stored_text() {
     app.stop().await;
 }
 
+/// A request serializes the intent once and shares the text between its answer, its record
+/// and its events: all three must be the same object, the one a later retrieve renders.
 #[tokio::test]
 async fn the_answer_the_stored_intent_and_its_events_agree() {
     let app = TestApp::spawn().await;
