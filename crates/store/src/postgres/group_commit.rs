@@ -68,7 +68,7 @@ const INSERT_OBJECTS: &str = "INSERT INTO objects \
 // locked by this transaction stays where it is until this statement moves it. The join must
 // be a nested loop of TID lookups: a hash join over a sequential scan is cheaper while the
 // table is small, and a prepared statement keeps the plan it settles on as the table grows,
-// so Tender's connections leave the planner nested loops only (`mod.rs`).
+// so Tender's connections leave the planner index scans and nested loops only (`mod.rs`).
 const UPDATE_OBJECTS: &str = "UPDATE objects AS o SET kind = w.k, created = w.c, \
      version = w.v, deleted = w.d, customer = w.cu, payment_intent = w.pi, charge = w.ch, \
      tag = w.t, body = w.b FROM unnest($1::text[]::tid[], $2::text[], $3::bigint[], \

@@ -42,8 +42,10 @@ pub struct PostgresStore {
     lookups: lookups::Lookups,
 }
 
-/// Connection options that leave the planner nested loops only, for joins.
-const NESTED_LOOPS_ONLY: &str = "-c enable_hashjoin=off -c enable_mergejoin=off";
+/// Connection options that leave the planner index scans (where an index applies) and nested
+/// loops only: see `with_config`.
+const INDEX_PLANS_ONLY: &str =
+    "-c enable_seqscan=off -c enable_hashjoin=off -c enable_mergejoin=off";
 
 impl PostgresStore {
     /// Connects with a `postgres://` connection string, checking that one connection can be
@@ -86,12 +88,17 @@ impl PostgresStore {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         // Every query Tender sends is an index probe, a loop of them or an index range scan;
-        // none wants a hash or merge join. Such a plan is cheaper only while a table is
-        // small, and a prepared statement keeps the plan it settles on as the table grows
-        // (the group commit's update joins `objects` with an array: see `group_commit.rs`).
+        // none wants a sequential scan, a hash join or a merge join. Such a plan is cheaper
+        // only while a table is small, and a prepared statement keeps the plan it settles on
+        // as the table grows. Seen: a list of webhook endpoints (one per payment) planned as
+        // a sequential scan and a sort after an ANALYZE of the empty table, which cut a fresh
+        // database's payments from about 2,600 to 800 a second as `objects` grew
+        // (docs/BENCHMARKS.md); and the group commit's update, which joins `objects` with an
+        // array, as a hash join (`group_commit.rs`). A query that no index serves still
+        // scans: these settings only make other plans look dear.
         let options = match config.get_options() {
-            Some(options) => format!("{options} {NESTED_LOOPS_ONLY}"),
-            None => NESTED_LOOPS_ONLY.to_owned(),
+            Some(options) => format!("{options} {INDEX_PLANS_ONLY}"),
+            None => INDEX_PLANS_ONLY.to_owned(),
         };
         config.options(options);
         let manager = Manager::from_config(
@@ -281,6 +288,10 @@ fn db(e: tokio_postgres::Error) -> StoreError {
         None => StoreError::Backend(format!("PostgreSQL: {e}")),
     }
 }
+
+#[cfg(test)]
+#[path = "plans_tests.rs"]
+mod plans_tests;
 
 #[cfg(test)]
 mod tests {
