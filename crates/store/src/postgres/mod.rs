@@ -42,10 +42,10 @@ pub struct PostgresStore {
     lookups: lookups::Lookups,
 }
 
-/// Connection options that leave the planner index scans (where an index applies) and nested
-/// loops only: see `with_config`.
-const INDEX_PLANS_ONLY: &str =
-    "-c enable_seqscan=off -c enable_hashjoin=off -c enable_mergejoin=off";
+/// Connection options for the planner: index scans (where an index applies) and nested loops
+/// only, and no JIT compilation. See `with_config`.
+const PLANNER_OPTIONS: &str =
+    "-c enable_seqscan=off -c enable_hashjoin=off -c enable_mergejoin=off -c jit=off";
 
 impl PostgresStore {
     /// Connects with a `postgres://` connection string, checking that one connection can be
@@ -95,10 +95,12 @@ impl PostgresStore {
         // database's payments from about 2,600 to 800 a second as `objects` grew
         // (docs/BENCHMARKS.md); and the group commit's update, which joins `objects` with an
         // array, as a hash join (`group_commit.rs`). A query that no index serves still
-        // scans: these settings only make other plans look dear.
+        // scans: these settings only make other plans look dear, so dear that PostgreSQL
+        // would compile the query (JIT, some 100 ms, seen on the migration's `max(version)`).
+        // JIT pays only for long analytical queries, which Tender never sends: off.
         let options = match config.get_options() {
-            Some(options) => format!("{options} {INDEX_PLANS_ONLY}"),
-            None => INDEX_PLANS_ONLY.to_owned(),
+            Some(options) => format!("{options} {PLANNER_OPTIONS}"),
+            None => PLANNER_OPTIONS.to_owned(),
         };
         config.options(options);
         let manager = Manager::from_config(
