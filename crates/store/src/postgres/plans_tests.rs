@@ -1,8 +1,8 @@
 //! The plans PostgreSQL keeps for Tender's prepared statements, on a real PostgreSQL.
 //!
 //! A prepared statement settles on a generic plan after a few executions and keeps it as its
-//! tables grow. A plan chosen while a table was empty (and analyzed as such, as autovacuum
-//! does for a new table) must still be an index scan, not a sequential scan of what will be
+//! tables grow. A plan chosen while a table was empty (and analyzed as such: an `ANALYZE` of
+//! a new database) must still be an index scan, not a sequential scan of what will be
 //! millions of rows. And a query that no index serves, whose plan those settings make look
 //! dear, must not be compiled (JIT) for it.
 
@@ -11,7 +11,7 @@
 use super::*;
 use crate::query::{self, Dialect, Param};
 
-/// A migrated store in a schema of its own, and the test database's URL.
+/// A migrated store in a schema of its own, with the URL and schema to drop it by.
 async fn migrated_store() -> (PostgresStore, String, String) {
     let url = std::env::var("TENDER_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
