@@ -1,5 +1,6 @@
 //! Batches committed on a real PostgreSQL: through the set-based path, and through the
-//! one-by-one fallback when a key or an id the batch did not read is already taken.
+//! one-by-one fallback when a key or an id the batch did not read is already taken; and a
+//! committer gathering a batch while the other one is blocked.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -232,6 +233,73 @@ async fn a_key_raced_by_another_transaction_falls_back_to_one_unit_at_a_time() {
         assert_eq!(ids, vec!["cus_a", "cus_c"]);
         let keys = strings(&watcher, "SELECT key FROM idempotency_keys ORDER BY key").await;
         assert_eq!(keys, vec!["k1", "k2", "k_race"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn units_commit_while_the_other_committer_is_blocked() {
+    with_store(|store| async move {
+        // Another transaction holds key k_race uncommitted, so the committer that takes the
+        // unit with that key blocks on it: a batch is then in flight.
+        let mut other = store.pool.get().await.unwrap();
+        let racer = other.transaction().await.unwrap();
+        racer
+            .execute(
+                "INSERT INTO idempotency_keys \
+                 (account, key, fingerprint, request_id, status, body, created) \
+                 VALUES ('acct_1', 'k_race', 'f', 'req_0', 200, '{}', 1)",
+                &[],
+            )
+            .await
+            .unwrap();
+        let store = std::sync::Arc::new(store);
+        let blocked = {
+            let store = std::sync::Arc::clone(&store);
+            tokio::spawn(async move {
+                store
+                    .commit(keyed(vec![write("cus_r", None)], "k_race"))
+                    .await
+            })
+        };
+        let watcher = store.pool.get().await.unwrap();
+        let mut waiting = false;
+        for _ in 0..500 {
+            let row = watcher
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                     AND query LIKE 'INSERT INTO idempotency_keys%unnest%'",
+                    &[],
+                )
+                .await
+                .unwrap();
+            if row.get::<_, i64>(0) > 0 {
+                waiting = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(waiting, "the first batch never waited on the racing key");
+
+        // The other committer, seeing a batch in flight, gathers for a moment, then commits.
+        let (a, b) = tokio::time::timeout(Duration::from_secs(10), async {
+            tokio::join!(
+                store.commit(keyed(vec![write("cus_a", None)], "k1")),
+                store.commit(keyed(vec![write("cus_b", None)], "k2")),
+            )
+        })
+        .await
+        .expect("units waited on the blocked committer");
+        assert!(a.is_ok() && b.is_ok(), "{a:?} {b:?}");
+
+        racer.commit().await.unwrap();
+        let raced = blocked.await.unwrap();
+        assert!(
+            matches!(raced, Err(StoreError::IdempotencyKeyTaken)),
+            "{raced:?}"
+        );
+        let ids = strings(&watcher, "SELECT id FROM objects ORDER BY id").await;
+        assert_eq!(ids, vec!["cus_a", "cus_b"]);
     })
     .await;
 }
