@@ -16,13 +16,7 @@ where
     F: FnOnce(PostgresStore) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let url = std::env::var("TENDER_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = format!("tender_group_test_{:016x}", rand::random::<u64>());
-    let store = PostgresStore::connect_in_schema(&url, &schema)
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let (store, url, schema) = crate::postgres::test_store("tender_group_test").await;
     case(store).await;
     PostgresStore::drop_schema(&url, &schema).await.unwrap();
 }

@@ -72,13 +72,7 @@ fn list(account: &str) -> (Lookup, oneshot::Receiver<Result<Vec<Record>, StoreEr
 
 #[tokio::test]
 async fn a_batch_answers_each_read_even_when_several_ask_the_same() {
-    let url = std::env::var("TENDER_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = format!("tender_lookups_test_{:016x}", rand::random::<u64>());
-    let store = PostgresStore::connect_in_schema(&url, &schema)
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let (store, url, schema) = crate::postgres::test_store("tender_lookups_test").await;
     store
         .commit(UnitOfWork {
             writes: vec![customer("acct_1", "cus_a"), customer("acct_1", "cus_b")],

@@ -291,6 +291,22 @@ fn db(e: tokio_postgres::Error) -> StoreError {
     }
 }
 
+/// For the tests of this backend: a migrated store in a fresh schema (named `prefix` and a
+/// random suffix) of the test database (`TENDER_TEST_POSTGRES_URL`, or `test` on the local
+/// server), with the URL and schema to drop it by.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+async fn test_store(prefix: &str) -> (PostgresStore, String, String) {
+    let url = std::env::var("TENDER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = format!("{prefix}_{:016x}", rand::random::<u64>());
+    let store = PostgresStore::connect_in_schema(&url, &schema)
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    (store, url, schema)
+}
+
 #[cfg(test)]
 #[path = "plans_tests.rs"]
 mod plans_tests;

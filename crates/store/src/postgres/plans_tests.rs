@@ -11,18 +11,6 @@
 use super::*;
 use crate::query::{self, Dialect, Param};
 
-/// A migrated store in a schema of its own, with the URL and schema to drop it by.
-async fn migrated_store() -> (PostgresStore, String, String) {
-    let url = std::env::var("TENDER_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = format!("tender_plans_test_{:016x}", rand::random::<u64>());
-    let store = PostgresStore::connect_in_schema(&url, &schema)
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    (store, url, schema)
-}
-
 /// The text rows of a simple query (`EXPLAIN`'s plan lines).
 async fn text_rows(client: &Object, sql: &str) -> String {
     let messages = client.simple_query(sql).await.unwrap();
@@ -38,7 +26,7 @@ async fn text_rows(client: &Object, sql: &str) -> String {
 
 #[tokio::test]
 async fn a_list_planned_on_an_empty_analyzed_table_scans_an_index() {
-    let (store, url, schema) = migrated_store().await;
+    let (store, url, schema) = test_store("tender_plans_test").await;
 
     // What every payment asks for: the account's webhook endpoints.
     let list = query::list_sql(
@@ -93,7 +81,7 @@ async fn a_list_planned_on_an_empty_analyzed_table_scans_an_index() {
 
 #[tokio::test]
 async fn a_query_no_index_serves_is_not_compiled() {
-    let (store, url, schema) = migrated_store().await;
+    let (store, url, schema) = test_store("tender_plans_test").await;
     let client = store.client().await.unwrap();
 
     // The migration's own check: `schema_version` has no index, so this is a sequential
