@@ -101,6 +101,18 @@ describe('the "Finalize payments on the server" guide, verbatim', () => {
     await frame.locator('#cardnumber').pressSequentially('424242424242');
     // Every keystroke has reached the element before the customer presses Pay.
     assert.equal(await frame.locator('#cardnumber').inputValue(), '4242 4242 4242');
+    // Leaving the field shows the problem under it, and the element grows. Playwright's
+    // click is a mouse-down and a mouse-up: if the element grew in between (the mouse-down
+    // is what takes the focus away), the button moved, the mouse-up missed it and no click
+    // happened. So the customer leaves the field first, and clicks once the page is still.
+    const before = await page.evaluate(
+      () => document.querySelector('#payment-element iframe').getBoundingClientRect().height,
+    );
+    await frame.locator('#cardnumber').blur();
+    await page.waitForFunction(
+      (smaller) => document.querySelector('#payment-element iframe').getBoundingClientRect().height > smaller,
+      before,
+    );
     await page.click('#submit');
     await page.waitForFunction(
       () => document.querySelector('#error-message').textContent.trim() !== '',
