@@ -133,7 +133,7 @@ fn stopped() -> StoreError {
 
 /// One committer: takes a batch (holding the queue only while taking it, and filling it for up
 /// to [`FILL_WAIT`] while another committer is committing), commits it, answers.
-/// `committing` counts the committers between taking a batch and answering it.
+/// `committing` counts the committers that have a batch in flight (taken, not yet committed).
 async fn run(pool: Pool, jobs: Arc<Mutex<mpsc::Receiver<Job>>>, committing: Arc<AtomicUsize>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     loop {
