@@ -64,6 +64,7 @@ struct Create {
 
 impl Command for Create {
     type Path = ();
+    const WRITES_EVENTS: bool = true;
 
     fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
         let target = match (p.string("charge")?, p.string("payment_intent")?) {

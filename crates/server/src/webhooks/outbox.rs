@@ -32,12 +32,20 @@ pub async fn endpoints(ctx: &Ctx) -> Result<Vec<StoredWebhookEndpoint>, ApiError
 }
 
 /// One delivery per (event in `writes`, endpoint subscribed to its type). Each event's
-/// `pending_webhooks` is set to the number of its deliveries.
-pub async fn plan(ctx: &Ctx, writes: &mut [Write]) -> Result<Vec<NewDelivery>, ApiError> {
+/// `pending_webhooks` is set to the number of its deliveries. `endpoints`: the account's
+/// endpoints if already read during this request (else they are read here, if needed).
+pub async fn plan(
+    ctx: &Ctx,
+    writes: &mut [Write],
+    endpoints: Option<Result<Vec<StoredWebhookEndpoint>, ApiError>>,
+) -> Result<Vec<NewDelivery>, ApiError> {
     if !writes.iter().any(|w| w.record.kind == "event") {
         return Ok(Vec::new());
     }
-    let endpoints = endpoints(ctx).await?;
+    let endpoints = match endpoints {
+        Some(read) => read?,
+        None => self::endpoints(ctx).await?,
+    };
     let mut deliveries = Vec::new();
     if endpoints.is_empty() {
         return Ok(deliveries);

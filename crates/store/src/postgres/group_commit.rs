@@ -7,14 +7,14 @@
 //! up to [`FILL_WAIT`] more while another committer is committing) and commit it in one
 //! transaction of a handful of set-based statements:
 //!
-//! 1. lock and read, in one round trip, every object the batch updates (`FOR UPDATE`, in id
-//!    order so that concurrent batches cannot deadlock on them); a batch that only inserts
-//!    reads nothing;
+//! 1. begin, and lock and read every object the batch updates (`FOR UPDATE`, in id order so
+//!    that concurrent batches cannot deadlock on them), in one round trip; a batch that only
+//!    inserts reads nothing;
 //! 2. decide each unit in memory (`batch.rs`): a refused unit (version conflict, or a key or
 //!    id an earlier unit of the batch took) writes nothing and the others still commit;
-//! 3. write the accepted units' rows, in one round trip: one statement per table for the
-//!    inserts, one for the updates;
-//! 4. commit: one WAL flush for the batch.
+//! 3. write the accepted units' rows and commit, in one round trip (with the `BEGIN`, for a
+//!    batch that only inserts): one statement per table for the inserts, one for the
+//!    updates, then `COMMIT`, one WAL flush for the batch.
 //!
 //! The locks keep every object the batch updates as it was read. Inserted ids, idempotency
 //! keys and delivery ids are not read first: they are new unless something raced them (a
@@ -31,8 +31,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use deadpool_postgres::{Object, Pool, Transaction};
+use deadpool_postgres::{Object, Pool};
 use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio_postgres::Statement;
 
 use super::batch::{self, Existing, Names, Rows};
 use super::db;
@@ -79,12 +80,19 @@ const INSERT_OBJECTS: &str = "INSERT INTO objects \
 // be a nested loop of TID lookups: a hash join over a sequential scan is cheaper while the
 // table is small, and a prepared statement keeps the plan it settles on as the table grows,
 // so Tender's connections leave the planner index scans and nested loops only (`mod.rs`).
-const UPDATE_OBJECTS: &str = "UPDATE objects AS o SET kind = w.k, created = w.c, \
+//
+// The statement fails unless it updated all $12 rows, because the `COMMIT` is already queued
+// behind it (see `in_one_transaction`): failing aborts the transaction, so that `COMMIT` rolls
+// it back. PostgreSQL has no function that raises an error, so the failure is a cast of a
+// message to a number, which also puts the counts in the error.
+const UPDATE_OBJECTS: &str = "WITH updated AS (UPDATE objects AS o SET kind = w.k, created = w.c, \
      version = w.v, deleted = w.d, customer = w.cu, payment_intent = w.pi, charge = w.ch, \
      tag = w.t, body = w.b FROM unnest($1::text[]::tid[], $2::text[], $3::bigint[], \
      $4::bigint[], $5::bool[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
      $11::bigint[]) AS w(r, k, c, v, d, cu, pi, ch, t, b, e) \
-     WHERE o.ctid = w.r AND o.version = w.e";
+     WHERE o.ctid = w.r AND o.version = w.e RETURNING 1) \
+     SELECT CASE WHEN count(*) = $12::bigint THEN count(*) \
+     ELSE ('updated ' || count(*) || ' rows of ' || $12::bigint)::bigint END FROM updated";
 const INSERT_DELIVERIES: &str = "INSERT INTO webhook_deliveries \
      (id, account, event_id, endpoint_id, status, attempts, next_attempt_ms, created_ms) \
      SELECT i, a, e, p, 'pending', 0, d, d \
@@ -176,7 +184,7 @@ async fn commit_batch(pool: &Pool, units: &[UnitOfWork]) -> Vec<Result<(), Store
         Ok(client) => client,
         Err(e) => return fail_all(units, &format!("PostgreSQL connection: {e}")),
     };
-    let rolled_back = match in_one_transaction(&mut client, units).await {
+    let rolled_back = match in_one_transaction(&client, units).await {
         Ok(Some(outcomes)) => return outcomes,
         Ok(None) => "an update did not find its row at the version read".to_owned(),
         Err(e) if e.as_db_error().is_some() => e.to_string(),
@@ -200,40 +208,115 @@ fn fail_all(units: &[UnitOfWork], message: &str) -> Vec<Result<(), StoreError>> 
 }
 
 /// Steps 1 to 4 of the module's description; `None` when the batch was rolled back because
-/// an update did not find its row at the version read (which the locks should make
-/// impossible). Dropping the transaction
-/// on an error rolls it back.
+/// an updated object was not among the rows locked (which the locks should make impossible).
+///
+/// `BEGIN` and `COMMIT` travel with the statements next to them: tokio-postgres pipelines
+/// the requests of one connection, sending each when its future is first polled, and a
+/// `biased` join polls them in order. So a batch that only inserts is one round trip
+/// (`BEGIN`, the inserts, `COMMIT`), and one that also updates is two (`BEGIN` and the
+/// locking read; the writes and `COMMIT`). A failed statement aborts the transaction, and
+/// PostgreSQL then answers the `COMMIT` queued behind it by rolling back; a failure before
+/// the `COMMIT` was sent is rolled back here. Either way no transaction is left open.
 async fn in_one_transaction(
-    client: &mut Object,
+    client: &Object,
     units: &[UnitOfWork],
 ) -> Result<Option<Vec<Result<(), StoreError>>>, tokio_postgres::Error> {
     let units: Vec<&UnitOfWork> = units.iter().collect();
-    let tx = client.transaction().await?;
-    let (existing, locations) = read_existing(&tx, &Names::of(&units)).await?;
+    let statements = Statements::prepare(client).await?;
+    let names = Names::of(&units);
+    let began = !names.updated_ids.is_empty();
+    let (existing, locations) = if began {
+        match lock_existing(client, &statements, &names).await {
+            Ok(found) => found,
+            Err(e) => {
+                roll_back(client).await;
+                return Err(e);
+            }
+        }
+    } else {
+        (Existing::default(), Locations::new())
+    };
     let (outcomes, rows) = batch::decide(&units, existing);
-    if !write_rows(&tx, &rows, &locations).await? {
-        tx.rollback().await?;
+    let Some(columns) = Columns::of(&rows, &locations) else {
+        if began {
+            roll_back(client).await;
+        }
         return Ok(None);
-    }
-    tx.commit().await?;
+    };
+    let begin = async {
+        if began {
+            return Ok(());
+        }
+        client.batch_execute("BEGIN").await
+    };
+    let (begun, written, committed) = tokio::join!(
+        biased;
+        begin,
+        write_rows(client, &statements, &columns),
+        client.batch_execute("COMMIT"),
+    );
+    begun?;
+    written?;
+    committed?;
     Ok(Some(outcomes))
+}
+
+/// Ends a transaction whose `COMMIT` was never sent. Best effort: if the connection is gone,
+/// so is the transaction.
+async fn roll_back(client: &Object) {
+    if let Err(e) = client.batch_execute("ROLLBACK").await {
+        tracing::debug!(error = %e, "rolling back a batch");
+    }
+}
+
+/// The batch's statements, prepared once per connection (`prepare_cached`).
+struct Statements {
+    lock_objects: Statement,
+    insert_keys: Statement,
+    insert_objects: Statement,
+    update_objects: Statement,
+    insert_deliveries: Statement,
+}
+
+impl Statements {
+    async fn prepare(client: &Object) -> Result<Statements, tokio_postgres::Error> {
+        let (lock_objects, insert_keys, insert_objects, update_objects, insert_deliveries) = tokio::try_join!(
+            client.prepare_cached(LOCK_OBJECTS),
+            client.prepare_cached(INSERT_KEYS),
+            client.prepare_cached(INSERT_OBJECTS),
+            client.prepare_cached(UPDATE_OBJECTS),
+            client.prepare_cached(INSERT_DELIVERIES),
+        )?;
+        Ok(Statements {
+            lock_objects,
+            insert_keys,
+            insert_objects,
+            update_objects,
+            insert_deliveries,
+        })
+    }
 }
 
 /// Where each locked row is (its `ctid`, as text), by object id.
 type Locations = HashMap<String, String>;
 
-/// Step 1: the objects the batch updates, locked; nothing when it only inserts.
-async fn read_existing(
-    tx: &Transaction<'_>,
+/// Step 1, for a batch that updates: opens the transaction and locks and reads the objects
+/// the batch updates, in one round trip.
+async fn lock_existing(
+    client: &Object,
+    statements: &Statements,
     names: &Names<'_>,
 ) -> Result<(Existing, Locations), tokio_postgres::Error> {
+    let ids: [Param<'_>; 1] = [&names.updated_ids];
+    let (begun, locked) = tokio::join!(
+        biased;
+        client.batch_execute("BEGIN"),
+        client.query(&statements.lock_objects, &ids),
+    );
+    begun?;
     let mut existing = Existing::default();
     let mut locations = Locations::new();
-    if names.updated_ids.is_empty() {
-        return Ok((existing, locations));
-    }
-    let lock = tx.prepare_cached(LOCK_OBJECTS).await?;
-    for row in tx.query(&lock, &[&names.updated_ids]).await? {
+    for row in locked? {
         let id: String = row.try_get(0)?;
         locations.insert(id.clone(), row.try_get(3)?);
         existing
@@ -243,52 +326,77 @@ async fn read_existing(
     Ok((existing, locations))
 }
 
-/// Step 3: one statement per table, sent together. False if an update missed its row or
-/// found another version (which the locks should make impossible).
+/// The accepted units' rows as column arrays, one set per statement.
+struct Columns<'a> {
+    keys: KeyColumns<'a>,
+    inserts: ObjectColumns<'a>,
+    updates: UpdateColumns<'a>,
+    deliveries: DeliveryColumns<'a>,
+}
+
+impl<'a> Columns<'a> {
+    /// `None` if an updated object was not locked (so has no location).
+    fn of(rows: &Rows<'a>, locations: &'a Locations) -> Option<Self> {
+        Some(Columns {
+            keys: KeyColumns::of(rows),
+            inserts: ObjectColumns::of(&rows.inserts),
+            updates: UpdateColumns::of(&rows.updates, locations)?,
+            deliveries: DeliveryColumns::of(rows),
+        })
+    }
+}
+
+/// Step 3: one statement per table, sent together. The update statement fails (aborting
+/// the transaction) unless it found every row at the version read.
 async fn write_rows(
-    tx: &Transaction<'_>,
-    rows: &Rows<'_>,
-    locations: &Locations,
-) -> Result<bool, tokio_postgres::Error> {
-    let (insert_keys, insert_objects, update_objects, insert_deliveries) = tokio::try_join!(
-        tx.prepare_cached(INSERT_KEYS),
-        tx.prepare_cached(INSERT_OBJECTS),
-        tx.prepare_cached(UPDATE_OBJECTS),
-        tx.prepare_cached(INSERT_DELIVERIES),
-    )?;
-    let keys = KeyColumns::of(rows);
-    let inserts = ObjectColumns::of(&rows.inserts);
-    let Some(updates) = UpdateColumns::of(&rows.updates, locations) else {
-        return Ok(false);
-    };
-    let deliveries = DeliveryColumns::of(rows);
-    let (_, _, updated, _) = tokio::try_join!(
+    client: &Object,
+    statements: &Statements,
+    columns: &Columns<'_>,
+) -> Result<(), tokio_postgres::Error> {
+    let Columns {
+        keys,
+        inserts,
+        updates,
+        deliveries,
+    } = columns;
+    let updated_rows = i64::try_from(updates.row.len()).unwrap_or(i64::MAX);
+    let mut update_params = updates.params().to_vec();
+    update_params.push(&updated_rows);
+    tokio::try_join!(
         async {
             if keys.key.is_empty() {
                 return Ok(0);
             }
-            tx.execute(&insert_keys, &keys.params()).await
+            client
+                .execute(&statements.insert_keys, &keys.params())
+                .await
         },
         async {
             if inserts.id.is_empty() {
                 return Ok(0);
             }
-            tx.execute(&insert_objects, &inserts.params()).await
+            client
+                .execute(&statements.insert_objects, &inserts.params())
+                .await
         },
         async {
             if updates.row.is_empty() {
                 return Ok(0);
             }
-            tx.execute(&update_objects, &updates.params()).await
+            client
+                .execute(&statements.update_objects, &update_params)
+                .await
         },
         async {
             if deliveries.id.is_empty() {
                 return Ok(0);
             }
-            tx.execute(&insert_deliveries, &deliveries.params()).await
+            client
+                .execute(&statements.insert_deliveries, &deliveries.params())
+                .await
         },
     )?;
-    Ok(usize::try_from(updated).is_ok_and(|n| n == rows.updates.len()))
+    Ok(())
 }
 
 type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);

@@ -10,6 +10,7 @@ use super::*;
 use crate::postgres::PostgresStore;
 use crate::postgres::batch::tests::{describe, keyed, write};
 use crate::{NewDelivery, Store};
+use tokio_postgres::error::SqlState;
 
 async fn with_store<F, Fut>(case: F)
 where
@@ -133,6 +134,71 @@ async fn one_statement_updates_every_object_a_batch_updates() {
                 "cus_z 1 {\"id\":\"cus_z\",\"v\":1}",
             ]
         );
+    })
+    .await;
+}
+
+/// The batch's writes and its `COMMIT` are sent together, so an update that does not find
+/// its row at the version read must fail the statement (the locks make that impossible
+/// through `in_one_transaction`, hence this direct test of the statement): the transaction
+/// aborts, and the `COMMIT` behind it rolls it back, the other writes included.
+#[tokio::test]
+async fn an_update_that_misses_its_version_fails_and_the_queued_commit_rolls_back() {
+    with_store(|store| async move {
+        let seed = [keyed(vec![versioned("cus_x", None)], "k0")];
+        assert_eq!(describe(&commit_batch(&store.pool, &seed).await[0]), "ok");
+        let client = store.pool.get().await.unwrap();
+        let location = strings(&client, "SELECT ctid::text FROM objects WHERE id = 'cus_x'").await;
+        let locations = Locations::from([("cus_x".to_owned(), location[0].clone())]);
+
+        // cus_x is stored at version 1; this update expects version 2.
+        let stale = versioned("cus_x", Some(2));
+        let new = versioned("cus_new", None);
+        let rows = Rows {
+            inserts: vec![&new.record],
+            updates: vec![(&stale.record, 2)],
+            ..Rows::default()
+        };
+        let columns = Columns::of(&rows, &locations).unwrap();
+        let statements = Statements::prepare(&client).await.unwrap();
+        let (begun, written, committed) = tokio::join!(
+            biased;
+            client.batch_execute("BEGIN"),
+            write_rows(&client, &statements, &columns),
+            client.batch_execute("COMMIT"),
+        );
+        begun.unwrap();
+        let error = written.unwrap_err();
+        let error = error.as_db_error().expect("a database error");
+        assert_eq!(error.code(), &SqlState::INVALID_TEXT_REPRESENTATION);
+        assert!(
+            error.message().contains("updated 0 rows of 1"),
+            "{}",
+            error.message()
+        );
+        committed.unwrap();
+
+        assert_eq!(
+            objects(&client).await,
+            vec!["cus_x 1 {\"id\":\"cus_x\",\"v\":1}"]
+        );
+        // And the connection is out of the transaction: a statement now starts its own.
+        // (The simple protocol: one message, one implicit transaction, one timestamp.)
+        let own = client
+            .simple_query(
+                "SELECT (xact_start = query_start)::text FROM pg_stat_activity \
+                 WHERE pid = pg_backend_pid()",
+            )
+            .await
+            .unwrap();
+        let own: Vec<&str> = own
+            .iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(own, vec!["true"]);
     })
     .await;
 }

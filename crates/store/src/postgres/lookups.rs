@@ -180,7 +180,15 @@ async fn answer(pool: &Pool, batch: impl Iterator<Item = Lookup>) {
         .map(|(account, _, _)| account.as_str())
         .collect();
     let key_names: Vec<&str> = keys.iter().map(|(_, key, _)| key.as_str()).collect();
-    let (found_objects, found_keys) = tokio::join!(
+    // Lists of one statement go out with the point reads, in the same round trip (a
+    // `biased` join sends each query in order on its first poll, and tokio-postgres pipelines
+    // them). A prefix filter's list takes a snapshot transaction, hence the connection, alone:
+    // after them.
+    let (single, snapshot): (Vec<_>, Vec<_>) = lists
+        .into_iter()
+        .partition(|(query, _)| !read::needs_snapshot(query));
+    let (found_objects, found_keys, pages) = tokio::join!(
+        biased;
         async {
             if ids.is_empty() {
                 return Ok(HashMap::new());
@@ -192,6 +200,13 @@ async fn answer(pool: &Pool, batch: impl Iterator<Item = Lookup>) {
                 return Ok(HashMap::new());
             }
             fetch_keys(&client, &key_accounts, &key_names).await
+        },
+        async {
+            let mut pages = Vec::with_capacity(single.len());
+            for (query, _) in &single {
+                pages.push(read::list_in(&client, query).await);
+            }
+            pages
         },
     );
     match found_objects {
@@ -221,8 +236,12 @@ async fn answer(pool: &Pool, batch: impl Iterator<Item = Lookup>) {
             }
         }
     }
-    // After the point reads, which are quick and were answered above.
-    for (query, replies) in lists {
+    for ((_, replies), page) in single.into_iter().zip(pages) {
+        for reply in replies {
+            let _ = reply.send(page.clone());
+        }
+    }
+    for (query, replies) in snapshot {
         let page = read::list(&mut client, &query).await;
         for reply in replies {
             let _ = reply.send(page.clone());

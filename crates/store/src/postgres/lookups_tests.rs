@@ -70,12 +70,34 @@ fn list(account: &str) -> (Lookup, oneshot::Receiver<Result<Vec<Record>, StoreEr
     (lookup, answer)
 }
 
+fn tagged(account: &str, id: &str, tag: &str) -> Write {
+    let mut write = customer(account, id);
+    write.record.index.tag = Some(tag.into());
+    write
+}
+
+/// A list of the customers whose tag starts with `prefix`: two statements in one snapshot.
+fn prefix_list(
+    account: &str,
+    prefix: &str,
+) -> (Lookup, oneshot::Receiver<Result<Vec<Record>, StoreError>>) {
+    let (lookup, answer) = list(account);
+    let Lookup::List { mut query, reply } = lookup else {
+        unreachable!("list() makes a list")
+    };
+    query.tag = Some(crate::TagFilter::Prefix(prefix.into()));
+    (Lookup::List { query, reply }, answer)
+}
+
 #[tokio::test]
 async fn a_batch_answers_each_read_even_when_several_ask_the_same() {
     let (store, url, schema) = crate::postgres::test_store("tender_lookups_test").await;
     store
         .commit(UnitOfWork {
-            writes: vec![customer("acct_1", "cus_a"), customer("acct_1", "cus_b")],
+            writes: vec![
+                customer("acct_1", "cus_a"),
+                tagged("acct_1", "cus_b", "vip.gold"),
+            ],
             idempotency: Some(IdempotencyRecord {
                 account: "acct_1".into(),
                 key: "k1".into(),
@@ -100,11 +122,14 @@ async fn a_batch_answers_each_read_even_when_several_ask_the_same() {
     let (l1, l1_answer) = list("acct_1");
     let (l2, l2_answer) = list("acct_1");
     let (l_other, l_other_answer) = list("acct_2");
+    // Answered after the others, in a transaction of its own.
+    let (l_prefix, l_prefix_answer) = prefix_list("acct_1", "vip.");
     answer(
         &store.pool,
         vec![
             a1,
             k1,
+            l_prefix,
             l1,
             a2,
             other_account,
@@ -140,6 +165,14 @@ async fn a_batch_answers_each_read_even_when_several_ask_the_same() {
         assert_eq!(ids, vec!["cus_b", "cus_a"]);
     }
     assert!(l_other_answer.await.unwrap().unwrap().is_empty());
+    let tagged: Vec<String> = l_prefix_answer
+        .await
+        .unwrap()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(tagged, vec!["cus_b"]);
 
     drop(store);
     PostgresStore::drop_schema(&url, &schema).await.unwrap();

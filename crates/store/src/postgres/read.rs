@@ -15,7 +15,7 @@ pub(super) async fn list(
     client: &mut Object,
     query: &ListQuery,
 ) -> Result<Vec<Record>, StoreError> {
-    if !matches!(query.tag, Some(TagFilter::Prefix(_))) {
+    if !needs_snapshot(query) {
         return list_in(&*client, query).await;
     }
     let snapshot = client
@@ -30,7 +30,14 @@ pub(super) async fn list(
     Ok(records)
 }
 
-async fn list_in(
+/// Whether `query` takes more than one statement that must see one snapshot (see [`list`]).
+pub(super) fn needs_snapshot(query: &ListQuery) -> bool {
+    matches!(query.tag, Some(TagFilter::Prefix(_)))
+}
+
+/// A list on `client` as it is: in its transaction, if it has one, else in one statement's
+/// snapshot (enough unless [`needs_snapshot`]).
+pub(super) async fn list_in(
     client: &impl GenericClient,
     query: &ListQuery,
 ) -> Result<Vec<Record>, StoreError> {

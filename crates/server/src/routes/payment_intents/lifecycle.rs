@@ -23,6 +23,7 @@ pub struct Confirm {
 
 impl Command for Confirm {
     type Path = String;
+    const WRITES_EVENTS: bool = true;
 
     fn parse(mut p: Params, id: String, ctx: &Ctx) -> Result<Self, ApiError> {
         let params = ConfirmParams::take(&mut p)?;

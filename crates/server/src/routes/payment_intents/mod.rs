@@ -95,6 +95,7 @@ struct Create {
 
 impl Command for Create {
     type Path = ();
+    const WRITES_EVENTS: bool = true;
 
     fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
         let create = PaymentIntentCreate::take(&mut p)?;

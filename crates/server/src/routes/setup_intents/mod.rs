@@ -125,6 +125,7 @@ struct Create {
 
 impl Command for Create {
     type Path = ();
+    const WRITES_EVENTS: bool = true;
 
     fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
         let create = SetupIntentCreate::take(&mut p)?;
