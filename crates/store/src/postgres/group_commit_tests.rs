@@ -119,8 +119,8 @@ async fn one_statement_updates_every_object_a_batch_updates() {
             keyed(vec![versioned("cus_x", Some(2))], "k4"),
         ];
         // Directly, not through `commit_batch`: the batch itself must commit (no fallback).
-        let mut client = store.pool.get().await.unwrap();
-        let outcomes = in_one_transaction(&mut client, &units)
+        let client = store.pool.get().await.unwrap();
+        let outcomes = in_one_transaction(&client, &units)
             .await
             .unwrap()
             .expect("committed as one batch");
