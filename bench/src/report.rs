@@ -46,11 +46,11 @@ pub fn markdown(rows: &[RunReport]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| target | stored payments | scenario | conns | rate | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/unit | disk read KB/unit | server RSS MB (peak) | DB MB |"
+        "| target | stored payments | scenario | conns | rate | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/unit | disk read KB/unit | CPU steal % | server RSS MB (peak) | DB MB |"
     );
     let _ = writeln!(
         out,
-        "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     );
     for r in rows {
         let rss = match (r.rss_mb, r.rss_peak_mb) {
@@ -59,7 +59,7 @@ pub fn markdown(rows: &[RunReport]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} {}/s | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} {}/s | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} | {} | {} | {} | {} |",
             r.target,
             stored(r),
             r.scenario,
@@ -73,6 +73,7 @@ pub fn markdown(rows: &[RunReport]) -> String {
             r.errors,
             opt(r.server_cpu_us_per_unit, 0),
             opt(r.server_disk_read_kb_per_unit, 2),
+            opt(r.cpu_steal_percent, 1),
             rss,
             opt(r.db_bytes.map(|b| b as f64 / 1e6), 1),
         );

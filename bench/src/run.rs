@@ -106,6 +106,10 @@ pub struct RunReport {
     /// (the page cache's misses).
     #[serde(default)]
     pub server_disk_read_kb_per_unit: Option<f64>,
+    /// The share of the machine's CPU time the hypervisor gave to other guests over the
+    /// measured window, in percent (see `system::cpu_ticks`).
+    #[serde(default)]
+    pub cpu_steal_percent: Option<f64>,
     pub db_bytes: Option<u64>,
     /// Unix seconds when the run ended.
     pub at: u64,
@@ -212,6 +216,11 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
             (system::cpu_seconds(pid), system::disk_read_bytes(pid))
         })
     });
+    // And the machine's.
+    let machine_start = tokio::spawn(async move {
+        tokio::time::sleep_until(tokio::time::Instant::from_std(measure_from)).await;
+        system::cpu_ticks()
+    });
     let tasks: Vec<_> = conns
         .into_iter()
         .enumerate()
@@ -248,6 +257,11 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         } else {
             0.0
         }
+    };
+    let machine_end = system::cpu_ticks();
+    let cpu_steal_percent = match (machine_start.await.ok().flatten(), machine_end) {
+        (Some(start), Some(end)) => start.steal_percent_until(end),
+        _ => None,
     };
     let cpu_end = args.server_pid.and_then(system::cpu_seconds);
     let read_end = args.server_pid.and_then(system::disk_read_bytes);
@@ -299,6 +313,7 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         rss_peak_mb: rss_peak,
         server_cpu_us_per_unit,
         server_disk_read_kb_per_unit,
+        cpu_steal_percent,
         db_bytes,
         at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -412,6 +427,9 @@ pub fn print(report: &RunReport) {
     }
     if let Some(kb) = report.server_disk_read_kb_per_unit {
         println!("  server disk reads: {kb:.2} KB per unit");
+    }
+    if let Some(steal) = report.cpu_steal_percent {
+        println!("  CPU steal (the machine's, by the hypervisor): {steal:.1} %");
     }
     if let Some(bytes) = report.db_bytes {
         println!("  database: {:.1} MB", bytes as f64 / 1e6);

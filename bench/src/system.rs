@@ -44,6 +44,41 @@ pub fn cpu_split(pid: u32) -> Option<(f64, f64)> {
     Some((ticks(11)? / per_second, ticks(12)? / per_second))
 }
 
+/// The machine's CPU time so far, all of it and the part the hypervisor gave to other guests
+/// (`steal`), in clock ticks, from the first line of `/proc/stat`. On a virtual machine, steal
+/// is time this machine's processes wanted the CPU and did not get it: a run with much of it
+/// measures the host's neighbours as well as the server.
+pub fn cpu_ticks() -> Option<CpuTicks> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().next()?.strip_prefix("cpu ")?;
+    let fields: Vec<u64> = line
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // user nice system idle iowait irq softirq steal (guest times are within user and nice).
+    Some(CpuTicks {
+        total: fields.iter().take(8).sum(),
+        steal: *fields.get(7)?,
+    })
+}
+
+/// See [`cpu_ticks`].
+#[derive(Clone, Copy, Debug)]
+pub struct CpuTicks {
+    pub total: u64,
+    pub steal: u64,
+}
+
+impl CpuTicks {
+    /// The share of the CPU time between `self` and `later` that was stolen, in percent.
+    pub fn steal_percent_until(self, later: CpuTicks) -> Option<f64> {
+        let total = later.total.checked_sub(self.total)?;
+        let steal = later.steal.checked_sub(self.steal)?;
+        (total > 0).then(|| steal as f64 * 100.0 / total as f64)
+    }
+}
+
 /// Bytes a process has caused to be read from the block device so far (`read_bytes` of
 /// `/proc/<pid>/io`): reads the page cache answered are not counted. A read scenario that
 /// reads from disk is waiting on the machine's cache, not on the server's code.
@@ -93,4 +128,31 @@ pub async fn postgres_bytes(url: &str) -> Result<u64, String> {
     let _ = task.await;
     let bytes: i64 = row.get(0);
     Ok(u64::try_from(bytes).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steal_is_its_share_of_the_window() {
+        let start = CpuTicks {
+            total: 1_000,
+            steal: 10,
+        };
+        let end = CpuTicks {
+            total: 1_200,
+            steal: 60,
+        };
+        assert_eq!(start.steal_percent_until(end), Some(25.0));
+        // An empty or backwards window has no share.
+        assert_eq!(start.steal_percent_until(start), None);
+        assert_eq!(end.steal_percent_until(start), None);
+    }
+
+    #[test]
+    fn this_machine_reports_its_cpu_ticks() {
+        let ticks = cpu_ticks().expect("/proc/stat has a cpu line");
+        assert!(ticks.total > 0 && ticks.steal <= ticks.total, "{ticks:?}");
+    }
 }
