@@ -131,6 +131,7 @@ pub async fn postgres_bytes(url: &str) -> Result<u64, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
