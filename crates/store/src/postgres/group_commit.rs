@@ -28,7 +28,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use deadpool_postgres::{Object, Pool};
@@ -249,11 +249,23 @@ async fn in_one_transaction(
         }
         client.batch_execute("BEGIN").await
     };
+    let failed = AtomicBool::new(false);
+    let end = async {
+        // First polled once every write was: each has been sent, or has failed before it
+        // could be (not encodable, or the connection gone), and then nothing may commit. A
+        // write PostgreSQL refuses later aborts the transaction, and this `COMMIT` rolls back.
+        let end = if failed.load(Ordering::Relaxed) {
+            "ROLLBACK"
+        } else {
+            "COMMIT"
+        };
+        client.batch_execute(end).await
+    };
     let (begun, written, committed) = tokio::join!(
         biased;
         begin,
-        write_rows(client, &statements, &columns),
-        client.batch_execute("COMMIT"),
+        write_rows(client, &statements, &columns, &failed),
+        end,
     );
     begun?;
     written?;
@@ -347,11 +359,13 @@ impl<'a> Columns<'a> {
 }
 
 /// Step 3: one statement per table, sent together. The update statement fails (aborting
-/// the transaction) unless it found every row at the version read.
+/// the transaction) unless it found every row at the version read. Every statement is sent
+/// even if another fails; `failed` is set as soon as one does.
 async fn write_rows(
     client: &Object,
     statements: &Statements,
     columns: &Columns<'_>,
+    failed: &AtomicBool,
 ) -> Result<(), tokio_postgres::Error> {
     let Columns {
         keys,
@@ -362,40 +376,59 @@ async fn write_rows(
     let updated_rows = i64::try_from(updates.row.len()).unwrap_or(i64::MAX);
     let mut update_params = updates.params().to_vec();
     update_params.push(&updated_rows);
-    tokio::try_join!(
+    let noted = |result: Result<u64, tokio_postgres::Error>| {
+        if result.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        result
+    };
+    let (key_rows, insert_rows, update_rows, delivery_rows) = tokio::join!(
+        biased;
         async {
             if keys.key.is_empty() {
                 return Ok(0);
             }
-            client
-                .execute(&statements.insert_keys, &keys.params())
-                .await
+            noted(
+                client
+                    .execute(&statements.insert_keys, &keys.params())
+                    .await,
+            )
         },
         async {
             if inserts.id.is_empty() {
                 return Ok(0);
             }
-            client
-                .execute(&statements.insert_objects, &inserts.params())
-                .await
+            noted(
+                client
+                    .execute(&statements.insert_objects, &inserts.params())
+                    .await,
+            )
         },
         async {
             if updates.row.is_empty() {
                 return Ok(0);
             }
-            client
-                .execute(&statements.update_objects, &update_params)
-                .await
+            noted(
+                client
+                    .execute(&statements.update_objects, &update_params)
+                    .await,
+            )
         },
         async {
             if deliveries.id.is_empty() {
                 return Ok(0);
             }
-            client
-                .execute(&statements.insert_deliveries, &deliveries.params())
-                .await
+            noted(
+                client
+                    .execute(&statements.insert_deliveries, &deliveries.params())
+                    .await,
+            )
         },
-    )?;
+    );
+    key_rows?;
+    insert_rows?;
+    update_rows?;
+    delivery_rows?;
     Ok(())
 }
 

@@ -161,13 +161,15 @@ async fn an_update_that_misses_its_version_fails_and_the_queued_commit_rolls_bac
         };
         let columns = Columns::of(&rows, &locations).unwrap();
         let statements = Statements::prepare(&client).await.unwrap();
+        let failed = AtomicBool::new(false);
         let (begun, written, committed) = tokio::join!(
             biased;
             client.batch_execute("BEGIN"),
-            write_rows(&client, &statements, &columns),
+            write_rows(&client, &statements, &columns, &failed),
             client.batch_execute("COMMIT"),
         );
         begun.unwrap();
+        assert!(failed.load(Ordering::Relaxed));
         let error = written.unwrap_err();
         let error = error.as_db_error().expect("a database error");
         assert_eq!(error.code(), &SqlState::INVALID_TEXT_REPRESENTATION);
