@@ -25,6 +25,8 @@ pub struct ConfirmationToken {
     pub mandate_data: Option<Value>,
     pub payment_intent: Option<String>,
     pub payment_method_options: Option<Value>,
+    /// Not stored (null in the record; tokens stored before it was dropped still hold it):
+    /// [`StoredConfirmationToken::rendered`] derives it from the stored payment method.
     pub payment_method_preview: Option<Value>,
     pub return_url: Option<String>,
     pub setup_future_usage: Option<String>,
@@ -43,8 +45,10 @@ pub struct ClientContext {
     pub capture_method: Option<String>,
 }
 
-/// The stored token: the rendered object, plus what confirming needs and the API never
-/// shows — the payment method to mint, and the client context.
+/// The stored token: the rendered object (but for its preview, which is its payment method's
+/// card again and would be written twice per payment: see [`Self::rendered`]), plus what
+/// confirming needs and the API never shows — the payment method to mint, and the client
+/// context.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredConfirmationToken {
     pub token: ConfirmationToken,
@@ -156,7 +160,7 @@ impl ConfirmationTokenCreate {
                 mandate_data: self.mandate_data,
                 payment_intent: None,
                 payment_method_options: self.payment_method_options,
-                payment_method_preview: Some(preview(&payment_method)),
+                payment_method_preview: None,
                 return_url: self.return_url,
                 setup_future_usage: self.setup_future_usage,
                 setup_intent: None,
@@ -211,6 +215,17 @@ fn invalid_token(message: String) -> ApiError {
 }
 
 impl StoredConfirmationToken {
+    /// The token as the API renders it, its preview made from the payment method it holds
+    /// (the same snapshot a stored preview would be: that payment method is never changed
+    /// once the token is made).
+    pub fn rendered(&self) -> ConfirmationToken {
+        let mut token = self.token.clone();
+        if token.payment_method_preview.is_none() {
+            token.payment_method_preview = Some(preview(&self.payment_method));
+        }
+        token
+    }
+
     /// Refuses a token that was used or has expired.
     pub fn check_usable(&self, now: Timestamp) -> Result<(), ApiError> {
         let token = &self.token;
@@ -346,6 +361,24 @@ mod tests {
         let test = card::lookup_test_payment_method("pm_card_visa").unwrap();
         let pm = PaymentMethod::from_test_payment_method("pm_1".into(), test, b"s", 100);
         create.build("ctoken_1".into(), pm, None, 100)
+    }
+
+    #[test]
+    fn the_preview_is_rendered_from_the_payment_method_not_stored() {
+        let made = token("payment_method=pm_card_visa");
+        let stored = serde_json::to_value(&made).unwrap();
+        assert_eq!(stored["token"]["payment_method_preview"], Value::Null);
+        let preview = made.rendered().payment_method_preview.unwrap();
+        assert_eq!(preview["type"], "card");
+        assert_eq!(preview["card"]["last4"], "4242");
+        assert_eq!(preview["card"]["brand"], "visa");
+        for identity in ["id", "object", "created", "livemode", "metadata"] {
+            assert!(preview.get(identity).is_none(), "{identity} in {preview}");
+        }
+        // A token stored with its preview (before it was dropped) shows the stored one.
+        let mut old = made.clone();
+        old.token.payment_method_preview = Some(serde_json::json!({"type": "card", "old": true}));
+        assert_eq!(old.rendered().payment_method_preview.unwrap()["old"], true);
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl Command for Create {
 
 /// The token as the API shows it; the browser never sees the card's fingerprint.
 fn shown(ctx: &Ctx, token: &StoredConfirmationToken) -> ConfirmationToken {
-    let mut shown = token.token.clone();
+    let mut shown = token.rendered();
     if ctx.key == KeyKind::Publishable
         && let Some(card) = shown
             .payment_method_preview
