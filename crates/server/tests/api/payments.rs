@@ -99,6 +99,13 @@ async fn guide_flow_succeeds_with_4242() {
         .get(&format!("/v1/confirmation_tokens/{ctoken}"), "")
         .await;
     assert_eq!(used.body["payment_intent"], intent.body["id"]);
+    // The token's record was rewritten when it was used; its preview is still the card's
+    // (made from the stored payment method, decision 0010).
+    assert_eq!(
+        used.body["payment_method_preview"],
+        fetched.body["payment_method_preview"]
+    );
+    assert_eq!(used.body["payment_method_preview"]["card"]["last4"], "4242");
 
     assert_eq!(
         event_types(&app).await,
