@@ -13,6 +13,13 @@
 //! statement journal copied every page a job touched: about a fifth of this thread's time.)
 //! An error while writing is an I/O failure, not a refusal, and fails the whole batch.
 //!
+//! One check is left to the database: the ids a unit inserts are not read first. They are
+//! fresh (random, or derived from a fresh one) but for a race, and reading each one cost an
+//! index search per record, which grows with the database. An insert that finds its id taken
+//! aborts the batch, which then runs again one job per transaction with every id read first,
+//! so the job that lost the race is refused on its own and the others commit (as the
+//! PostgreSQL group commit does, `postgres/group_commit.rs`).
+//!
 //! Claiming and finishing webhook deliveries are writes too and go through the same queue:
 //! serialised with every other write, two claims can never lease the same delivery.
 
@@ -230,57 +237,127 @@ fn run(conn: &Connection, mut jobs: mpsc::Receiver<Job>) {
     }
 }
 
-/// Applies `batch` in one transaction and answers every job.
+/// Whether a batch reads the ids its units insert before writing them (see the module's
+/// documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Inserts {
+    /// Not read: an id found taken aborts the batch with [`Abort::IdTaken`].
+    Unread,
+    /// Read, so that a taken id refuses its unit alone: the rerun of an aborted batch.
+    Read,
+}
+
+/// Why a batch's transaction was rolled back.
+enum Abort {
+    /// An insert found its id taken, in a batch that did not read inserted ids.
+    IdTaken,
+    /// A database failure: every job of the batch fails with it.
+    Failed(StoreError),
+}
+
+impl From<StoreError> for Abort {
+    fn from(e: StoreError) -> Abort {
+        Abort::Failed(e)
+    }
+}
+
+/// Applies `batch` in one transaction and answers every job. If an insert finds its id
+/// taken, runs the jobs again, one transaction each, with inserted ids read first.
 fn group_commit(conn: &Connection, batch: Vec<WriteJob>) {
-    let mut outcomes: Vec<Result<Done, StoreError>> = Vec::with_capacity(batch.len());
-    let transaction = exec(conn, "BEGIN IMMEDIATE")
-        .and_then(|()| {
-            for job in &batch {
-                outcomes.push(check_then_apply(conn, &job.op)?);
+    tracing::debug!(jobs = batch.len(), "SQLite group commit");
+    match transaction(conn, &batch, Inserts::Unread) {
+        Ok(outcomes) => answer(batch, outcomes.into_iter().map(Some)),
+        Err(Abort::IdTaken) => {
+            tracing::debug!(
+                jobs = batch.len(),
+                "an inserted id was taken: one job at a time"
+            );
+            for job in batch {
+                let outcome = match transaction(conn, std::slice::from_ref(&job), Inserts::Read) {
+                    Ok(mut outcomes) => outcomes.pop(),
+                    Err(Abort::IdTaken) => Some(Err(StoreError::Backend(
+                        "internal: an insert was refused after its id was read".into(),
+                    ))),
+                    Err(Abort::Failed(e)) => Some(Err(failed(&e, 1))),
+                };
+                answer(vec![job], [outcome]);
             }
-            Ok(())
-        })
-        .and_then(|()| exec(conn, "COMMIT"));
-    let failure = transaction.err().map(|e| {
+        }
+        Err(Abort::Failed(e)) => {
+            let failure = failed(&e, batch.len());
+            answer(batch, std::iter::repeat_with(|| Some(Err(failure.clone()))));
+        }
+    }
+}
+
+/// Runs `jobs` in one transaction: each job's own outcome (a refusal writes nothing), or why
+/// the transaction was rolled back.
+fn transaction(
+    conn: &Connection,
+    jobs: &[WriteJob],
+    inserts: Inserts,
+) -> Result<Vec<Result<Done, StoreError>>, Abort> {
+    let run = || -> Result<Vec<Result<Done, StoreError>>, Abort> {
+        exec(conn, "BEGIN IMMEDIATE")?;
+        let outcomes = jobs
+            .iter()
+            .map(|job| check_then_apply(conn, &job.op, inserts))
+            .collect::<Result<_, _>>()?;
+        exec(conn, "COMMIT")?;
+        Ok(outcomes)
+    };
+    run().inspect_err(|_| {
         if !conn.is_autocommit() {
             // Answering with the original error matters more than a failed rollback's.
             let _ = exec(conn, "ROLLBACK");
         }
-        tracing::error!(error = %e, jobs = batch.len(), "SQLite group commit failed");
-        e.to_string()
-    });
-    tracing::debug!(jobs = batch.len(), "SQLite group commit");
+    })
+}
+
+/// The error every job of a lost transaction is answered with.
+fn failed(e: &StoreError, jobs: usize) -> StoreError {
+    tracing::error!(error = %e, jobs, "SQLite group commit failed");
+    StoreError::Backend(format!("group commit failed: {e}"))
+}
+
+/// Sends each job its outcome (`None`: the job was left out, a bug here).
+fn answer(
+    jobs: Vec<WriteJob>,
+    outcomes: impl IntoIterator<Item = Option<Result<Done, StoreError>>>,
+) {
     let mut outcomes = outcomes.into_iter();
-    for job in batch {
-        let answer = match (outcomes.next(), &failure) {
-            // A job that failed on its own failed for that reason, commit or not.
-            (Some(Err(own)), _) => Err(own),
-            (Some(Ok(n)), None) => Ok(n),
-            (_, Some(failure)) => Err(StoreError::Backend(format!(
-                "group commit failed: {failure}"
-            ))),
-            (None, None) => Err(StoreError::Backend(
+    for job in jobs {
+        let outcome = outcomes.next().flatten().unwrap_or_else(|| {
+            Err(StoreError::Backend(
                 "internal: job left out of its group commit".into(),
-            )),
-        };
+            ))
+        });
         // The caller may have given up waiting; its job's fate is then just unobserved.
-        let _ = job.reply.send(answer);
+        let _ = job.reply.send(outcome);
     }
 }
 
 /// The inner result is the job's own outcome (a refusal writes nothing); the outer error
-/// means the whole transaction is lost and the batch must fail.
-fn check_then_apply(conn: &Connection, op: &Op) -> Result<Result<Done, StoreError>, StoreError> {
-    if let Err(refused) = check(conn, op)? {
+/// means the whole transaction is lost.
+fn check_then_apply(
+    conn: &Connection,
+    op: &Op,
+    inserts: Inserts,
+) -> Result<Result<Done, StoreError>, Abort> {
+    if let Err(refused) = check(conn, op, inserts)? {
         return Ok(Err(refused));
     }
     apply(conn, op).map(Ok)
 }
 
 /// Whether `op` may be applied, with reads only. The outer error is a database failure.
-fn check(conn: &Connection, op: &Op) -> Result<Result<(), StoreError>, StoreError> {
+fn check(
+    conn: &Connection,
+    op: &Op,
+    inserts: Inserts,
+) -> Result<Result<(), StoreError>, StoreError> {
     match op {
-        Op::Commit(unit) => check_unit(conn, unit),
+        Op::Commit(unit) => check_unit(conn, unit, inserts),
         Op::CreateAccount(account) => {
             let taken = exists(
                 conn,
@@ -294,9 +371,14 @@ fn check(conn: &Connection, op: &Op) -> Result<Result<(), StoreError>, StoreErro
     }
 }
 
-/// A unit may commit if its idempotency key is free, every insert's id is new and every
-/// update's object is at the expected version, counting the unit's own earlier writes.
-fn check_unit(conn: &Connection, unit: &UnitOfWork) -> Result<Result<(), StoreError>, StoreError> {
+/// A unit may commit if its idempotency key is free, every insert's id is new (read only
+/// with [`Inserts::Read`]) and every update's object is at the expected version, counting
+/// the unit's own earlier writes.
+fn check_unit(
+    conn: &Connection,
+    unit: &UnitOfWork,
+    inserts: Inserts,
+) -> Result<Result<(), StoreError>, StoreError> {
     if let Some(r) = &unit.idempotency
         && exists(
             conn,
@@ -313,6 +395,8 @@ fn check_unit(conn: &Connection, unit: &UnitOfWork) -> Result<Result<(), StoreEr
         let ok = match written.iter().rev().find(|(id, _)| *id == r.id) {
             // Written earlier in this unit, by this account.
             Some((_, version)) => write.expected_version == Some(*version),
+            // An insert whose id is not read: its INSERT tells (`apply_unit`).
+            None if write.expected_version.is_none() && inserts == Inserts::Unread => true,
             None => {
                 let current: Option<(String, i64)> = conn
                     .prepare_cached("SELECT account, version FROM objects WHERE id = ?1")
@@ -366,7 +450,7 @@ fn exists(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result
         .map_err(db)
 }
 
-fn apply(conn: &Connection, op: &Op) -> Result<Done, StoreError> {
+fn apply(conn: &Connection, op: &Op) -> Result<Done, Abort> {
     match op {
         Op::Commit(unit) => apply_unit(conn, unit).map(|()| Done::Nothing),
         Op::CreateAccount(account) => {
@@ -386,7 +470,7 @@ fn apply(conn: &Connection, op: &Op) -> Result<Done, StoreError> {
                 })
                 .map_err(db)?;
             if inserted == 0 {
-                return Err(unchecked("account", &account.id));
+                return Err(unchecked("account", &account.id).into());
             }
             Ok(Done::Nothing)
         }
@@ -401,17 +485,21 @@ fn apply(conn: &Connection, op: &Op) -> Result<Done, StoreError> {
             now_ms,
             lease_ms,
             limit,
-        } => outbox::claim(conn, *now_ms, *lease_ms, *limit).map(Done::Claimed),
+        } => Ok(outbox::claim(conn, *now_ms, *lease_ms, *limit).map(Done::Claimed)?),
         Op::Finish(finish) => {
-            outbox::finish(conn, &finish.claim, &finish.attempt, finish.outcome).map(Done::Finished)
+            Ok(
+                outbox::finish(conn, &finish.claim, &finish.attempt, finish.outcome)
+                    .map(Done::Finished)?,
+            )
         }
     }
 }
 
 /// Writes a unit [`check_unit`] accepted. The statements keep their guards (`ON CONFLICT DO
-/// NOTHING`, the version in the UPDATE's WHERE): a guard that stops a write would mean the
-/// check was wrong, and fails the batch rather than commit half a unit.
-fn apply_unit(conn: &Connection, unit: &UnitOfWork) -> Result<(), StoreError> {
+/// NOTHING`, the version in the UPDATE's WHERE): a guard that stops a write aborts the batch
+/// rather than commit half a unit. For an insert that is the expected answer to an id taken
+/// ([`Abort::IdTaken`], when ids were not read); anything else means the check was wrong.
+fn apply_unit(conn: &Connection, unit: &UnitOfWork) -> Result<(), Abort> {
     if let Some(r) = &unit.idempotency {
         let inserted = conn
             .prepare_cached(
@@ -432,7 +520,7 @@ fn apply_unit(conn: &Connection, unit: &UnitOfWork) -> Result<(), StoreError> {
             })
             .map_err(db)?;
         if inserted == 0 {
-            return Err(unchecked("idempotency key", &r.key));
+            return Err(unchecked("idempotency key", &r.key).into());
         }
     }
     for write in &unit.writes {
@@ -486,10 +574,13 @@ fn apply_unit(conn: &Connection, unit: &UnitOfWork) -> Result<(), StoreError> {
         }
         .map_err(db)?;
         if changed == 0 {
-            return Err(unchecked("object", &r.id));
+            return Err(match write.expected_version {
+                None => Abort::IdTaken,
+                Some(_) => unchecked("object", &r.id).into(),
+            });
         }
     }
-    outbox::insert_deliveries(conn, &unit.deliveries)
+    Ok(outbox::insert_deliveries(conn, &unit.deliveries)?)
 }
 
 /// A write its job's check allowed was refused by the database: a bug here, never a refusal.

@@ -66,15 +66,12 @@ fn one_transaction_answers_each_job_with_its_own_outcome() {
     });
     let mut retaken = insert("c");
     retaken.idempotency = taken.idempotency.clone();
-    let mut duplicate = insert("d");
-    duplicate.writes.extend(insert("a").writes);
 
     let (jobs, mut answers): (Vec<_>, Vec<_>) = [
         Op::Commit(insert("a")),
         Op::Commit(taken),
         Op::Commit(retaken),
         Op::CreateAccount(account),
-        Op::Commit(duplicate),
         Op::Prune { older_than: 2 },
         Op::Commit(insert("e")),
     ]
@@ -88,11 +85,58 @@ fn one_transaction_answers_each_job_with_its_own_outcome() {
     assert_eq!(next().unwrap(), Done::Nothing);
     assert!(matches!(next(), Err(StoreError::IdempotencyKeyTaken)));
     assert!(matches!(next(), Err(StoreError::DuplicateAccount)));
-    assert!(matches!(next(), Err(StoreError::Conflict { id }) if id == "a"));
     // The prune sees the key committed earlier in the same transaction.
     assert_eq!(next().unwrap(), Done::Pruned(1));
     assert_eq!(next().unwrap(), Done::Nothing);
     assert_eq!(ids(&conn), vec!["a", "b", "e"]);
+    assert!(conn.is_autocommit());
+}
+
+/// Inserted ids are not read before they are written: an insert that finds its id taken
+/// aborts the batch, which runs again one job at a time with every id read, so that only the
+/// units whose ids were taken are refused, and nothing of theirs is written.
+#[test]
+fn an_inserted_id_taken_refuses_only_its_unit() {
+    let conn = migrated();
+    group_commit(&conn, vec![job(Op::Commit(insert("a"))).0]);
+    // Taken before the batch, after a write of its own unit.
+    let mut late = insert("c");
+    late.writes.extend(insert("a").writes);
+    // Taken by an earlier unit of the same batch, with an idempotency key to leave unsaved.
+    let mut twice = insert("e");
+    twice.idempotency = Some(IdempotencyRecord {
+        account: "acct_1".into(),
+        key: "k".into(),
+        fingerprint: "f".into(),
+        request_id: "req".into(),
+        status: 200,
+        body: "{}".into(),
+        created: 1,
+    });
+    let (jobs, mut answers): (Vec<_>, Vec<_>) = [
+        Op::Commit(insert("b")),
+        Op::Commit(late),
+        Op::Commit(insert("e")),
+        Op::Commit(twice),
+        Op::Commit(insert("d")),
+    ]
+    .into_iter()
+    .map(job)
+    .unzip();
+    group_commit(&conn, jobs);
+
+    let mut next = || answers.remove(0).try_recv().unwrap();
+    assert_eq!(next().unwrap(), Done::Nothing);
+    assert!(matches!(next(), Err(StoreError::Conflict { id }) if id == "a"));
+    assert_eq!(next().unwrap(), Done::Nothing);
+    assert!(matches!(next(), Err(StoreError::Conflict { id }) if id == "e"));
+    assert_eq!(next().unwrap(), Done::Nothing);
+    // In the batch's order; neither "c" nor the key of the refused units was written.
+    assert_eq!(ids(&conn), vec!["a", "b", "e", "d"]);
+    let keys: i64 = conn
+        .query_row("SELECT count(*) FROM idempotency_keys", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(keys, 0);
     assert!(conn.is_autocommit());
 }
 
