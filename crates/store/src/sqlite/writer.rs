@@ -265,53 +265,63 @@ impl From<StoreError> for Abort {
 /// taken, runs the jobs again, one transaction each, with inserted ids read first.
 fn group_commit(conn: &Connection, batch: Vec<WriteJob>) {
     tracing::debug!(jobs = batch.len(), "SQLite group commit");
-    match transaction(conn, &batch, Inserts::Unread) {
-        Ok(outcomes) => answer(batch, outcomes.into_iter().map(Some)),
-        Err(Abort::IdTaken) => {
+    let (outcomes, abort) = transaction(conn, &batch, Inserts::Unread);
+    match abort {
+        None => answer(batch, outcomes.into_iter().map(Some)),
+        Some(Abort::IdTaken) => {
             tracing::debug!(
                 jobs = batch.len(),
                 "an inserted id was taken: one job at a time"
             );
             for job in batch {
-                let outcome = match transaction(conn, std::slice::from_ref(&job), Inserts::Read) {
-                    Ok(mut outcomes) => outcomes.pop(),
-                    Err(Abort::IdTaken) => Some(Err(StoreError::Backend(
+                let (mut outcomes, abort) =
+                    transaction(conn, std::slice::from_ref(&job), Inserts::Read);
+                let outcome = match abort {
+                    None => outcomes.pop(),
+                    Some(Abort::IdTaken) => Some(Err(StoreError::Backend(
                         "internal: an insert was refused after its id was read".into(),
                     ))),
-                    Err(Abort::Failed(e)) => Some(Err(failed(&e, 1))),
+                    Some(Abort::Failed(e)) => Some(Err(failed(&e, 1))),
                 };
                 answer(vec![job], [outcome]);
             }
         }
-        Err(Abort::Failed(e)) => {
+        Some(Abort::Failed(e)) => {
             let failure = failed(&e, batch.len());
-            answer(batch, std::iter::repeat_with(|| Some(Err(failure.clone()))));
+            let mut outcomes = outcomes.into_iter();
+            // A job refused on its own keeps its refusal; every other one failed with the batch.
+            let answers = std::iter::from_fn(|| {
+                Some(Some(match outcomes.next() {
+                    Some(Err(own)) => Err(own),
+                    _ => Err(failure.clone()),
+                }))
+            });
+            answer(batch, answers);
         }
     }
 }
 
-/// Runs `jobs` in one transaction: each job's own outcome (a refusal writes nothing), or why
-/// the transaction was rolled back.
+/// Runs `jobs` in one transaction: the outcomes of the jobs it reached, each its own (a
+/// refusal writes nothing), and why the transaction was rolled back, if it was.
 fn transaction(
     conn: &Connection,
     jobs: &[WriteJob],
     inserts: Inserts,
-) -> Result<Vec<Result<Done, StoreError>>, Abort> {
-    let run = || -> Result<Vec<Result<Done, StoreError>>, Abort> {
+) -> (Vec<Result<Done, StoreError>>, Option<Abort>) {
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut run = || -> Result<(), Abort> {
         exec(conn, "BEGIN IMMEDIATE")?;
-        let outcomes = jobs
-            .iter()
-            .map(|job| check_then_apply(conn, &job.op, inserts))
-            .collect::<Result<_, _>>()?;
-        exec(conn, "COMMIT")?;
-        Ok(outcomes)
-    };
-    run().inspect_err(|_| {
-        if !conn.is_autocommit() {
-            // Answering with the original error matters more than a failed rollback's.
-            let _ = exec(conn, "ROLLBACK");
+        for job in jobs {
+            outcomes.push(check_then_apply(conn, &job.op, inserts)?);
         }
-    })
+        Ok(exec(conn, "COMMIT")?)
+    };
+    let abort = run().err();
+    if abort.is_some() && !conn.is_autocommit() {
+        // Answering with the original error matters more than a failed rollback's.
+        let _ = exec(conn, "ROLLBACK");
+    }
+    (outcomes, abort)
 }
 
 /// The error every job of a lost transaction is answered with.

@@ -134,7 +134,9 @@ fn an_inserted_id_taken_refuses_only_its_unit() {
     // In the batch's order; neither "c" nor the key of the refused units was written.
     assert_eq!(ids(&conn), vec!["a", "b", "e", "d"]);
     let keys: i64 = conn
-        .query_row("SELECT count(*) FROM idempotency_keys", [], |row| row.get(0))
+        .query_row("SELECT count(*) FROM idempotency_keys", [], |row| {
+            row.get(0)
+        })
         .unwrap();
     assert_eq!(keys, 0);
     assert!(conn.is_autocommit());
