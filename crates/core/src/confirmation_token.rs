@@ -136,8 +136,8 @@ impl ConfirmationTokenCreate {
             shipping: Shipping::take(p, "shipping", false)?,
             setup_future_usage: p
                 .enumeration("setup_future_usage", &["on_session", "off_session"])?,
-            mandate_data: p.opaque("mandate_data"),
-            payment_method_options: without_cvc(p.opaque("payment_method_options")),
+            mandate_data: p.opaque("mandate_data")?,
+            payment_method_options: without_cvc(p.opaque("payment_method_options")?),
             client_context,
         })
     }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use tender_wire::{ApiError, Metadata, MetadataUpdate, Params};
 
-use crate::Timestamp;
+use crate::{Timestamp, event_types};
 
 /// An endpoint as the API renders it. `secret` is only shown in the response to create.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,8 +142,8 @@ fn check_url(url: String) -> Result<String, ApiError> {
     }
 }
 
-/// `enabled_events[]`: `*`, or event types such as `payment_intent.succeeded`. Types Tender
-/// never emits are accepted, as real integrations subscribe to them.
+/// `enabled_events[]`: `*`, or event types Stripe documents (`crate::event_types`), including
+/// types Tender never emits, as real integrations subscribe to them.
 fn take_events(p: &mut Params) -> Result<Option<Vec<String>>, ApiError> {
     let Some(events) = p.string_list("enabled_events")? else {
         return Ok(None);
@@ -152,12 +152,7 @@ fn take_events(p: &mut Params) -> Result<Option<Vec<String>>, ApiError> {
         return Err(ApiError::invalid_empty("enabled_events"));
     }
     for (i, event) in events.iter().enumerate() {
-        let well_formed = event == "*"
-            || (event.contains('.')
-                && event.split('.').all(|part| {
-                    !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                }));
-        if !well_formed {
+        if event != "*" && !event_types::is_documented(event) {
             return Err(ApiError::invalid_request(format!(
                 "Invalid enabled_events[{i}]: {event} is not an event type."
             ))
@@ -220,5 +215,15 @@ mod tests {
                 .as_deref(),
             Some("enabled_events[0]")
         );
+        // Well formed but not a type Stripe documents.
+        assert_eq!(
+            create("url=https%3A%2F%2Fx.io&enabled_events[]=charge.succeeded&enabled_events[]=not.an_event")
+                .unwrap_err()
+                .param
+                .as_deref(),
+            Some("enabled_events[1]")
+        );
+        // Documented types Tender does not emit are accepted.
+        assert!(create("url=https%3A%2F%2Fx.io&enabled_events[]=invoice.paid").is_ok());
     }
 }

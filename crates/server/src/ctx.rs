@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use tender_core::Timestamp;
 use tender_core::event::{Event, EventRequest};
 use tender_store::{Account, Record, Store, Write};
-use tender_wire::{ApiError, id};
+use tender_wire::{ApiError, IdIn, id};
 
 use crate::app::AppState;
 use crate::http::KeyKind;
@@ -98,9 +98,13 @@ impl Ctx {
     }
 
     /// Loads an object of type `R`; a missing id (or one of another kind or account) is
-    /// `resource_missing` naming `param`.
-    pub async fn load<R: Resource>(&self, id: &str, param: &str) -> Result<Loaded<R>, ApiError> {
-        Loaded::from_record(&self.find_of::<R>(id, param).await?)
+    /// `resource_missing` naming where the request named it.
+    pub async fn load<R: Resource>(
+        &self,
+        id: &str,
+        named: IdIn<'_>,
+    ) -> Result<Loaded<R>, ApiError> {
+        Loaded::from_record(&self.find_of::<R>(id, named).await?)
     }
 
     /// The stored body of an `R` as JSON text, only checked to be JSON: what a retrieve with the
@@ -109,18 +113,17 @@ impl Ctx {
     pub async fn load_stored<R: Resource>(
         &self,
         id: &str,
-        param: &str,
+        named: IdIn<'_>,
     ) -> Result<Box<RawValue>, ApiError> {
-        let record = self.find_of::<R>(id, param).await?;
+        let record = self.find_of::<R>(id, named).await?;
         RawValue::from_string(record.body).map_err(|e| unparsable(id, &e))
     }
 
-    /// The record of `id` if it is an `R` of this account; otherwise `resource_missing`
-    /// naming `param`.
-    async fn find_of<R: Resource>(&self, id: &str, param: &str) -> Result<Record, ApiError> {
+    /// The record of `id` if it is an `R` of this account; otherwise `resource_missing`.
+    async fn find_of<R: Resource>(&self, id: &str, named: IdIn<'_>) -> Result<Record, ApiError> {
         match self.find(id).await? {
             Some(record) if record.kind == R::OBJECT => Ok(record),
-            _ => Err(ApiError::resource_missing(R::OBJECT, id, param)),
+            _ => Err(ApiError::resource_missing(R::OBJECT, id, named)),
         }
     }
 

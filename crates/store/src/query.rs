@@ -302,6 +302,12 @@ pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
 /// Rejects units that break [`crate::Write`]'s version rule. Such a unit is a bug in the caller,
 /// and storing it would make the version a client holds differ from the stored one.
 pub(crate) fn check_unit(unit: &UnitOfWork) -> Result<(), StoreError> {
+    if let Some(text) = unstorable_text(unit) {
+        // Refused alone, before it joins a group commit whose every unit it would fail.
+        return Err(StoreError::Backend(format!(
+            "unit of work holds text with a NUL character: {text:?}"
+        )));
+    }
     for write in &unit.writes {
         let want = match write.expected_version {
             None => Some(1),
@@ -316,6 +322,57 @@ pub(crate) fn check_unit(unit: &UnitOfWork) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// True for text both backends can store: PostgreSQL's `text` refuses NUL, so no stored id,
+/// key or value holds one, and a lookup of such text finds nothing without asking.
+pub(crate) fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
+/// True when every filter of `query` is storable text (a filter that is not matches nothing).
+pub(crate) fn filters_storable(query: &ListQuery) -> bool {
+    let tags: Vec<&str> = match &query.tag {
+        None => Vec::new(),
+        Some(TagFilter::Exact(tag) | TagFilter::Prefix(tag)) => vec![tag],
+        Some(TagFilter::AnyOf(tags)) => tags.iter().map(String::as_str).collect(),
+    };
+    [&query.customer, &query.payment_intent, &query.charge]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(tags)
+        .all(storable)
+}
+
+/// The first text of `unit` that cannot be stored, if any.
+fn unstorable_text(unit: &UnitOfWork) -> Option<&str> {
+    let records = unit.writes.iter().map(|write| &write.record);
+    let record_texts = records.flat_map(|r| {
+        [
+            Some(r.account.as_str()),
+            Some(r.id.as_str()),
+            Some(r.kind.as_str()),
+            Some(r.body.as_str()),
+            r.index.customer.as_deref(),
+            r.index.payment_intent.as_deref(),
+            r.index.charge.as_deref(),
+            r.index.tag.as_deref(),
+        ]
+    });
+    let key_texts = unit.idempotency.iter().flat_map(|r| {
+        [
+            Some(r.account.as_str()),
+            Some(r.key.as_str()),
+            Some(r.fingerprint.as_str()),
+            Some(r.request_id.as_str()),
+            Some(r.body.as_str()),
+        ]
+    });
+    record_texts
+        .chain(key_texts)
+        .flatten()
+        .find(|text| !storable(text))
 }
 
 #[cfg(test)]

@@ -61,6 +61,7 @@ conformance! {
     records::prune_idempotency,
     records::accounts_create_list_and_duplicates,
     records::migrate_is_idempotent,
+    records::text_with_nul_is_never_found_nor_stored,
     lists::newest_first_with_same_second_ties,
     lists::returns_at_most_limit_plus_one,
     lists::lists_one_kind_of_one_account,

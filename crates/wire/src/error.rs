@@ -22,6 +22,32 @@ impl ErrorType {
     }
 }
 
+/// Where a request named an id, which decides the status when the id is unknown: Stripe
+/// answers 404 only for the object in the URL (`GET /v1/customers/cus_nope`), and 400 for an
+/// unknown id passed as a parameter (`customer=cus_nope`). Both name the parameter in `param`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdIn<'a> {
+    /// The URL's own object; the name is the one Stripe reports (`id`, `intent`, …).
+    Url(&'a str),
+    /// A parameter of the request (`customer`, `payment_method`, `starting_after`, …).
+    Param(&'a str),
+}
+
+impl<'a> IdIn<'a> {
+    pub fn param(self) -> &'a str {
+        match self {
+            IdIn::Url(name) | IdIn::Param(name) => name,
+        }
+    }
+
+    fn missing_status(self) -> u16 {
+        match self {
+            IdIn::Url(_) => 404,
+            IdIn::Param(_) => 400,
+        }
+    }
+}
+
 /// An error as the API answers it: an HTTP status and Stripe's error object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
@@ -104,11 +130,12 @@ impl ApiError {
         .with_code("parameter_invalid_empty")
     }
 
-    /// 404 for an id that does not exist in the caller's account.
-    pub fn resource_missing(object: &str, id: &str, param: &str) -> Self {
+    /// `resource_missing` for an id that does not exist in the caller's account: 404 for the
+    /// object the URL names, 400 for an id passed as a parameter (as Stripe answers).
+    pub fn resource_missing(object: &str, id: &str, named: IdIn<'_>) -> Self {
         ApiError::invalid_request(format!("No such {object}: '{id}'"))
-            .with_status(404)
-            .with_param(param)
+            .with_status(named.missing_status())
+            .with_param(named.param())
             .with_code("resource_missing")
     }
 

@@ -56,8 +56,21 @@ pub fn decode(input: &[u8]) -> Result<IndexMap<String, Node>, ApiError> {
             None => (raw_pair, &b""[..]),
         };
         let key = percent_decode(raw_key)?;
+        if key.contains('\0') {
+            return Err(ApiError::invalid_request(
+                "Invalid parameter name: parameter names must not contain NUL characters.",
+            ));
+        }
         // A bad value is that parameter's fault: say which (a bad key has no usable name).
         let value = percent_decode(raw_value).map_err(|e| e.with_param(key.as_str()))?;
+        if value.contains('\0') {
+            // No object can hold it: PostgreSQL's text refuses NUL, and Stripe's strings are
+            // text. Refused here, every parameter of every endpoint is covered on both backends.
+            return Err(ApiError::invalid_request(format!(
+                "Invalid string: {key} must not contain NUL characters."
+            ))
+            .with_param(key));
+        }
         let path = split_key(&key)?;
         insert(&mut root, &key, &path, value)?;
     }
@@ -208,6 +221,17 @@ mod tests {
 
     fn leaf(s: &str) -> Node {
         Node::Leaf(s.to_owned())
+    }
+
+    #[test]
+    fn nul_in_a_value_or_a_name_is_refused() {
+        let error = decode(b"description=a%00b").unwrap_err();
+        assert_eq!(error.status, 400);
+        assert_eq!(error.param.as_deref(), Some("description"));
+        let error = decode(b"metadata[a%00]=b").unwrap_err();
+        assert_eq!(error.status, 400);
+        assert_eq!(error.param, None);
+        assert!(decode(b"description=a%01b").is_ok());
     }
 
     #[test]

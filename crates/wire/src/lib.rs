@@ -13,5 +13,5 @@ pub mod id;
 pub mod list;
 pub mod params;
 
-pub use error::{ApiError, ErrorType};
+pub use error::{ApiError, ErrorType, IdIn};
 pub use params::{Field, Metadata, MetadataUpdate, Params};

@@ -42,6 +42,35 @@ pub const METADATA_MAX_KEYS: usize = 50;
 pub const METADATA_MAX_KEY_LEN: usize = 40;
 pub const METADATA_MAX_VALUE_LEN: usize = 500;
 
+/// The longest string most parameters take, in characters (Stripe's default limit).
+pub const STRING_MAX_CHARS: usize = 5000;
+
+/// The longest string parameter `key` takes: Stripe's tighter limits by name, where its API
+/// reference gives one, else [`STRING_MAX_CHARS`].
+pub fn string_max_chars(key: &str) -> usize {
+    match key {
+        // "Maximum 22 characters" (statement descriptors, for the card network's field).
+        "statement_descriptor" | "statement_descriptor_suffix" => 22,
+        _ => STRING_MAX_CHARS,
+    }
+}
+
+/// Refuses a string longer than its parameter's limit, in Stripe's words.
+fn check_length(key: &str, param: &str, value: &str) -> Result<(), ApiError> {
+    let max = string_max_chars(key);
+    let chars = value.chars().count();
+    if chars <= max {
+        return Ok(());
+    }
+    let message = if key == "statement_descriptor" {
+        format!("The statement descriptor must be at most {max} characters.")
+    } else {
+        let head: String = value.chars().take(20).collect();
+        format!("Invalid string: {head}...; must be at most {max} characters")
+    };
+    Err(ApiError::invalid_request(message).with_param(param))
+}
+
 /// A change to metadata: `metadata=` clears all keys, `metadata[k]=` removes one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MetadataUpdate {
@@ -138,7 +167,10 @@ impl Params {
         match self.take(key) {
             None => Ok(Field::Absent),
             Some(Node::Leaf(v)) if v.is_empty() => Ok(Field::Clear),
-            Some(Node::Leaf(v)) => Ok(Field::Set(v)),
+            Some(Node::Leaf(v)) => {
+                check_length(key, &self.name(key), &v)?;
+                Ok(Field::Set(v))
+            }
             Some(_) => Err(self.invalid_string(key)),
         }
     }
@@ -282,7 +314,10 @@ impl Params {
             .into_iter()
             .enumerate()
             .map(|(i, node)| match node {
-                Node::Leaf(v) => Ok(v),
+                Node::Leaf(v) => {
+                    check_length(key, &format!("{name}[{i}]"), &v)?;
+                    Ok(v)
+                }
                 _ => {
                     Err(ApiError::invalid_request("Invalid string")
                         .with_param(format!("{name}[{i}]")))
@@ -360,8 +395,16 @@ impl Params {
 
     /// A parameter Tender accepts and echoes without interpreting it (Connect and reporting
     /// fields), as JSON: strings stay strings, hashes become objects, arrays arrays.
-    pub fn opaque(&mut self, key: &str) -> Option<serde_json::Value> {
-        self.take(key).map(node_to_value)
+    /// Its strings are held to the default length limit.
+    pub fn opaque(&mut self, key: &str) -> Result<Option<serde_json::Value>, ApiError> {
+        let name = self.name(key);
+        match self.take(key) {
+            None => Ok(None),
+            Some(node) => {
+                check_leaf_lengths(&node, &name)?;
+                Ok(Some(node_to_value(node)))
+            }
+        }
     }
 
     /// The `expand` list.
@@ -399,6 +442,20 @@ fn indexed_items(map: IndexMap<String, Node>) -> Result<Vec<Node>, IndexMap<Stri
     Ok(items.into_iter().map(|(_, node)| node).collect())
 }
 
+/// Refuses any string in `node` longer than [`STRING_MAX_CHARS`], naming it as `a[b][0]`.
+fn check_leaf_lengths(node: &Node, name: &str) -> Result<(), ApiError> {
+    match node {
+        Node::Leaf(v) => check_length("", name, v),
+        Node::List(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| check_leaf_lengths(item, &format!("{name}[{i}]"))),
+        Node::Map(map) => map
+            .iter()
+            .try_for_each(|(k, item)| check_leaf_lengths(item, &format!("{name}[{k}]"))),
+    }
+}
+
 fn node_to_value(node: Node) -> serde_json::Value {
     match node {
         Node::Leaf(v) => serde_json::Value::String(v),
@@ -423,12 +480,92 @@ mod tests {
     fn opaque_values_keep_their_shape() {
         let mut p = params("transfer_data[destination]=acct_1&types[0]=a&types[1]=b&x=1");
         assert_eq!(
-            p.opaque("transfer_data"),
+            p.opaque("transfer_data").unwrap(),
             Some(serde_json::json!({"destination": "acct_1"}))
         );
-        assert_eq!(p.opaque("types"), Some(serde_json::json!(["a", "b"])));
-        assert_eq!(p.opaque("x"), Some(serde_json::json!("1")));
-        assert_eq!(p.opaque("missing"), None);
+        assert_eq!(
+            p.opaque("types").unwrap(),
+            Some(serde_json::json!(["a", "b"]))
+        );
+        assert_eq!(p.opaque("x").unwrap(), Some(serde_json::json!("1")));
+        assert_eq!(p.opaque("missing").unwrap(), None);
+    }
+
+    #[test]
+    fn strings_longer_than_their_limit_are_refused_naming_the_param() {
+        let at_limit = "d".repeat(STRING_MAX_CHARS);
+        assert_eq!(
+            params(&format!("description={at_limit}"))
+                .string("description")
+                .unwrap(),
+            Some(at_limit.clone())
+        );
+        let error = params(&format!("description={at_limit}d"))
+            .string("description")
+            .unwrap_err();
+        assert_eq!(error.status, 400);
+        assert_eq!(error.param.as_deref(), Some("description"));
+        assert_eq!(
+            error.message,
+            "Invalid string: dddddddddddddddddddd...; must be at most 5000 characters"
+        );
+        // Characters, not bytes: 5,000 two-byte characters fit.
+        let accented = "é".repeat(STRING_MAX_CHARS);
+        assert!(
+            params(&format!("name={accented}"))
+                .string("name")
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn nested_list_and_opaque_strings_are_limited_too() {
+        let long = "x".repeat(STRING_MAX_CHARS + 1);
+        let error = params(&format!("shipping[address][line1]={long}"))
+            .object("shipping")
+            .unwrap()
+            .unwrap()
+            .object("address")
+            .unwrap()
+            .unwrap()
+            .string("line1")
+            .unwrap_err();
+        assert_eq!(error.param.as_deref(), Some("shipping[address][line1]"));
+        let error = params(&format!("expand[]=a&expand[]={long}"))
+            .expand()
+            .unwrap_err();
+        assert_eq!(error.param.as_deref(), Some("expand[1]"));
+        let error = params(&format!("mandate_data[customer_acceptance][type]={long}"))
+            .opaque("mandate_data")
+            .unwrap_err();
+        assert_eq!(
+            error.param.as_deref(),
+            Some("mandate_data[customer_acceptance][type]")
+        );
+    }
+
+    #[test]
+    fn statement_descriptors_take_22_characters() {
+        let ok = "A".repeat(22);
+        assert_eq!(
+            params(&format!("statement_descriptor={ok}"))
+                .string("statement_descriptor")
+                .unwrap(),
+            Some(ok.clone())
+        );
+        let error = params(&format!("statement_descriptor={ok}B"))
+            .string("statement_descriptor")
+            .unwrap_err();
+        assert_eq!(
+            error.message,
+            "The statement descriptor must be at most 22 characters."
+        );
+        assert_eq!(error.param.as_deref(), Some("statement_descriptor"));
+        let error = params(&format!("statement_descriptor_suffix={ok}B"))
+            .string_field("statement_descriptor_suffix")
+            .unwrap_err();
+        assert_eq!(error.param.as_deref(), Some("statement_descriptor_suffix"));
     }
 
     fn params(s: &str) -> Params {
@@ -507,7 +644,7 @@ mod tests {
             vec!["a".to_owned()]
         );
         assert_eq!(
-            params("x[0]=a&x[%2B1]=b").opaque("x"),
+            params("x[0]=a&x[%2B1]=b").opaque("x").unwrap(),
             Some(serde_json::json!({"0": "a", "+1": "b"}))
         );
         assert_eq!(params("expand=").expand().unwrap(), Vec::<String>::new());

@@ -76,7 +76,7 @@ impl ConfirmParams {
             receipt_email: present(p.string_field("receipt_email")?),
             capture_method,
             request_three_d_secure,
-            mandate_data: p.opaque("mandate_data"),
+            mandate_data: p.opaque("mandate_data")?,
             client_secret: p.string("client_secret")?,
         })
     }
@@ -200,8 +200,8 @@ impl PaymentIntentCreate {
             transfer_group: p.string("transfer_group")?,
             on_behalf_of: p.string("on_behalf_of")?,
             application_fee_amount: p.integer("application_fee_amount")?,
-            transfer_data: p.opaque("transfer_data"),
-            excluded_payment_method_types: p.opaque("excluded_payment_method_types"),
+            transfer_data: p.opaque("transfer_data")?,
+            excluded_payment_method_types: p.opaque("excluded_payment_method_types")?,
             confirm_params: ConfirmParams::take(p)?,
         };
         // Accepted and ignored: Tender has no Connect, Radar sessions, mandates or payment

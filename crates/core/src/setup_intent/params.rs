@@ -50,7 +50,7 @@ impl ConfirmParams {
             payment_method_data: intent::take_payment_method_data(p)?,
             return_url: p.string("return_url")?,
             use_stripe_sdk: p.boolean("use_stripe_sdk")?.unwrap_or(false),
-            mandate_data: p.opaque("mandate_data"),
+            mandate_data: p.opaque("mandate_data")?,
             request_three_d_secure: take_payment_method_options(p)?,
             client_secret: p.string("client_secret")?,
         })
@@ -157,7 +157,7 @@ impl SetupIntentCreate {
                 .map(|u| Usage::parse(&u))
                 .unwrap_or_default(),
             flow_directions: take_flow_directions(p)?,
-            excluded_payment_method_types: p.opaque("excluded_payment_method_types"),
+            excluded_payment_method_types: p.opaque("excluded_payment_method_types")?,
             confirm_params: ConfirmParams::take(p)?,
         };
         p.ignore(IGNORED);
@@ -246,7 +246,7 @@ impl SetupIntentUpdate {
             payment_method_types: take_payment_method_types(p)?,
             flow_directions: take_flow_directions(p)?,
             request_three_d_secure: take_payment_method_options(p)?,
-            excluded_payment_method_types: p.opaque("excluded_payment_method_types"),
+            excluded_payment_method_types: p.opaque("excluded_payment_method_types")?,
         };
         p.ignore(IGNORED);
         Ok(update)

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tender_core::payment_intent::PaymentIntent;
 use tender_core::setup_intent::SetupIntent;
+use tender_wire::IdIn;
 
 use super::intents::{self, IntentKind};
 use super::{payment_intents, setup_intents};
@@ -84,7 +85,11 @@ async fn load_pending(ctx: &Ctx, id: &str) -> Option<Pending> {
     };
     Some(match kind {
         IntentKind::Payment => {
-            let intent = ctx.load::<PaymentIntent>(id, "intent").await.ok()?.object;
+            let intent = ctx
+                .load::<PaymentIntent>(id, IdIn::Url("intent"))
+                .await
+                .ok()?
+                .object;
             let amount = tender_core::money::currency(&intent.currency, "currency")
                 .map(|c| c.format(intent.amount))
                 .unwrap_or_else(|_| format!("{} {}", intent.amount, intent.currency));
@@ -98,7 +103,11 @@ async fn load_pending(ctx: &Ctx, id: &str) -> Option<Pending> {
             }
         }
         IntentKind::Setup => {
-            let intent = ctx.load::<SetupIntent>(id, "intent").await.ok()?.object;
+            let intent = ctx
+                .load::<SetupIntent>(id, IdIn::Url("intent"))
+                .await
+                .ok()?
+                .object;
             Pending {
                 kind,
                 return_url: return_url(&intent.next_action),

@@ -13,7 +13,7 @@ use tender_core::charge::{Charge, ChargeUpdate};
 use tender_core::refund::Refund;
 use tender_store::IndexKeys;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params};
+use tender_wire::{ApiError, IdIn, Params};
 
 use super::customers::load_customer;
 use super::list::list;
@@ -79,11 +79,11 @@ impl Command for Update {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx.load::<Charge>(&self.id, "id").await?;
+        let mut loaded = ctx.load::<Charge>(&self.id, IdIn::Url("id")).await?;
         if let Some(customer) = &self.update.customer
             && loaded.object.customer.is_none()
         {
-            load_customer(ctx, customer, "customer").await?;
+            load_customer(ctx, customer, IdIn::Param("customer")).await?;
         }
         let previous = self.update.apply(&mut loaded.object)?;
         let mut value = to_value(&loaded.object)?;
@@ -109,9 +109,9 @@ async fn retrieve_charge(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawVa
     let paths = Expand::parse(&p.expand()?)?;
     p.finish()?;
     if paths.is_empty() {
-        return ctx.load_stored::<Charge>(id, "id").await;
+        return ctx.load_stored::<Charge>(id, IdIn::Url("id")).await;
     }
-    let charge = ctx.load::<Charge>(id, "id").await?.object;
+    let charge = ctx.load::<Charge>(id, IdIn::Url("id")).await?.object;
     let mut value = to_value(&charge)?;
     expand(ctx, &mut value, &paths, &[]).await?;
     to_json(&value)
@@ -132,7 +132,7 @@ async fn list_charges(api: Api) -> Reply {
 /// `GET /v1/charges/:id/refunds`: the refunds of one charge, newest first.
 async fn list_charge_refunds(Path(charge): Path<String>, api: Api) -> Reply {
     let ctx = &api.ctx;
-    if let Err(error) = ctx.load::<Charge>(&charge, "charge").await {
+    if let Err(error) = ctx.load::<Charge>(&charge, IdIn::Url("charge")).await {
         return Reply::error(&error);
     }
     let url = format!("/v1/charges/{charge}/refunds");
@@ -159,10 +159,10 @@ async fn retrieve_refund_of(
 ) -> Result<Value, ApiError> {
     let paths = Expand::parse(&p.expand()?)?;
     p.finish()?;
-    ctx.load::<Charge>(charge, "charge").await?;
-    let refund = ctx.load::<Refund>(id, "id").await?.object;
+    ctx.load::<Charge>(charge, IdIn::Url("charge")).await?;
+    let refund = ctx.load::<Refund>(id, IdIn::Url("id")).await?.object;
     if refund.charge.as_deref() != Some(charge) {
-        return Err(ApiError::resource_missing("refund", id, "id"));
+        return Err(ApiError::resource_missing("refund", id, IdIn::Url("id")));
     }
     let mut value = to_value(&refund)?;
     expand(ctx, &mut value, &paths, &[]).await?;

@@ -10,7 +10,7 @@ use tender_core::confirmation_token::{
     CLIENT_EXTRAS, ConfirmationToken, ConfirmationTokenCreate, StoredConfirmationToken,
 };
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params, id};
+use tender_wire::{ApiError, IdIn, Params, id};
 
 use super::payment_methods::NamedPaymentMethod;
 use crate::app::AppState;
@@ -68,7 +68,8 @@ impl Command for Create {
                 None,
             ),
             (None, Some(pm)) => {
-                let named = NamedPaymentMethod::resolve(ctx, pm, "payment_method").await?;
+                let named =
+                    NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
                 if named.spent {
                     return Err(ApiError::invalid_request(
                         "This PaymentMethod was previously used without being attached to a \
@@ -137,7 +138,7 @@ async fn retrieve_token(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, Api
     let paths = Expand::parse(&p.expand()?)?;
     p.finish()?;
     let token = ctx
-        .load::<StoredConfirmationToken>(id, "confirmation_token")
+        .load::<StoredConfirmationToken>(id, IdIn::Url("confirmation_token"))
         .await?;
     let mut value = to_value(&shown(ctx, &token.object))?;
     expand(ctx, &mut value, &paths, &[]).await?;

@@ -6,9 +6,10 @@ use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::customer::{Customer, CustomerChanges};
+use tender_core::payment_method::PaymentMethod;
 use tender_store::{IndexKeys, TagFilter, Write};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Field, Params, id};
+use tender_wire::{ApiError, Field, IdIn, Params, id};
 
 use super::list::list;
 use super::payment_methods::attach_for_customer;
@@ -59,13 +60,17 @@ const UNSIMULATED: &[&str] = &[
     "validate",
 ];
 
-/// A live (not deleted) customer, or `resource_missing` on `param`.
-pub async fn load_customer(ctx: &Ctx, id: &str, param: &str) -> Result<Loaded<Customer>, ApiError> {
+/// A live (not deleted) customer, or `resource_missing`.
+pub async fn load_customer(
+    ctx: &Ctx,
+    id: &str,
+    named: IdIn<'_>,
+) -> Result<Loaded<Customer>, ApiError> {
     match ctx.find(id).await? {
         Some(record) if record.kind == Customer::OBJECT && !record.deleted => {
             Loaded::from_record(&record)
         }
-        _ => Err(ApiError::resource_missing("customer", id, param)),
+        _ => Err(ApiError::resource_missing("customer", id, named)),
     }
 }
 
@@ -138,14 +143,22 @@ impl Command for Update {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = load_customer(ctx, &self.id, "id").await?;
+        let mut loaded = load_customer(ctx, &self.id, IdIn::Url("id")).await?;
         if let Some(Field::Set(default)) = &self.changes.default_payment_method {
-            let attached = ctx.find(default).await?.is_some_and(|record| {
-                record.kind == "payment_method"
-                    && record.index.customer.as_deref() == Some(self.id.as_str())
-            });
-            if !attached {
-                return Err(not_attached(default, &self.id));
+            let param = "invoice_settings[default_payment_method]";
+            match ctx.find(default).await? {
+                Some(record) if record.kind == PaymentMethod::OBJECT => {
+                    if record.index.customer.as_deref() != Some(self.id.as_str()) {
+                        return Err(not_attached(default, &self.id));
+                    }
+                }
+                _ => {
+                    return Err(ApiError::resource_missing(
+                        PaymentMethod::OBJECT,
+                        default,
+                        IdIn::Param(param),
+                    ));
+                }
             }
         }
         let before = to_value(&loaded.object)?;
@@ -173,7 +186,7 @@ impl Command for Delete {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = load_customer(ctx, &self.id, "id").await?;
+        let loaded = load_customer(ctx, &self.id, IdIn::Url("id")).await?;
         let deleted = loaded.object.deleted();
         let mut write = loaded.update(ctx.account_id())?;
         write.record.deleted = true;
@@ -231,7 +244,7 @@ async fn retrieve_customer(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, 
             }
             Ok(value)
         }
-        _ => Err(ApiError::resource_missing("customer", id, "id")),
+        _ => Err(ApiError::resource_missing("customer", id, IdIn::Url("id"))),
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use tender_core::event::Event;
 use tender_store::TagFilter;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params};
+use tender_wire::{ApiError, IdIn, Params};
 
 use super::list::list_rendered;
 use crate::app::AppState;
@@ -33,7 +33,7 @@ async fn retrieve_event(Path(id): Path<String>, api: Api) -> Reply {
 async fn retrieve(ctx: &Ctx, mut params: Params, id: &str) -> Result<Value, ApiError> {
     let paths = Expand::parse(&params.expand()?)?;
     params.finish()?;
-    let event = ctx.load::<Event>(id, "id").await?.object;
+    let event = ctx.load::<Event>(id, IdIn::Url("id")).await?.object;
     let mut value = to_value(&event)?;
     expand(ctx, &mut value, &paths, &[]).await?;
     with_pending_webhooks(ctx, std::slice::from_mut(&mut value)).await?;

@@ -7,7 +7,7 @@ use subtle::ConstantTimeEq;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::payment_method::PaymentMethodCreate;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, id};
+use tender_wire::{ApiError, IdIn, id};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
@@ -150,7 +150,7 @@ pub async fn token_payment_method(
     token: &StoredConfirmationToken,
 ) -> Result<NamedPaymentMethod, ApiError> {
     if let Some(stored) = &token.stored_payment_method {
-        return NamedPaymentMethod::resolve(ctx, stored, "confirmation_token").await;
+        return NamedPaymentMethod::resolve(ctx, stored, IdIn::Param("confirmation_token")).await;
     }
     let mut pm = token.payment_method.clone();
     pm.id = id::generate("pm");
@@ -173,13 +173,13 @@ pub async fn choose_payment_method(
     on_intent: Option<&str>,
 ) -> Result<NamedPaymentMethod, ApiError> {
     if let Some(pm) = payment_method {
-        NamedPaymentMethod::resolve(ctx, pm, "payment_method").await
+        NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await
     } else if let Some(data) = payment_method_data {
         mint(ctx, data)
     } else if let Some(named) = from_token {
         Ok(named)
     } else if let Some(pm) = on_intent {
-        NamedPaymentMethod::resolve(ctx, pm, "payment_method").await
+        NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await
     } else {
         let name = kind.name();
         Err(ApiError::invalid_request(format!(

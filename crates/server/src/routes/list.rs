@@ -5,7 +5,7 @@ use serde_json::value::RawValue;
 use tender_store::{CreatedRange, Cursor, ListQuery, Record, StoreError};
 use tender_wire::expand::Expand;
 use tender_wire::list::{ListParams, Page, envelope, envelope_raw};
-use tender_wire::{ApiError, Params};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::render::expand_items;
@@ -99,7 +99,9 @@ async fn read_page(
         .list(&query)
         .await
         .map_err(|error| match error {
-            StoreError::CursorNotFound(id) => ApiError::resource_missing(kind, &id, cursor_param),
+            StoreError::CursorNotFound(id) => {
+                ApiError::resource_missing(kind, &id, IdIn::Param(cursor_param))
+            }
             other => store_error(other),
         })?;
     let has_more = records.len() > page.limit;

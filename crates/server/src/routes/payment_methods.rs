@@ -13,7 +13,7 @@ use tender_core::card;
 use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate, PaymentMethodUpdate};
 use tender_store::{IndexKeys, TagFilter, Write};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params, id};
+use tender_wire::{ApiError, IdIn, Params, id};
 
 use super::customers::load_customer;
 use super::list::list;
@@ -82,7 +82,7 @@ pub struct NamedPaymentMethod {
 }
 
 impl NamedPaymentMethod {
-    pub async fn resolve(ctx: &Ctx, id: &str, param: &str) -> Result<Self, ApiError> {
+    pub async fn resolve(ctx: &Ctx, id: &str, named: IdIn<'_>) -> Result<Self, ApiError> {
         if let Some(test_card) = card::lookup_test_payment_method(id) {
             return Ok(NamedPaymentMethod {
                 object: PaymentMethod::from_test_payment_method(
@@ -104,7 +104,7 @@ impl NamedPaymentMethod {
                     spent: record.deleted,
                 })
             }
-            _ => Err(ApiError::resource_missing("payment_method", id, param)),
+            _ => Err(ApiError::resource_missing("payment_method", id, named)),
         }
     }
 
@@ -139,7 +139,7 @@ pub async fn attach_for_customer(
     customer: &str,
     param: &str,
 ) -> Result<(String, Vec<Write>), ApiError> {
-    let mut named = NamedPaymentMethod::resolve(ctx, payment_method, param).await?;
+    let mut named = NamedPaymentMethod::resolve(ctx, payment_method, IdIn::Param(param)).await?;
     let (id, writes) = attach_named(ctx, &mut named, customer)?;
     Ok((id, writes))
 }
@@ -226,7 +226,7 @@ impl Command for Update {
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         let mut loaded = ctx
-            .load::<PaymentMethod>(&self.id, "payment_method")
+            .load::<PaymentMethod>(&self.id, IdIn::Url("payment_method"))
             .await?;
         let previous = self.update.apply(&mut loaded.object, ctx.now)?;
         let mut writes = Vec::new();
@@ -263,8 +263,9 @@ impl Command for Attach {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        load_customer(ctx, &self.customer, "customer").await?;
-        let mut named = NamedPaymentMethod::resolve(ctx, &self.id, "payment_method").await?;
+        load_customer(ctx, &self.customer, IdIn::Param("customer")).await?;
+        let mut named =
+            NamedPaymentMethod::resolve(ctx, &self.id, IdIn::Url("payment_method")).await?;
         let (_, writes) = attach_named(ctx, &mut named, &self.customer)?;
         respond(ctx, &named.object, &self.expand, writes).await
     }
@@ -285,7 +286,8 @@ impl Command for Detach {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut named = NamedPaymentMethod::resolve(ctx, &self.id, "payment_method").await?;
+        let mut named =
+            NamedPaymentMethod::resolve(ctx, &self.id, IdIn::Url("payment_method")).await?;
         let Some(customer) = named.object.customer.take().filter(|_| !named.spent) else {
             return Err(ApiError::invalid_request(
                 "The payment method you provided is not attached to a customer so detachment \
@@ -363,13 +365,19 @@ async fn retrieve_payment_method(
     let paths = Expand::parse(&p.expand()?)?;
     p.finish()?;
     if let Some(customer) = customer {
-        load_customer(ctx, customer, "customer").await?;
+        load_customer(ctx, customer, IdIn::Url("customer")).await?;
     }
-    let loaded = ctx.load::<PaymentMethod>(id, "payment_method").await?;
+    let loaded = ctx
+        .load::<PaymentMethod>(id, IdIn::Url("payment_method"))
+        .await?;
     if let Some(customer) = customer
         && loaded.object.customer.as_deref() != Some(customer)
     {
-        return Err(ApiError::resource_missing("payment_method", id, "customer"));
+        return Err(ApiError::resource_missing(
+            "payment_method",
+            id,
+            IdIn::Url("customer"),
+        ));
     }
     let mut value = to_value(&loaded.object)?;
     expand(ctx, &mut value, &paths, &[]).await?;
@@ -397,7 +405,7 @@ async fn list_payment_methods(api: Api) -> Reply {
 
 async fn list_customer_payment_methods(Path(customer): Path<String>, api: Api) -> Reply {
     let ctx = &api.ctx;
-    if let Err(error) = load_customer(ctx, &customer, "customer").await {
+    if let Err(error) = load_customer(ctx, &customer, IdIn::Url("customer")).await {
         return Reply::error(&error);
     }
     let url = format!("/v1/customers/{customer}/payment_methods");

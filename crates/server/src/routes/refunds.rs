@@ -16,7 +16,7 @@ use tender_core::event::previous_attributes;
 use tender_core::refund::{Refund, RefundCreate, RefundUpdate};
 use tender_store::{IndexKeys, Write};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params, id};
+use tender_wire::{ApiError, IdIn, Params, id};
 
 use super::list::list;
 use crate::app::AppState;
@@ -97,7 +97,7 @@ impl Command for Create {
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         let mut charge = match &self.target {
-            Target::Charge(id) => ctx.load::<Charge>(id, "charge").await?,
+            Target::Charge(id) => ctx.load::<Charge>(id, IdIn::Param("charge")).await?,
             Target::PaymentIntent(id) => charge_of_intent(ctx, id).await?,
         };
         let before = to_value(&charge.object)?;
@@ -133,7 +133,7 @@ async fn charge_of_intent(ctx: &Ctx, id: &str) -> Result<Loaded<Charge>, ApiErro
             return Err(ApiError::resource_missing(
                 "payment_intent",
                 id,
-                "payment_intent",
+                IdIn::Param("payment_intent"),
             ));
         }
     };
@@ -182,7 +182,7 @@ impl Command for Update {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx.load::<Refund>(&self.id, "id").await?;
+        let mut loaded = ctx.load::<Refund>(&self.id, IdIn::Url("id")).await?;
         let previous = self.update.apply(&mut loaded.object)?;
         let mut writes = Vec::new();
         if let Some(previous) = previous {
@@ -208,7 +208,7 @@ impl Command for Cancel {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx.load::<Refund>(&self.id, "id").await?;
+        let mut loaded = ctx.load::<Refund>(&self.id, IdIn::Url("id")).await?;
         let before = to_value(&loaded.object)?;
         loaded.object.cancel()?;
         let after = to_value(&loaded.object)?;
@@ -252,9 +252,9 @@ async fn retrieve_refund(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawVa
     let paths = Expand::parse(&p.expand()?)?;
     p.finish()?;
     if paths.is_empty() {
-        return ctx.load_stored::<Refund>(id, "id").await;
+        return ctx.load_stored::<Refund>(id, IdIn::Url("id")).await;
     }
-    let refund = ctx.load::<Refund>(id, "id").await?.object;
+    let refund = ctx.load::<Refund>(id, IdIn::Url("id")).await?.object;
     let mut value = to_value(&refund)?;
     expand(ctx, &mut value, &paths, &[]).await?;
     to_json(&value)

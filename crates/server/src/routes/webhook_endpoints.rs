@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tender_core::webhook_endpoint::{StoredWebhookEndpoint, WebhookEndpointChanges};
 use tender_wire::expand::Expand;
 use tender_wire::id::random_base62;
-use tender_wire::{ApiError, Params, id};
+use tender_wire::{ApiError, IdIn, Params, id};
 
 use super::list::list_rendered;
 use crate::app::AppState;
@@ -43,7 +43,11 @@ async fn load_endpoint(ctx: &Ctx, id: &str) -> Result<Loaded<StoredWebhookEndpoi
         Some(record) if record.kind == StoredWebhookEndpoint::OBJECT && !record.deleted => {
             Loaded::from_record(&record)
         }
-        _ => Err(ApiError::resource_missing("webhook_endpoint", id, "id")),
+        _ => Err(ApiError::resource_missing(
+            "webhook_endpoint",
+            id,
+            IdIn::Url("id"),
+        )),
     }
 }
 

@@ -292,8 +292,10 @@ async fn update_records_charge_updated() {
     );
     let bad = app.post(&path, "fraud_details[user_report]=maybe").await;
     assert_eq!(bad.error("param"), Some("fraud_details[user_report]"));
+    // An unknown id passed as a parameter is a 400 (404 is for the URL's own object).
     let bad = app.post(&path, "customer=cus_nope").await;
-    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.error("code"), Some("resource_missing"));
     assert_eq!(bad.error("param"), Some("customer"));
     let missing = app.post("/v1/charges/ch_nope", "description=x").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
@@ -485,7 +487,7 @@ async fn refusals_for_uncaptured_failed_and_bad_requests() {
             unknown.error("param")
         ),
         (
-            StatusCode::NOT_FOUND,
+            StatusCode::BAD_REQUEST,
             Some("resource_missing"),
             Some("charge")
         )
@@ -553,7 +555,7 @@ async fn refund_by_payment_intent() {
     let missing = app.post("/v1/refunds", "payment_intent=pi_nope").await;
     assert_eq!(
         (missing.status, missing.error("param")),
-        (StatusCode::NOT_FOUND, Some("payment_intent"))
+        (StatusCode::BAD_REQUEST, Some("payment_intent"))
     );
     app.stop().await;
 }
@@ -617,38 +619,49 @@ async fn another_account_sees_nothing() {
         .post("/v1/refunds", &format!("charge={ch}&amount=100"))
         .await;
     let other = app.other_account().await;
-    for (method, path, form) in [
-        (Method::GET, format!("/v1/charges/{ch}"), String::new()),
+    // Ids in the URL are 404s; the charge passed as a parameter of a refund is a 400.
+    for (method, path, form, status) in [
+        (
+            Method::GET,
+            format!("/v1/charges/{ch}"),
+            String::new(),
+            StatusCode::NOT_FOUND,
+        ),
         (
             Method::POST,
             format!("/v1/charges/{ch}"),
             "description=x".to_owned(),
+            StatusCode::NOT_FOUND,
         ),
         (
             Method::GET,
             format!("/v1/charges/{ch}/refunds"),
             String::new(),
+            StatusCode::NOT_FOUND,
         ),
         (
             Method::POST,
             "/v1/refunds".to_owned(),
             format!("charge={ch}"),
+            StatusCode::BAD_REQUEST,
         ),
         (
             Method::GET,
             format!("/v1/refunds/{}", id_of(&refund.body)),
             String::new(),
+            StatusCode::NOT_FOUND,
         ),
         (
             Method::POST,
             format!("/v1/refunds/{}", id_of(&refund.body)),
             "metadata[a]=b".to_owned(),
+            StatusCode::NOT_FOUND,
         ),
     ] {
         let answer = app
             .call_as(&other.secret_key, method, &path, &form, &[])
             .await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(answer.status, status, "{path}");
         assert_eq!(answer.error("code"), Some("resource_missing"));
     }
     for path in ["/v1/charges", "/v1/refunds"] {

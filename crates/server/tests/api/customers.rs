@@ -175,8 +175,10 @@ async fn list_pages_both_ways_and_filters() {
         .get("/v1/customers", "email=five%40x.io&limit=100")
         .await;
     assert_eq!(filtered.body["data"].as_array().unwrap().len(), 5);
+    // A cursor is a parameter: an unknown one is a 400, as for any id passed as a parameter.
     let missing = app.get("/v1/customers", "starting_after=cus_nope").await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert_eq!(missing.error("code"), Some("resource_missing"));
     assert_eq!(missing.error("param"), Some("starting_after"));
     app.stop().await;
 }

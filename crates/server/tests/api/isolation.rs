@@ -37,14 +37,20 @@ fn ids(list: &Answer) -> Vec<String> {
         .collect()
 }
 
-/// Stripe's answer for an id the caller cannot see: 404 `resource_missing` naming `param`.
+/// Stripe's answer for an id in the URL that the caller cannot see: 404 `resource_missing`
+/// naming `param`.
 fn assert_missing(answer: &Answer, param: &str, what: &str) {
-    assert_eq!(
-        answer.status,
-        StatusCode::NOT_FOUND,
-        "{what}: {:?}",
-        answer.body
-    );
+    assert_missing_with(answer, StatusCode::NOT_FOUND, param, what);
+}
+
+/// Stripe's answer for an id passed as a parameter that the caller cannot see: 400
+/// `resource_missing` naming the parameter.
+fn assert_missing_param(answer: &Answer, param: &str, what: &str) {
+    assert_missing_with(answer, StatusCode::BAD_REQUEST, param, what);
+}
+
+fn assert_missing_with(answer: &Answer, status: StatusCode, param: &str, what: &str) {
+    assert_eq!(answer.status, status, "{what}: {:?}", answer.body);
     assert_eq!(
         answer.error("type"),
         Some("invalid_request_error"),
@@ -326,7 +332,7 @@ async fn another_secret_key_reaches_nothing_of_this_account() {
     ];
     for (path, form, param) in by_param {
         let answer = as_b(M::POST, path.into(), form.clone()).await;
-        assert_missing(&answer, param, &format!("POST {path} {form}"));
+        assert_missing_param(&answer, param, &format!("POST {path} {form}"));
     }
     let answer = as_b(
         M::POST,
@@ -341,7 +347,7 @@ async fn another_secret_key_reaches_nothing_of_this_account() {
         format!("customer={cus}"),
     )
     .await;
-    assert_missing(&answer, "customer", "attach to A's customer");
+    assert_missing_param(&answer, "customer", "attach to A's customer");
     let answer = app
         .call_as(
             &b.publishable_key,
@@ -351,7 +357,7 @@ async fn another_secret_key_reaches_nothing_of_this_account() {
             &[],
         )
         .await;
-    assert_missing(
+    assert_missing_param(
         &answer,
         "payment_method",
         "B's token from A's payment method",
@@ -414,7 +420,7 @@ async fn another_secret_key_reaches_nothing_of_this_account() {
         ("/v1/events", &a.events[0]),
     ] {
         let page = as_b(M::GET, path.into(), format!("starting_after={cursor}")).await;
-        assert_missing(&page, "starting_after", path);
+        assert_missing_param(&page, "starting_after", path);
     }
 
     // B's publishable key with A's intent and its true client secret: still not B's intent.

@@ -5,6 +5,7 @@
 
 mod charges_refunds;
 mod customers;
+mod fidelity;
 mod helpers;
 mod isolation;
 mod limits;

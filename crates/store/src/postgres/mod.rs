@@ -27,8 +27,8 @@ use tokio_postgres::NoTls;
 
 use crate::query;
 use crate::{
-    Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, IdempotencyRecord,
-    ListQuery, Record, Store, StoreError, UnitOfWork,
+    Account, ClaimedDelivery, Cursor, DeliveryAttempt, DeliveryOutcome, DeliveryReport,
+    IdempotencyRecord, ListQuery, Record, Store, StoreError, UnitOfWork,
 };
 
 // A dead or saturated server should fail a request, not hang it.
@@ -168,10 +168,23 @@ impl Store for PostgresStore {
     }
 
     async fn get(&self, account: &str, id: &str) -> Result<Option<Record>, StoreError> {
+        // Text PostgreSQL cannot hold names nothing; asking would fail the whole read batch.
+        if !query::storable(id) {
+            return Ok(None);
+        }
         self.lookups.object(account, id).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Vec<Record>, StoreError> {
+        // As in `get`: text PostgreSQL cannot hold matches nothing.
+        if let Some(Cursor::After(id) | Cursor::Before(id)) = &query.cursor
+            && !query::storable(id)
+        {
+            return Err(StoreError::CursorNotFound(id.clone()));
+        }
+        if !query::filters_storable(query) {
+            return Ok(Vec::new());
+        }
         self.lookups.list(query).await
     }
 
@@ -185,6 +198,9 @@ impl Store for PostgresStore {
         account: &str,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        if !query::storable(key) {
+            return Ok(None);
+        }
         self.lookups.key(account, key).await
     }
 

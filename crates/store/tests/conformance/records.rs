@@ -353,3 +353,37 @@ pub async fn migrate_is_idempotent(store: Arc<dyn Store>) {
         .await
         .unwrap();
 }
+
+/// Text with NUL, which PostgreSQL's `text` cannot hold (an id from a URL such as
+/// `/v1/customers/cus_%00`): reads find nothing, a list cursor is unknown, and a unit holding
+/// it is refused alone while the store keeps working.
+pub async fn text_with_nul_is_never_found_nor_stored(store: Arc<dyn Store>) {
+    store
+        .commit(unit(vec![insert(record(ACCT, "cus_a", "customer", 100))]))
+        .await
+        .unwrap();
+    assert_eq!(store.get(ACCT, "cus_a\0").await.unwrap(), None);
+    assert_eq!(store.idempotency(ACCT, "key\0").await.unwrap(), None);
+
+    let mut cursor = query(ACCT, "customer", 10);
+    cursor.cursor = Some(tender_store::Cursor::After("cus_\0".into()));
+    assert!(matches!(
+        store.list(&cursor).await,
+        Err(StoreError::CursorNotFound(id)) if id == "cus_\0"
+    ));
+    let mut filtered = query(ACCT, "customer", 10);
+    filtered.customer = Some("cus_\0".into());
+    assert_eq!(list_ids(&store, &filtered).await, Vec::<String>::new());
+
+    let mut bad = record(ACCT, "cus_b", "customer", 100);
+    bad.body = "{\"name\":\"a\u{0}b\"}".into();
+    assert!(matches!(
+        store.commit(unit(vec![insert(bad)])).await,
+        Err(StoreError::Backend(_))
+    ));
+    assert_eq!(store.get(ACCT, "cus_b").await.unwrap(), None);
+    assert_eq!(
+        list_ids(&store, &query(ACCT, "customer", 10)).await,
+        vec!["cus_a".to_owned()]
+    );
+}

@@ -11,7 +11,7 @@ use tender_core::payment_intent::{
 };
 use tender_store::{IndexKeys, Write};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, id};
+use tender_wire::{ApiError, IdIn, id};
 
 use super::render_intent;
 use crate::ctx::Ctx;
@@ -129,7 +129,7 @@ pub async fn resolve_source(
     let mut from_token = None;
     if let Some(token_id) = &params.confirmation_token {
         let loaded = ctx
-            .load::<StoredConfirmationToken>(token_id, "confirmation_token")
+            .load::<StoredConfirmationToken>(token_id, IdIn::Param("confirmation_token"))
             .await?;
         loaded.object.check_usable(ctx.now)?;
         loaded.object.apply_to_payment_intent(intent)?;

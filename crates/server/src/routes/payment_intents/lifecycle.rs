@@ -5,7 +5,7 @@ use tender_core::charge::Charge;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{ConfirmContext, ConfirmParams, PaymentIntent};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params, id};
+use tender_wire::{ApiError, IdIn, Params, id};
 
 use super::confirm::{self, apply};
 use super::{check_client_secret, load_intent, state_error};
@@ -71,7 +71,9 @@ async fn latest_charge(
     intent: &PaymentIntent,
 ) -> Result<Option<Loaded<Charge>>, ApiError> {
     match &intent.latest_charge {
-        Some(charge) => Ok(Some(ctx.load::<Charge>(charge, "charge").await?)),
+        Some(charge) => Ok(Some(
+            ctx.load::<Charge>(charge, IdIn::Param("charge")).await?,
+        )),
         None => Ok(None),
     }
 }
@@ -108,7 +110,9 @@ impl Command for Capture {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
+        let loaded = ctx
+            .load::<PaymentIntent>(&self.id, IdIn::Url("intent"))
+            .await?;
         let charge = latest_charge(ctx, &loaded.object).await?;
         let transition = match loaded
             .object
@@ -156,7 +160,9 @@ impl Command for Cancel {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
+        let loaded = ctx
+            .load::<PaymentIntent>(&self.id, IdIn::Url("intent"))
+            .await?;
         let charge = latest_charge(ctx, &loaded.object).await?;
         let transition = match loaded.object.cancel(
             charge.as_ref().map(|c| &c.object),
@@ -204,13 +210,15 @@ impl Command for CompleteAuthentication {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
+        let loaded = ctx
+            .load::<PaymentIntent>(&self.id, IdIn::Url("intent"))
+            .await?;
         check_client_secret(&loaded.object.client_secret, Some(&self.client_secret))?;
         let intent = &loaded.object;
         let pm_id = intent.payment_method.clone().ok_or_else(|| {
             ApiError::invalid_request("This PaymentIntent has no payment method to authenticate.")
         })?;
-        let pm = NamedPaymentMethod::resolve(ctx, &pm_id, "payment_method").await?;
+        let pm = NamedPaymentMethod::resolve(ctx, &pm_id, IdIn::Param("payment_method")).await?;
         let behavior = pm
             .object
             .card_behavior(&ctx.fingerprint_key())

@@ -18,7 +18,7 @@ use tender_core::payment_intent::{
 };
 use tender_store::Write;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params, id};
+use tender_wire::{ApiError, IdIn, Params, id};
 
 use super::customers::load_customer;
 use super::intents::{self, IntentKind};
@@ -76,7 +76,7 @@ pub async fn load_intent(
     id: &str,
     client_secret: Option<&str>,
 ) -> Result<Loaded<PaymentIntent>, ApiError> {
-    let loaded = ctx.load::<PaymentIntent>(id, "intent").await?;
+    let loaded = ctx.load::<PaymentIntent>(id, IdIn::Url("intent")).await?;
     if ctx.key == KeyKind::Publishable {
         check_client_secret(&loaded.object.client_secret, client_secret)?;
     }
@@ -106,7 +106,7 @@ impl Command for Create {
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         if let Some(customer) = &self.create.customer {
-            load_customer(ctx, customer, "customer").await?;
+            load_customer(ctx, customer, IdIn::Param("customer")).await?;
         }
         let intent_id = id::generate("pi");
         let intent = self
@@ -117,9 +117,12 @@ impl Command for Create {
             let mut writes = vec![insert(ctx.account_id(), &intent)?, created];
             if let Some(pm) = &self.create.confirm_params.payment_method {
                 // Resolve now so that a bad id fails the create, as on Stripe; a test id mints.
-                let named =
-                    super::payment_methods::NamedPaymentMethod::resolve(ctx, pm, "payment_method")
-                        .await?;
+                let named = super::payment_methods::NamedPaymentMethod::resolve(
+                    ctx,
+                    pm,
+                    IdIn::Param("payment_method"),
+                )
+                .await?;
                 let mut intent = intent;
                 intent.payment_method = Some(named.object.id.clone());
                 if named.version.is_none() {
@@ -162,16 +165,21 @@ impl Command for Update {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx.load::<PaymentIntent>(&self.id, "intent").await?;
+        let mut loaded = ctx
+            .load::<PaymentIntent>(&self.id, IdIn::Url("intent"))
+            .await?;
         if let Some(tender_wire::Field::Set(customer)) = &self.update.customer {
-            load_customer(ctx, customer, "customer").await?;
+            load_customer(ctx, customer, IdIn::Param("customer")).await?;
         }
         let mut writes = Vec::new();
         let mut update = self.update.clone();
         if let Some(pm) = &self.update.payment_method {
-            let named =
-                super::payment_methods::NamedPaymentMethod::resolve(ctx, pm, "payment_method")
-                    .await?;
+            let named = super::payment_methods::NamedPaymentMethod::resolve(
+                ctx,
+                pm,
+                IdIn::Param("payment_method"),
+            )
+            .await?;
             if named.version.is_none() {
                 writes.push(named.write(ctx)?);
             }
@@ -207,7 +215,9 @@ async fn retrieve_intent(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawVa
     p.finish()?;
     if ctx.key == KeyKind::Secret && paths.is_empty() {
         // What the secret key sees is the stored intent as it is.
-        return ctx.load_stored::<PaymentIntent>(id, "intent").await;
+        return ctx
+            .load_stored::<PaymentIntent>(id, IdIn::Url("intent"))
+            .await;
     }
     let loaded = load_intent(ctx, id, client_secret.as_deref()).await?;
     to_json(&render_intent(ctx, &loaded.object, &paths, &[]).await?)

@@ -8,8 +8,8 @@ use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::network::TestNetwork;
 use tender_core::setup_intent::{ConfirmContext, ConfirmParams, SetupIntent, Transition, Usage};
 use tender_store::Write;
-use tender_wire::ApiError;
 use tender_wire::expand::Expand;
+use tender_wire::{ApiError, IdIn};
 
 use super::render_intent;
 use crate::ctx::Ctx;
@@ -53,7 +53,7 @@ pub async fn confirm(
     let mut from_token = None;
     if let Some(token_id) = &params.confirmation_token {
         let loaded = ctx
-            .load::<StoredConfirmationToken>(token_id, "confirmation_token")
+            .load::<StoredConfirmationToken>(token_id, IdIn::Param("confirmation_token"))
             .await?;
         loaded.object.check_usable(ctx.now)?;
         loaded.object.apply_to_setup_intent(&intent)?;

@@ -4,7 +4,7 @@ use tender_core::network::TestNetwork;
 use tender_core::setup_intent::params::CANCELLATION_REASONS;
 use tender_core::setup_intent::{ConfirmContext, ConfirmParams, SetupIntent};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params};
+use tender_wire::{ApiError, IdIn, Params};
 
 use super::confirm::{self, apply};
 use super::load_intent;
@@ -67,7 +67,9 @@ impl Command for Cancel {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx.load::<SetupIntent>(&self.id, "intent").await?;
+        let mut loaded = ctx
+            .load::<SetupIntent>(&self.id, IdIn::Url("intent"))
+            .await?;
         let transition = match loaded.object.cancel(self.reason.clone()) {
             Ok(transition) => transition,
             Err(error) => return Err(super::state_error(ctx, &loaded.object, error).await),
@@ -107,7 +109,9 @@ impl Command for CompleteAuthentication {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = ctx.load::<SetupIntent>(&self.id, "intent").await?;
+        let loaded = ctx
+            .load::<SetupIntent>(&self.id, IdIn::Url("intent"))
+            .await?;
         let intent = &loaded.object;
         intents::check_client_secret(
             IntentKind::Setup,
@@ -118,7 +122,8 @@ impl Command for CompleteAuthentication {
             ApiError::invalid_request("This SetupIntent has no payment method to authenticate.")
         })?;
         let mut source = Source {
-            payment_method: NamedPaymentMethod::resolve(ctx, &pm_id, "payment_method").await?,
+            payment_method: NamedPaymentMethod::resolve(ctx, &pm_id, IdIn::Param("payment_method"))
+                .await?,
             token: None,
         };
         let confirm_ctx = ConfirmContext {

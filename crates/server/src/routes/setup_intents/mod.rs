@@ -16,7 +16,7 @@ use tender_core::setup_intent::{
 };
 use tender_store::{IndexKeys, TagFilter, Write};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Params, id};
+use tender_wire::{ApiError, IdIn, Params, id};
 
 use super::customers::load_customer;
 use super::intents::{self, IntentKind};
@@ -91,7 +91,7 @@ pub async fn load_intent(
     id: &str,
     client_secret: Option<&str>,
 ) -> Result<Loaded<SetupIntent>, ApiError> {
-    let loaded = ctx.load::<SetupIntent>(id, "intent").await?;
+    let loaded = ctx.load::<SetupIntent>(id, IdIn::Url("intent")).await?;
     if ctx.key == KeyKind::Publishable {
         intents::check_client_secret(
             IntentKind::Setup,
@@ -111,7 +111,7 @@ async fn named_payment_method(
 ) -> Result<Option<NamedPaymentMethod>, ApiError> {
     match (payment_method, payment_method_data) {
         (Some(pm), _) => Ok(Some(
-            NamedPaymentMethod::resolve(ctx, pm, "payment_method").await?,
+            NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?,
         )),
         (None, Some(data)) => Ok(Some(intents::mint(ctx, data)?)),
         (None, None) => Ok(None),
@@ -136,7 +136,7 @@ impl Command for Create {
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         if let Some(customer) = &self.create.customer {
-            load_customer(ctx, customer, "customer").await?;
+            load_customer(ctx, customer, IdIn::Param("customer")).await?;
         }
         let intent_id = id::generate("seti");
         let mut intent =
@@ -190,9 +190,11 @@ impl Command for Update {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx.load::<SetupIntent>(&self.id, "intent").await?;
+        let mut loaded = ctx
+            .load::<SetupIntent>(&self.id, IdIn::Url("intent"))
+            .await?;
         if let Some(tender_wire::Field::Set(customer)) = &self.update.customer {
-            load_customer(ctx, customer, "customer").await?;
+            load_customer(ctx, customer, IdIn::Param("customer")).await?;
         }
         let mut writes = Vec::new();
         let mut update = self.update.clone();
