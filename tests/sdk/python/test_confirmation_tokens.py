@@ -158,3 +158,25 @@ def test_token_cannot_confirm_a_second_intent_of_another_kind(
         )
     assert exc.value.http_status == 400
     assert exc.value.code == "payment_intent_confirmation_token_invalid"
+
+
+def test_unknown_token_passed_to_confirm_is_a_400_on_the_parameter(client):
+    # 404 is for the URL's own object (the retrieve above); an unknown id passed as a parameter
+    # is a 400 naming it, as on Stripe.
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        _guide_call(client, "ctoken_doesnotexist0000000000")
+    err = exc.value
+    assert err.http_status == 400
+    assert err.code == "resource_missing"
+    assert err.param == "confirmation_token"
+    assert err.user_message == "No such confirmation_token: 'ctoken_doesnotexist0000000000'"
+
+
+def test_unknown_customer_on_a_payment_intent_is_a_400(client):
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        client.v1.payment_intents.create(
+            params={"amount": 1000, "currency": "usd", "customer": "cus_nope"}
+        )
+    assert exc.value.http_status == 400
+    assert exc.value.code == "resource_missing"
+    assert exc.value.param == "customer"

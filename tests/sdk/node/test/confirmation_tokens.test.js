@@ -84,6 +84,14 @@ describe('confirmation tokens', () => {
     });
   });
 
+  test('an unknown token passed to a confirm is a 400 on the parameter (404 is for the URL)', async () => {
+    await expectError(guideCall('ctoken_doesnotexist0000000000'), StripeInvalidRequestError, {
+      statusCode: 400,
+      code: 'resource_missing',
+      param: 'confirmation_token',
+    });
+  });
+
   test('confirming writes the token onto the intent and the intent onto the token', async () => {
     const made = await createCtoken('4242424242424242', {return_url: RETURN_URL, ...SHIPPING});
     const pi = await guideCall(made.id);
