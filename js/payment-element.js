@@ -191,6 +191,8 @@
   };
   const FIELDS_OF = { card: ['number', 'exp', 'cvc', 'country', 'postal'], ideal: ['name', 'bank'] };
   const panels = { card: $('panel-card'), ideal: $('panel-ideal') };
+  // Kept here: a panel that is not shown is detached, and getElementById cannot find it.
+  const cardTerms = $('card-terms');
 
   let config = null;     // from the merchant page: key, mode, amount, currency, appearance, layout…
   let types = [];        // payment method types shown
@@ -528,12 +530,31 @@
     if (billing.name && !fields.name.input.value) fields.name.input.value = billing.name;
   }
 
+  /**
+   * Stripe's consent text for a card kept for later payments (setup mode, or
+   * setupFutureUsage): shown unless the merchant passes `terms: {card: 'never'}`, naming
+   * `business.name` (Stripe would name the account; Tender's accounts have no name).
+   */
+  function showTerms() {
+    const wanted = (config.terms && config.terms.card) || 'auto';
+    const saving = config.mode === 'setup' || !!config.setupFutureUsage;
+    const name = (config.business && config.business.name) || 'this business';
+    cardTerms.hidden = wanted === 'never' || (wanted === 'auto' && !saving);
+    cardTerms.textContent = `By providing your card information, you allow ${name} to ` +
+      'charge your card for future payments in accordance with their terms.';
+  }
+
+  function showFailure(message) {
+    $('failure').textContent = message || '';
+  }
+
   function configure(next) {
     const first = !config;
     config = next || {};
     applyAppearance(config.appearance);
     if (first) applyDefaults(config.defaultValues);
     showPostal();
+    showTerms();
     render(first);
     // The state the form starts in is not a change.
     if (first) lastChange = JSON.stringify(changeMessage());
@@ -657,6 +678,7 @@
       return answer(got, 'paymentMethod');
     }),
     confirm: ({ kind, id, clientSecret, params }) => exclusively(async () => {
+      showFailure(null);
       const error = validateAll();
       if (error) return { error };
       if (!/^(pi|seti)_[A-Za-z0-9]+$/.test(id)) {
@@ -711,6 +733,8 @@
       }
       showBrand();
       emitChange();
+    } else if (m.type === 'failure') {
+      showFailure(typeof m.message === 'string' ? m.message : '');
     } else if (m.type === 'collapse' && layout.type === 'accordion') {
       selected = null;
       showSelection();
@@ -729,6 +753,8 @@
     if (event.key === 'Escape') send({ type: 'escape' });
   });
   $('form').addEventListener('submit', (event) => event.preventDefault());
+  // New details answer the last failure: it no longer describes what is typed.
+  document.addEventListener('input', () => showFailure(null));
 
   fillStaticOptions();
   wireFields();

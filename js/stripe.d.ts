@@ -188,6 +188,10 @@ export interface PaymentElementOptions {
   defaultValues?: {
     billingDetails?: { name?: string; address?: { country?: string; postal_code?: string } };
   };
+  /** Named in the consent text shown when a card is saved for later payments. */
+  business?: { name: string };
+  /** `auto` (default) shows the consent text when a card is saved for later payments. */
+  terms?: { card?: 'auto' | 'always' | 'never' };
 }
 
 export interface PaymentElementChangeEvent {

@@ -39,6 +39,14 @@
     },
   };
   const SUCCEEDED = ['succeeded', 'requires_capture', 'processing'];
+  // What Stripe.js tells shoppers when they fail a 3D Secure check: the API's message (kept in
+  // the intent's last error) is written for the developer ("…provide payment_method_data…").
+  const AUTHENTICATION_FAILED = 'We are unable to authenticate your payment method. ' +
+    'Please choose a different payment method and try again.';
+  const SHOPPER_MESSAGES = {
+    payment_intent_authentication_failure: AUTHENTICATION_FAILED,
+    setup_intent_authentication_failure: AUTHENTICATION_FAILED,
+  };
 
   /** Thrown for mistakes in the integration, as Stripe.js does. */
   class IntegrationError extends Error {
@@ -136,7 +144,8 @@
         'display:flex!important;align-items:center;justify-content:center;margin:0;padding:16px;' +
         'background:rgba(10,12,20,.55);box-sizing:border-box;';
       const box = document.createElement('div');
-      box.style.cssText = 'position:relative;width:min(480px,100%);height:min(560px,100%);' +
+      // A first guess at the page's height; the page reports its own once it has laid out.
+      box.style.cssText = 'position:relative;width:min(480px,100%);height:min(300px,100%);' +
         'background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 20px 60px rgba(0,0,0,.35);';
       const frame = document.createElement('iframe');
       frame.title = '3D Secure authentication';
@@ -162,10 +171,16 @@
         if (previousFocus && previousFocus.focus) previousFocus.focus();
         resolve();
       };
-      // Only the page we opened, from its own origin, can end the challenge.
+      // Only the page we opened, from its own origin, can end the challenge or size the modal.
+      // Focus is in that page, so it forwards Escape itself (tender:3ds-cancel).
       const onMessage = (event) => {
         if (event.source !== frame.contentWindow || event.origin !== url.origin) return;
-        if (event.data && event.data.type === 'tender:3ds-complete') finish();
+        const data = event.data || {};
+        if (data.type === 'tender:3ds-complete') finish();
+        else if (data.type === 'tender:3ds-cancel' && !close.disabled) cancel();
+        else if (data.type === 'tender:3ds-size' && Number.isFinite(data.height) && data.height > 0) {
+          box.style.height = `min(${Math.ceil(data.height)}px,100%)`;
+        }
       };
       // Closing the modal abandons the challenge: it fails, as on Stripe.
       const cancel = async () => {
@@ -181,7 +196,7 @@
         finish();
       };
       const onKey = (event) => {
-        if (event.key === 'Escape') cancel();
+        if (event.key === 'Escape' && !close.disabled) cancel();
       };
       close.addEventListener('click', cancel);
       window.addEventListener('message', onMessage);
@@ -282,6 +297,8 @@
         appearance: c.appearance,
         layout: elementOptions.layout,
         defaultValues: elementOptions.defaultValues,
+        business: elementOptions.business,
+        terms: elementOptions.terms,
       };
     }
 
@@ -627,9 +644,10 @@
           "required unless passing `redirect: 'if_required'`");
       }
       let confirmed;
+      let element = null;
       if (elements && !confirmParams.payment_method) {
         // Card data is in the iframe: it confirms, and answers with the intent.
-        const element = elements._mounted(caller);
+        element = elements._mounted(caller);
         confirmed = await element._call('confirm', {
           kind, id: intent.id, clientSecret, params: confirmParams,
         });
@@ -640,7 +658,12 @@
         confirmed = got.error ? { error: got.error } : { intent: got.object };
       }
       if (confirmed.error) return { error: confirmed.error };
-      return this._finish(kind, confirmed.intent, clientSecret, redirect, confirmParams.return_url);
+      const result = await this._finish(kind, confirmed.intent, clientSecret, redirect, confirmParams.return_url);
+      // The shopper failed the check in our modal: the element that took the card says so too.
+      if (element && result.error && SHOPPER_MESSAGES[result.error.code]) {
+        element._post({ type: 'failure', message: result.error.message });
+      }
+      return result;
     }
 
     /** Runs the intent's next action, then resolves with it or with its failure. */
@@ -653,7 +676,8 @@
       }
       const failure = intent[k.lastError];
       if (intent.status === 'requires_payment_method' && failure) {
-        return { error: Object.assign({}, failure, { [k.object]: intent }) };
+        const message = SHOPPER_MESSAGES[failure.code] || failure.message;
+        return { error: Object.assign({}, failure, { message, [k.object]: intent }) };
       }
       if (redirect === 'always' && returnUrl && SUCCEEDED.includes(intent.status)) {
         const url = webUrl(returnUrl);

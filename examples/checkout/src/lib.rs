@@ -7,8 +7,9 @@
 //! Stripe as well as Tender. `tender dev` runs it in-process next to Tender.
 //!
 //! Layout: [`catalog`] prices carts, [`rules`] decides what to refuse, [`payments`] is every
-//! API call, [`orders`] is the SQLite order book that webhooks settle, `routes` the HTTP
-//! surface and `pages` the embedded pages and scripts.
+//! API call, [`orders`] is the SQLite order book that webhooks settle, [`wording`] what shoppers
+//! are told when a payment fails, `routes` the HTTP surface and `pages` the embedded pages
+//! and scripts.
 
 pub mod catalog;
 pub mod config;
@@ -17,6 +18,7 @@ mod pages;
 pub mod payments;
 mod routes;
 pub mod rules;
+pub mod wording;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -66,9 +68,9 @@ pub fn router(config: &Config, public_url: &str) -> Result<axum::Router, Checkou
         rules: config.rules.clone(),
         webhook_secret: config.webhook_secret.clone(),
         public_url: public_url.trim_end_matches('/').to_owned(),
+        pages: pages::Pages::render(&config.js_url, &config.publishable_key),
     });
-    let pages = pages::Pages::render(&config.js_url, &config.publishable_key);
-    Ok(routes::router(app, &pages))
+    Ok(routes::router(app))
 }
 
 /// Binds `config.listen` and starts serving.

@@ -3,8 +3,8 @@
 //! publishable key.
 
 use axum::Router;
-use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
 /// Every page: its path and its HTML.
@@ -19,8 +19,11 @@ const PAGES: &[(&str, &str)] = &[
     ("/two-step", include_str!("../static/two-step.html")),
     ("/two-step/review", include_str!("../static/review.html")),
     ("/save-card", include_str!("../static/save-card.html")),
-    ("/orders/{id}", include_str!("../static/order.html")),
 ];
+
+/// Served by `routes` only for an order that exists; the rest get the not-found page.
+const ORDER_PAGE: &str = include_str!("../static/order.html");
+const NOT_FOUND_PAGE: &str = include_str!("../static/not-found.html");
 
 const JAVASCRIPT: &str = "application/javascript; charset=utf-8";
 
@@ -64,20 +67,26 @@ const ASSETS: &[(&str, &str, &str)] = &[
 /// The pages, rendered for one configuration.
 pub struct Pages {
     rendered: Vec<(&'static str, String)>,
+    /// `/orders/{id}` of an order the shop has.
+    order: String,
+    /// Any other address: a page a shopper can find their way back from, with a 404.
+    not_found: String,
 }
 
 impl Pages {
     pub fn render(js_url: &str, publishable_key: &str) -> Pages {
-        let rendered = PAGES
-            .iter()
-            .map(|(path, html)| {
-                let page = html
-                    .replace("{{STRIPE_JS_URL}}", &escape(js_url))
-                    .replace("{{PUBLISHABLE_KEY}}", &escape(publishable_key));
-                (*path, page)
-            })
-            .collect();
-        Pages { rendered }
+        let fill = |html: &str| {
+            html.replace("{{STRIPE_JS_URL}}", &escape(js_url))
+                .replace("{{PUBLISHABLE_KEY}}", &escape(publishable_key))
+        };
+        Pages {
+            rendered: PAGES
+                .iter()
+                .map(|(path, html)| (*path, fill(html)))
+                .collect(),
+            order: fill(ORDER_PAGE),
+            not_found: fill(NOT_FOUND_PAGE),
+        }
     }
 
     pub fn routes<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
@@ -93,6 +102,16 @@ impl Pages {
             );
         }
         router.route("/favicon.ico", get(|| async { ().into_response() }))
+    }
+
+    /// The order page, for an order that exists.
+    pub fn order(&self) -> Response {
+        Html(self.order.clone()).into_response()
+    }
+
+    /// The not-found page with its status, for the router's fallback and unknown orders.
+    pub fn not_found(&self) -> Response {
+        (StatusCode::NOT_FOUND, Html(self.not_found.clone())).into_response()
     }
 }
 
@@ -116,6 +135,8 @@ mod tests {
         for (path, page) in &pages.rendered {
             assert!(!page.contains("{{"), "{path} has an unfilled placeholder");
         }
+        assert!(!pages.order.contains("{{"));
+        assert!(!pages.not_found.contains("{{"));
         let checkout = &pages.rendered[1].1;
         assert!(checkout.contains(r#"src="http://127.0.0.1:12111/v3/""#));
         assert!(checkout.contains("pk_test_x&quot;y"));

@@ -12,8 +12,20 @@
   const submitBtn = document.getElementById('submit');
   const messageContainer = document.getElementById('error-message');
   let elements = null;
-  // Set by the first attempt: a retry (after a decline) pays the same order.
+  // Set by the first attempt: a retry (after a decline) pays the same order. The order
+  // page's "Try again" comes here with ?order=…: that order's cart, paid by this page.
   let orderId = null;
+  let initial = { tee: 1, mug: 1 };
+  let initialCode = null;
+  const retried = new URLSearchParams(location.search).get('order');
+  if (retried) {
+    const order = await Shop.getJson(`/api/orders/${encodeURIComponent(retried)}`);
+    if (order.status === 'pending') {
+      orderId = order.id;
+      initial = Object.fromEntries(order.quote.lines.map((l) => [l.product, l.quantity]));
+      initialCode = order.quote.discount ? order.quote.discount.code : null;
+    }
+  }
 
   const handleError = (error) => {
     messageContainer.textContent = error.message;
@@ -21,9 +33,12 @@
   };
 
   const cart = await Shop.mountCart(document.getElementById('cart'), {
-    initial: { tee: 1, mug: 1 },
+    initial,
+    initialCode,
     onQuote: async (quote) => {
       if (!quote) {
+        // Nothing to pay: no amount on a button that cannot be pressed.
+        submitBtn.textContent = 'Pay';
         submitBtn.disabled = true;
         return;
       }

@@ -23,6 +23,7 @@
     initial: { stickers: 2, mug: 1 },
     onQuote: async (quote) => {
       if (!quote) {
+        submitBtn.textContent = 'Pay';
         submitBtn.disabled = true;
         return;
       }

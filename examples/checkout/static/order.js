@@ -1,7 +1,10 @@
 /*
  * The order page: the order as the shop's database has it. It turns `paid` only when the
  * signed payment_intent.succeeded webhook arrives, which may be a moment after the browser
- * got here, so the page polls while the order is pending.
+ * got here, so the page polls while the order is pending. An order whose last attempt
+ * failed (the payment_intent.payment_failed webhook, or a bank page that sent the shopper
+ * back with redirect_status=failed) is not waiting for anything: the page says it failed and
+ * offers to pay the same order again.
  */
 'use strict';
 
@@ -17,16 +20,23 @@
       status.textContent = order.error.message;
       return;
     }
-    status.textContent = order.status;
-    status.className = `status ${order.status}`;
+    const failed = order.status === 'pending' && (order.last_error || returned === 'failed');
+    status.textContent = failed ? 'payment failed' : order.status;
+    status.className = `status ${failed ? 'failed' : order.status}`;
     Shop.renderQuote(document.getElementById('summary'), order.quote);
     const details = [];
     if (order.payment_intent) details.push(`PaymentIntent ${order.payment_intent}`);
     if (order.fulfilment) details.push(`fulfilled by event ${order.fulfilment.event_id}`);
-    else if (order.status === 'pending') details.push('waiting for the payment to be confirmed…');
+    else if (order.status === 'pending' && !failed) details.push('waiting for the payment to be confirmed…');
     document.getElementById('details').textContent = details.join(' · ');
-    const lastError = order.last_error || (returned === 'failed' ? 'The payment failed.' : '');
+    const lastError = failed ? order.last_error || 'The payment failed.' : '';
     document.getElementById('last-error').textContent = lastError;
+    if (failed) {
+      // The headline checkout pays any pending order again, with the order's own cart.
+      document.getElementById('try-again').href = `/checkout?order=${encodeURIComponent(order.id)}`;
+      document.getElementById('retry').classList.remove('hidden');
+      return;
+    }
     if (order.status !== 'pending') return;
     await new Promise((resolve) => setTimeout(resolve, attempt < 20 ? 500 : 2000));
   }

@@ -11,7 +11,8 @@
   const submitBtn = document.getElementById('submit');
   const messageContainer = document.getElementById('error-message');
   const elements = stripe.elements({ mode: 'setup', currency: 'usd' });
-  elements.create('payment').mount('#payment-element');
+  // Named in the consent text the element shows for a card saved for later payments.
+  elements.create('payment', { business: { name: 'Tender shop' } }).mount('#payment-element');
   submitBtn.disabled = false;
 
   const handleError = (error) => {

@@ -65,10 +65,10 @@
    * The cart: products with quantities and a discount code. `onQuote(quote)` runs with the
    * server's quote after every change, or with null when the cart cannot be priced (empty).
    */
-  Shop.mountCart = async (root, { initial = {}, onQuote }) => {
+  Shop.mountCart = async (root, { initial = {}, initialCode = null, onQuote }) => {
     const catalog = await Shop.getJson('/api/catalog');
     const quantities = Object.fromEntries(catalog.products.map((p) => [p.id, initial[p.id] || 0]));
-    let discountCode = null;
+    let discountCode = initialCode;
     let lastQuote = null;
 
     const list = Shop.text('div', undefined, 'products');
@@ -76,6 +76,7 @@
     const codeInput = document.createElement('input');
     codeInput.id = 'discount-code';
     codeInput.placeholder = 'Discount code (try WELCOME10)';
+    codeInput.value = initialCode || '';
     const codeButton = Shop.text('button', 'Apply', 'secondary');
     codeButton.type = 'button';
     codeButton.id = 'apply-code';

@@ -14,6 +14,10 @@ import { challengeFrame, elementFrame, fillCard, launch, newPage } from '../lib/
 import { PUBLISHABLE_KEY, SECRET_KEY } from '../lib/tender.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const AUTHENTICATION_FAILED = 'We are unable to authenticate your payment method. ' +
+  'Please choose a different payment method and try again.';
+// The shop's link colour (--accent), where a browser's default would be rgb(0, 0, 238).
+const ACCENT = 'rgb(15, 118, 110)';
 
 /** `tender dev` on free ports with a temporary directory; URLs read from what it prints. */
 async function startDev() {
@@ -154,7 +158,7 @@ describe('the reference shop under tender dev', () => {
     await fillCard(frame, { number: '4000002500003155' });
     await page.click('#submit');
     await challengeFrame(page).locator('#fail').click();
-    assert.match(await errorShown(page), /authentication/i);
+    assert.equal(await errorShown(page), AUTHENTICATION_FAILED, 'Stripe.js\'s words, not the API\'s');
     assert.equal(await page.locator('#submit').isEnabled(), true);
 
     await frame.locator('#cardnumber').fill('');
@@ -194,6 +198,7 @@ describe('the reference shop under tender dev', () => {
     await page.waitForSelector('#confirm:not([disabled])');
     assert.match(await page.textContent('#card'), /VISA •••• 4242/);
     assert.equal(await page.textContent('#confirm'), 'Confirm and pay $60.00');
+    assert.equal(await page.locator('#change').evaluate((a) => getComputedStyle(a).color), ACCENT);
     assert.equal((await stripe.paymentIntents.list({ limit: 100 })).data
       .filter((pi) => pi.amount === 6000).length, 0, 'nothing charged before confirming');
     await page.click('#confirm');
@@ -232,10 +237,125 @@ describe('the reference shop under tender dev', () => {
     await challengeFrame(page).locator('#complete').click();
     await page.waitForSelector('#saved:not(.hidden)');
     await page.click('#charge');
+    await page.locator('#charged-order').waitFor();
+    assert.equal(await page.locator('#charged-order').evaluate((a) => getComputedStyle(a).color), ACCENT);
     await page.click('#charged-order');
     const order = await paidOrder(page);
     assert.equal(order.flow, 'saved-card');
     assert.equal(order.amount, 1200);
     assert.deepEqual(page.errors, []);
+  });
+
+  /** The order a PaymentIntent was for: the newest intent's, for a test that just made one. */
+  async function newestOrderId() {
+    const { data } = await stripe.paymentIntents.list({ limit: 1 });
+    return data[0].metadata.order_id;
+  }
+
+  async function failedOrderPage(id) {
+    const page = await open(`/orders/${id}`);
+    await page.waitForSelector('#status.failed', { timeout: 20_000 });
+    return page;
+  }
+
+  test('order page: a failed 3D Secure says so, and "Try again" pays the same order', async () => {
+    const { page, frame } = await checkout();
+    await page.click('#add-tee');
+    await page.waitForFunction(() => document.querySelector('#submit').textContent === 'Pay $62.00');
+    await fillCard(frame, { number: '4000002500003155' });
+    await page.click('#submit');
+    await challengeFrame(page).locator('#fail').click();
+    await errorShown(page);
+    const id = await newestOrderId();
+
+    // The payment_intent.payment_failed webhook tells the order why.
+    const orderPage = await failedOrderPage(id);
+    assert.equal(await orderPage.textContent('#status'), 'payment failed');
+    assert.equal(await orderPage.textContent('#last-error'), AUTHENTICATION_FAILED);
+    assert.doesNotMatch(await orderPage.textContent('#details'), /waiting/);
+    const retry = orderPage.locator('#try-again');
+    assert.equal(await retry.isVisible(), true);
+    assert.equal(await retry.getAttribute('href'), `/checkout?order=${id}`);
+
+    await retry.click();
+    await orderPage.waitForURL(/\/checkout\?order=/);
+    await orderPage.waitForSelector('#submit:not([disabled])');
+    assert.equal(await orderPage.textContent('#submit'), 'Pay $62.00', "the order's cart, not the default");
+    const retryFrame = elementFrame(orderPage);
+    await fillCard(retryFrame, { number: '4242424242424242' });
+    await orderPage.click('#submit');
+    const order = await paidOrder(orderPage);
+    assert.equal(order.id, id);
+    assert.equal(order.amount, 6200);
+    const intents = (await stripe.paymentIntents.list({ limit: 100 })).data
+      .filter((pi) => pi.metadata.order_id === id);
+    assert.equal(intents.length, 1, 'the same PaymentIntent, confirmed again');
+    assert.deepEqual(orderPage.errors, []);
+  });
+
+  test('order page: a declined order shows the decline and the way back', async () => {
+    const { page, frame } = await checkout();
+    await fillCard(frame, { number: '4000000000000002' });
+    await page.click('#submit');
+    await errorShown(page);
+    const id = await newestOrderId();
+    const orderPage = await failedOrderPage(id);
+    assert.equal(await orderPage.textContent('#last-error'), 'Your card was declined.');
+    assert.equal(await orderPage.locator('#try-again').getAttribute('href'), `/checkout?order=${id}`);
+    assert.equal(await orderPage.locator('#try-again').isVisible(), true);
+  });
+
+  test('an unknown order is a 404 page', async () => {
+    const page = await newPage(browser, dev.tender);
+    const response = await page.goto(`${dev.shop}/orders/ord_doesnotexist`);
+    assert.equal(response.status(), 404);
+    assert.equal(await page.textContent('h1'), 'Not found');
+    assert.equal(await page.locator('#home').getAttribute('href'), '/');
+    assert.equal((await page.goto(`${dev.shop}/no-such-page`)).status(), 404);
+  });
+
+  test('checkout: an empty cart disables Pay without an amount', async () => {
+    const { page } = await checkout();
+    await page.click('#remove-tee');
+    await page.click('#remove-mug');
+    await page.waitForFunction(() => document.querySelector('#submit').disabled);
+    assert.equal(await page.textContent('#submit'), 'Pay');
+    await page.click('#add-mug');
+    await page.waitForFunction(() => document.querySelector('#submit').textContent === 'Pay $12.00');
+    assert.equal(await page.locator('#submit').isEnabled(), true);
+  });
+
+  test('save a card: Stripe\'s consent text, and an email field like the element\'s fields', async () => {
+    const page = await open('/save-card');
+    const frame = elementFrame(page);
+    await frame.locator('#cardnumber').waitFor();
+    assert.equal(await frame.locator('#card-terms').textContent(),
+      'By providing your card information, you allow Tender shop to charge your card for ' +
+      'future payments in accordance with their terms.');
+    const look = (input) => {
+      const s = getComputedStyle(input);
+      const label = getComputedStyle(document.querySelector(`label[for="${input.id}"]`));
+      return {
+        height: input.getBoundingClientRect().height,
+        paddingTop: s.paddingTop,
+        paddingLeft: s.paddingLeft,
+        border: `${s.borderTopWidth} ${s.borderTopStyle} ${s.borderTopColor}`,
+        radius: s.borderTopLeftRadius,
+        font: `${s.fontSize} ${s.fontFamily}`,
+        color: s.color,
+        shadow: s.boxShadow,
+        label: `${label.fontSize} ${label.color}`,
+      };
+    };
+    const email = await page.locator('#email').evaluate(look);
+    const card = await frame.locator('#cardnumber').evaluate(look);
+    assert.deepEqual(email, card);
+  });
+
+  test('the home page says which paths refuse prepaid cards', async () => {
+    const page = await open('/');
+    const row = (await page.locator('table.cards tr', { hasText: '5105' }).textContent()).replace(/\s+/g, ' ');
+    assert.match(row, /refused by the shop's rule where its server sees the card before confirming \(Checkout, Two-step, Save a card\)/);
+    assert.match(row, /it pays on the paths that confirm in the browser/);
   });
 });

@@ -74,13 +74,16 @@ describe('the "Finalize payments on the server" guide, verbatim', () => {
     await page.click('#submit');
     await challengeFrame(page).locator('#fail').click();
     await page.waitForFunction(() => document.querySelector('#error-message').textContent.trim() !== '');
-    assert.match(await page.textContent('#error-message'), /failed authentication/);
+    // Stripe.js's words for the shopper; the intent keeps the API's developer message.
+    assert.equal(await page.textContent('#error-message'), 'We are unable to authenticate your ' +
+      'payment method. Please choose a different payment method and try again.');
     assert.equal(await page.locator('.__TenderChallenge').count(), 0, 'the modal is closed');
     assert.equal(await page.locator('#payment-status').count(), 0);
     assert.equal(await page.locator('#submit').isEnabled(), true, 'the customer may try again');
     const intent = await latestIntent();
     assert.equal(intent.status, 'requires_payment_method');
     assert.equal(intent.last_payment_error.code, 'payment_intent_authentication_failure');
+    assert.match(intent.last_payment_error.message, /failed authentication/);
   });
 
   test('4000 0000 0000 0002 shows the decline in #error-message', async () => {

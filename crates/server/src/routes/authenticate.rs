@@ -251,6 +251,21 @@ fn html_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// In the browser SDK's modal: the modal takes this page's height (instead of a fixed size,
+/// mostly empty), and Escape abandons the challenge as the modal's close button does. Focus
+/// is in this frame, so the merchant's page never sees the key: the page forwards it. Only
+/// sizes and a cancel request cross, so any parent may hear them; the SDK checks the source.
+const IN_MODAL: &str = r#"<script>
+  if (window.parent !== window) {
+    const tell = (message) => window.parent.postMessage(message, "*");
+    const size = () => tell({type: "tender:3ds-size", height: Math.ceil(document.body.getBoundingClientRect().height)});
+    new ResizeObserver(size).observe(document.body);
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") tell({type: "tender:3ds-cancel"});
+    });
+  }
+</script>"#;
+
 fn shell(title: &str, body: &str) -> String {
     format!(
         r#"<!doctype html>
@@ -264,6 +279,6 @@ fn shell(title: &str, body: &str) -> String {
   button {{ font: inherit; padding: 10px 16px; border-radius: 6px; border: 1px solid #c1c9d2; background: #fff; cursor: pointer; }}
   button.primary {{ background: #635bff; border-color: #635bff; color: #fff; }}
 </style></head>
-<body>{body}</body></html>"#
+<body>{body}{IN_MODAL}</body></html>"#
     )
 }

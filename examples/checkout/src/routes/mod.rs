@@ -29,6 +29,7 @@ pub struct App {
     pub webhook_secret: String,
     /// The shop's address as the customer's browser reaches it, without a trailing `/`.
     pub public_url: String,
+    pub pages: Pages,
 }
 
 impl App {
@@ -38,8 +39,10 @@ impl App {
     }
 }
 
-pub fn router(app: Arc<App>, pages: &Pages) -> Router {
+pub fn router(app: Arc<App>) -> Router {
+    let pages = app.pages.routes();
     let api = Router::new()
+        .route("/orders/{id}", get(shop::order_page))
         .route("/api/catalog", get(shop::catalog))
         .route("/api/quote", post(shop::quote))
         .route("/api/orders/{id}", get(shop::order))
@@ -56,8 +59,11 @@ pub fn router(app: Arc<App>, pages: &Pages) -> Router {
             post(setup::charge_saved_card),
         )
         .route("/webhook", post(webhook::receive))
-        .with_state(app);
-    pages.routes().merge(api)
+        .with_state(app.clone());
+    pages.merge(api).fallback(move || {
+        let app = app.clone();
+        async move { app.pages.not_found() }
+    })
 }
 
 /// An error answer the pages show: `{error: {message, code, decline_code}, order_id}`.

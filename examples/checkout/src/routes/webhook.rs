@@ -8,10 +8,12 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use stripe_shared::ApiErrorsType;
 use stripe_webhook::{EventObject, Webhook, WebhookError};
 
 use super::App;
 use crate::orders::{Applied, Effect};
+use crate::wording;
 
 pub async fn receive(
     State(app): State<Arc<App>>,
@@ -55,11 +57,13 @@ pub async fn receive(
                 })
         }
         EventObject::PaymentIntentPaymentFailed(intent) => {
-            let message = intent
-                .last_payment_error
-                .as_ref()
-                .and_then(|e| e.message.clone())
-                .unwrap_or_else(|| "The payment failed.".to_owned());
+            // The order page shows it to the shopper: not the API's developer wording.
+            let error = intent.last_payment_error.as_ref();
+            let message = wording::for_shopper(
+                error.is_some_and(|e| matches!(e.type_, ApiErrorsType::CardError)),
+                error.and_then(|e| e.code.as_ref()).map(|c| c.as_str()),
+                error.and_then(|e| e.message.as_deref()),
+            );
             intent
                 .metadata
                 .get("order_id")

@@ -218,7 +218,6 @@ async fn the_pages_load_stripe_js_from_the_configured_url() {
         "/deferred-client",
         "/intent-first",
         "/save-card",
-        "/orders/ord_x",
     ] {
         let page = shop
             .http
@@ -265,5 +264,34 @@ async fn the_pages_load_stripe_js_from_the_configured_url() {
         .await
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    shop.stop().await;
+}
+
+#[tokio::test]
+async fn an_order_page_exists_only_for_an_order_of_the_shop() {
+    let shop = Shop::start().await;
+    let token = shop.token("4242424242424242").await;
+    let paid = shop.pay(&token, cart("mug", 1), None).await;
+    let order_id = paid.body["order_id"].as_str().unwrap();
+    let page = |path: String| {
+        let request = shop.http.get(format!("{}{path}", shop.url));
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+
+    let (status, html) = page(format!("/orders/{order_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>Your order</h1>"), "{html}");
+    assert!(html.contains(PUBLISHABLE_KEY));
+
+    // Not an empty page that waits forever for an order that will never come.
+    for missing in ["/orders/ord_nope", "/orders/", "/no-such-page"] {
+        let (status, html) = page(missing.to_owned()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+        assert!(html.contains("<h1>Not found</h1>"), "{missing}: {html}");
+        assert!(html.contains(r#"<a href="/" id="home">Back to the shop</a>"#));
+    }
     shop.stop().await;
 }

@@ -79,6 +79,12 @@ async fn failed_authentication_leaves_the_order_pending_and_a_retry_pays_it() {
         .await;
     assert_eq!(order["status"], "pending");
     assert!(order["fulfilment"].is_null());
+    // The order page shows it to the shopper: Stripe.js's words, not the API's developer ones.
+    assert_eq!(
+        order["last_error"],
+        "We are unable to authenticate your payment method. Please choose a different payment \
+         method and try again."
+    );
 
     // The page keeps the order id and tries again with another card: same order, same intent.
     let retry = shop.token("4242424242424242").await;
