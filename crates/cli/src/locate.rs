@@ -9,6 +9,7 @@
 //! or its environment variable always wins over the file; without either, the defaults of
 //! `tender serve` apply (decision 0011).
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -30,9 +31,16 @@ struct Announcement {
 
 /// Written by `serve` and `dev` once they listen. Best effort: a server in a read-only folder
 /// still runs, and says on stderr that the other commands will not find it.
-pub fn announce(command: &str, url: &str, database: &str) {
-    let body =
-        json!({"command": command, "url": url, "database": database, "pid": std::process::id()});
+pub fn announce(command: &str, addr: SocketAddr, database: &str) {
+    // A server listening on every interface is reached on loopback from its own folder.
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let url = format!("http://{}", SocketAddr::new(ip, addr.port()));
+    let pid = std::process::id();
+    let body = json!({"command": command, "url": url, "database": database, "pid": pid});
     if let Err(error) = write_private(Path::new(ANNOUNCEMENT), &format!("{body}\n")) {
         eprintln!(
             "tender: cannot write {ANNOUNCEMENT} ({error}): other tender commands in this \

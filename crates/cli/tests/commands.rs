@@ -31,24 +31,33 @@ fn accounts_create_makes_a_new_account_whatever_the_environment_fixes() {
     let folder = Folder::new("accounts");
 
     // An empty folder: the default account (with the fixed keys) is made first, and said so;
-    // the new account, with fresh keys, is what is printed.
-    let (first, stderr) = create_account(&folder);
-    assert!(
-        stderr.contains("created the default account"),
-        "stderr: {stderr}"
-    );
-    assert!(stderr.contains("creating the database"), "stderr: {stderr}");
-    let (second, stderr) = create_account(&folder);
-    assert_eq!(stderr, "", "nothing to say the second time");
-
+    // the new account, with fresh keys, is what is printed. Then another, as fresh.
+    let (first, first_stderr) = create_account(&folder);
+    assert_ne!(first["secret_key"], FIXED_SECRET);
+    let (second, second_stderr) = create_account(&folder);
     let secrets = [&first, &second].map(|a| a["secret_key"].as_str().unwrap().to_owned());
     for (account, secret) in [&first, &second].iter().zip(&secrets) {
         assert!(secret.starts_with("sk_test_"), "{account}");
         assert_ne!(secret, FIXED_SECRET);
         assert!(account["id"].as_str().unwrap().starts_with("acct_"));
+        assert!(
+            account["publishable_key"]
+                .as_str()
+                .unwrap()
+                .starts_with("pk_test_")
+        );
         assert_ne!(account["publishable_key"], FIXED_PUBLISHABLE);
     }
     assert_ne!(secrets[0], secrets[1]);
+    assert!(
+        first_stderr.contains("created the default account"),
+        "stderr: {first_stderr}"
+    );
+    assert!(
+        first_stderr.contains("creating the database"),
+        "stderr: {first_stderr}"
+    );
+    assert_eq!(second_stderr, "", "nothing to say the second time");
 
     // The default account keeps the fixed keys, first; the two new ones follow.
     let keys = text(&folder.run(&["keys"]).stdout);
