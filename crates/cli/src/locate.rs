@@ -89,10 +89,28 @@ pub fn database(flag: Option<String>) -> String {
         .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
 }
 
-/// The API a command calls, by the same rule as [`database`].
-pub fn api_base(flag: Option<String>) -> String {
-    flag.or_else(|| announcement().map(|a| a.url))
-        .unwrap_or_else(|| DEFAULT_API_BASE.to_owned())
+/// The API a command calls, by the same rule as [`database`], and where it came from, to say
+/// when it cannot be reached.
+pub fn api_base(flag: Option<String>) -> (String, String) {
+    if let Some(base) = flag {
+        return (base, String::new());
+    }
+    match announcement() {
+        Some(announced) => (
+            announced.url,
+            format!(
+                " (announced in {ANNOUNCEMENT} by the last server started in this folder: is it \
+                 still running?)"
+            ),
+        ),
+        None => (
+            DEFAULT_API_BASE.to_owned(),
+            format!(
+                " (no server announced itself in {ANNOUNCEMENT}: start `tender serve` or \
+                 `tender dev` in this folder, or pass --api-base)"
+            ),
+        ),
+    }
 }
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL.

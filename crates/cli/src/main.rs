@@ -38,8 +38,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run Tender and the demo shop together, wired up, with fast webhook retries.
     Dev(dev::DevArgs),
-    /// Print the API keys of every account of the Tender in this folder (creating the default
-    /// account, and saying so, if the database has none).
+    /// Print the API keys of every account of the Tender in this folder.
+    ///
+    /// On a database without accounts the default account is created first, as a server would
+    /// on start, and stderr says so. A database that does not exist is never created.
     Keys {
         #[command(flatten)]
         database: FindDatabase,
@@ -51,8 +53,10 @@ enum Command {
         #[command(subcommand)]
         command: AccountsCommand,
     },
-    /// Forward webhook events to a local URL, signed, printing one line per event. The signing
-    /// secret stays the same across runs in this folder, so it can live in a .env file.
+    /// Forward webhook events to a local URL, signed, printing one line per event.
+    ///
+    /// As with `stripe listen`, the signing secret stays the same from one run to the next in
+    /// this folder, so it can live in a .env file.
     Listen(listen::ListenArgs),
     /// Make the API calls that cause an event, e.g. `tender trigger payment_intent.succeeded`.
     #[command(after_help = trigger::supported_events_help())]
@@ -62,8 +66,11 @@ enum Command {
         #[command(flatten)]
         api: ApiArgs,
     },
-    /// Show recent webhook deliveries: event type, URL, time, attempts, last status, next
-    /// retry, then every attempt (status, latency, error).
+    /// Show recent webhook deliveries and their attempts.
+    ///
+    /// Each delivery: its event's time and type, the endpoint's URL, then its status, the number
+    /// of attempts, the last attempt's status and the next retry; then every attempt with its
+    /// status, latency and error.
     Deliveries {
         /// Only the deliveries of this event (`evt_…`).
         #[arg(long)]
@@ -78,10 +85,12 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AccountsCommand {
-    /// Create another test-mode account, with fresh keys, and print it. On a database without
-    /// accounts the default account is created first (with the keys TENDER_SECRET_KEY and
-    /// TENDER_PUBLISHABLE_KEY fix, if set), and said so on stderr; what is printed is always
-    /// the new account.
+    /// Create another test-mode account, with fresh keys, and print it.
+    ///
+    /// TENDER_SECRET_KEY and TENDER_PUBLISHABLE_KEY (--secret-key, --publishable-key) never
+    /// apply to it: they fix the default account's keys. On a database without accounts the
+    /// default account is created first, with them, and stderr says so; what is printed is
+    /// always the new account.
     Create {
         #[command(flatten)]
         database: FindDatabase,
@@ -159,7 +168,8 @@ impl ApiArgs {
                     .ok_or("no account yet: start `tender serve` first, or pass --api-key")?
             }
         };
-        Ok(ApiClient::new(&locate::api_base(self.api_base), &key))
+        let (base, hint) = locate::api_base(self.api_base);
+        Ok(ApiClient::new(&base, &key).with_hint(hint))
     }
 }
 

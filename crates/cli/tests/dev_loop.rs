@@ -154,4 +154,21 @@ async fn dev_then_listen_then_trigger_in_one_folder() {
     assert!(third.signal("TERM").success());
 
     assert!(dev.signal("TERM").success(), "{}", dev.stderr());
+
+    // Stopped, dev is still what the folder's commands refer to: its deliveries are there to
+    // read, and trigger says which server it could not reach.
+    let deliveries = text(&folder.run(&["deliveries"]).stdout);
+    assert!(deliveries.contains("customer.created  → "), "{deliveries}");
+    let refused = folder
+        .tender(&["trigger", "customer.created"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains(&format!("cannot reach Tender at {base}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("is it still running?"), "{stderr}");
+    assert!(!exists(&folder, ".tender/tender.db"));
 }
