@@ -42,6 +42,7 @@ struct Relay {
 
 pub async fn listen(args: ListenArgs) -> Result<(), String> {
     let client = args.api.client().await?;
+    // `--print-secret` wins over `--forward-to`: print, change nothing, exit.
     let Some(forward_to) = args.forward_to.filter(|_| !args.print_secret) else {
         println!("{}", endpoint::secret(&client).await?);
         return Ok(());

@@ -72,6 +72,8 @@ pub async fn secret(client: &ApiClient) -> Result<String, String> {
             return Ok(kept.secret);
         }
     }
+    // No relay runs yet: a URL nothing answers on (the discard port), disabled at once; the
+    // next `listen` points it at its relay.
     let made = create(client, "http://127.0.0.1:9/", &[], false).await?;
     expect_ok(
         client
