@@ -7,6 +7,8 @@ pub struct ApiClient {
     base: String,
     key: String,
     http: reqwest::Client,
+    /// Where `base` came from, said when it cannot be reached.
+    hint: String,
 }
 
 impl ApiClient {
@@ -15,7 +17,18 @@ impl ApiClient {
             base: base.trim_end_matches('/').to_owned(),
             key: key.to_owned(),
             http: reqwest::Client::new(),
+            hint: String::new(),
         }
+    }
+
+    /// Adds `hint` to the error when Tender cannot be reached.
+    pub fn with_hint(mut self, hint: String) -> ApiClient {
+        self.hint = hint;
+        self
+    }
+
+    fn unreachable(&self, error: reqwest::Error) -> String {
+        format!("cannot reach Tender at {}: {error}{}", self.base, self.hint)
     }
 
     /// `POST path` with a form body; the status and JSON answer (errors included).
@@ -33,7 +46,7 @@ impl ApiClient {
             .body(body)
             .send()
             .await
-            .map_err(|e| format!("cannot reach Tender at {}: {e}", self.base))?;
+            .map_err(|e| self.unreachable(e))?;
         let status = response.status().as_u16();
         let json = response.json().await.map_err(|e| e.to_string())?;
         Ok((status, json))
@@ -47,7 +60,7 @@ impl ApiClient {
             .bearer_auth(&self.key)
             .send()
             .await
-            .map_err(|e| format!("cannot reach Tender at {}: {e}", self.base))?;
+            .map_err(|e| self.unreachable(e))?;
         let status = response.status().as_u16();
         let json = response.json().await.map_err(|e| e.to_string())?;
         Ok((status, json))
@@ -60,7 +73,7 @@ impl ApiClient {
             .bearer_auth(&self.key)
             .send()
             .await
-            .map_err(|e| format!("cannot reach Tender at {}: {e}", self.base))?;
+            .map_err(|e| self.unreachable(e))?;
         let status = response.status().as_u16();
         let json = response.json().await.map_err(|e| e.to_string())?;
         Ok((status, json))

@@ -110,6 +110,7 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
         }
     };
 
+    crate::locate::announce("dev", server.addr, &config.database_url);
     println!("Tender is listening on {api}");
     println!("  database:        {}", redact(&config.database_url));
     println!("  secret key:      {}", account.secret_key);

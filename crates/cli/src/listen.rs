@@ -1,8 +1,11 @@
-//! `tender listen --forward-to URL`: like `stripe listen`. It registers a temporary webhook
-//! endpoint that points at a small relay inside this process, prints the endpoint's signing
-//! secret, and relays every delivery — body and `Stripe-Signature` unchanged, so the receiver
-//! verifies it with that secret — to the receiver, printing one line per event. The receiver's
-//! status goes back to Tender, so a failing receiver gets Tender's retries.
+//! `tender listen --forward-to URL`: like `stripe listen`. It points a webhook endpoint at a
+//! small relay inside this process, prints the endpoint's signing secret, and relays every
+//! delivery — body and `Stripe-Signature` unchanged, so the receiver verifies it with that
+//! secret — to the receiver, printing one line per event. The receiver's status goes back to
+//! Tender, so a failing receiver gets Tender's retries. The endpoint, and so its secret, is
+//! kept from one run to the next ([`endpoint`]).
+
+mod endpoint;
 
 use std::sync::Arc;
 
@@ -11,77 +14,83 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use clap::Args;
 use serde_json::Value;
 
-use crate::client::{ApiClient, message};
+use crate::ApiArgs;
+use crate::serve::shutdown_signal;
+
+#[derive(Args)]
+pub struct ListenArgs {
+    /// Where to forward events, e.g. http://localhost:4242/webhook.
+    #[arg(long, required_unless_present = "print_secret")]
+    forward_to: Option<String>,
+    /// Only these event types (comma-separated); all by default.
+    #[arg(long, value_delimiter = ',')]
+    events: Vec<String>,
+    /// Print the signing secret and exit (e.g. to write a .env file).
+    #[arg(long)]
+    print_secret: bool,
+    #[command(flatten)]
+    api: ApiArgs,
+}
 
 struct Relay {
     forward_to: String,
     http: reqwest::Client,
 }
 
-pub async fn listen(client: &ApiClient, forward_to: &str, events: &[String]) -> Result<(), String> {
+pub async fn listen(args: ListenArgs) -> Result<(), String> {
+    let client = args.api.client().await?;
+    // `--print-secret` wins over `--forward-to`: print, change nothing, exit.
+    let Some(forward_to) = args.forward_to.filter(|_| !args.print_secret) else {
+        println!("{}", endpoint::secret(&client).await?);
+        return Ok(());
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| format!("cannot open the relay: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let relay = Arc::new(Relay {
-        forward_to: forward_to.to_owned(),
+        forward_to: forward_to.clone(),
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| e.to_string())?,
     });
     let app = Router::new()
-        .route("/", post(relay_delivery))
+        .route(
+            "/",
+            post(relay_delivery).get(|| async { endpoint::RELAY_GREETING }),
+        )
         .with_state(relay);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
-    let url = format!("http://127.0.0.1:{port}/");
-    let mut form: Vec<(String, String)> = vec![
-        ("url".into(), url),
-        ("description".into(), "tender listen".into()),
-    ];
-    if events.is_empty() {
-        form.push(("enabled_events[]".into(), "*".into()));
-    }
-    for event in events {
-        form.push(("enabled_events[]".into(), event.clone()));
-    }
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let (status, endpoint) = client.post("/v1/webhook_endpoints", &form).await?;
-    if status != 200 {
-        return Err(format!(
-            "cannot register the endpoint: {}",
-            message(&endpoint)
-        ));
-    }
-    let endpoint_id = endpoint["id"].as_str().unwrap_or_default().to_owned();
+    let relay_url = format!("http://127.0.0.1:{port}/");
+    let taken = endpoint::take(&client, &relay_url, &args.events).await;
+    let endpoint = match taken {
+        Ok(endpoint) => endpoint,
+        Err(error) => {
+            server.abort();
+            return Err(error);
+        }
+    };
     println!(
         "Ready! Your webhook signing secret is {} (^C to quit)",
-        endpoint["secret"].as_str().unwrap_or("?")
+        endpoint.secret
     );
     println!(
         "Forwarding {} to {forward_to}",
-        if events.is_empty() {
+        if args.events.is_empty() {
             "all events".to_owned()
         } else {
-            events.join(", ")
+            args.events.join(", ")
         }
     );
 
-    let _ = tokio::signal::ctrl_c().await;
+    shutdown_signal().await;
     server.abort();
-    let (status, answer) = client
-        .delete(&format!("/v1/webhook_endpoints/{endpoint_id}"))
-        .await?;
-    if status != 200 {
-        eprintln!(
-            "could not remove the temporary endpoint {endpoint_id}: {}",
-            message(&answer)
-        );
-    }
-    Ok(())
+    endpoint::release(&client, &endpoint, &relay_url).await
 }
 
 async fn relay_delivery(

@@ -1,9 +1,12 @@
 //! The `tender` binary: run the server, run it with the demo shop (`dev`), show keys, manage
 //! accounts, and drive webhooks (`listen`, `trigger`, `deliveries`).
 
+mod accounts;
 mod client;
+mod deliveries;
 mod dev;
 mod listen;
+mod locate;
 mod serve;
 mod trigger;
 
@@ -11,7 +14,6 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use tender_server::new_account;
 use tracing_subscriber::EnvFilter;
 
 use client::ApiClient;
@@ -36,102 +38,128 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run Tender and the demo shop together, wired up, with fast webhook retries.
     Dev(dev::DevArgs),
-    /// Print the API keys of every account (creating the default account on an empty database).
-    Keys(DatabaseArgs),
+    /// Print the API keys of every account of the Tender in this folder.
+    ///
+    /// On a database without accounts the default account is created first, as a server would
+    /// on start, and stderr says so. A database that does not exist is never created.
+    Keys {
+        #[command(flatten)]
+        database: FindDatabase,
+        #[command(flatten)]
+        keys: DefaultKeys,
+    },
     /// Manage accounts.
     Accounts {
         #[command(subcommand)]
         command: AccountsCommand,
     },
     /// Forward webhook events to a local URL, signed, printing one line per event.
-    Listen {
-        /// Where to forward events, e.g. http://localhost:4242/webhook.
-        #[arg(long)]
-        forward_to: String,
-        /// Only these event types (comma-separated); all by default.
-        #[arg(long, value_delimiter = ',')]
-        events: Vec<String>,
-        #[command(flatten)]
-        api: ApiArgs,
-    },
+    ///
+    /// As with `stripe listen`, the signing secret stays the same from one run to the next in
+    /// this folder, so it can live in a .env file.
+    Listen(listen::ListenArgs),
     /// Make the API calls that cause an event, e.g. `tender trigger payment_intent.succeeded`.
+    #[command(after_help = trigger::supported_events_help())]
     Trigger {
-        /// The event to cause.
+        /// The event to cause (see the list below).
         event: String,
         #[command(flatten)]
         api: ApiArgs,
     },
-    /// Show recent webhook deliveries and every attempt (status, latency, error).
+    /// Show recent webhook deliveries and their attempts.
+    ///
+    /// Each delivery: its event's time and type, the endpoint's URL, then its status, the number
+    /// of attempts, the last attempt's status and the next retry; then every attempt with its
+    /// status, latency and error.
     Deliveries {
-        /// Only the deliveries of this event.
+        /// Only the deliveries of this event (`evt_…`).
         #[arg(long)]
         event: Option<String>,
         /// How many deliveries per account.
         #[arg(long, default_value_t = 20)]
         limit: usize,
         #[command(flatten)]
-        database: DatabaseArgs,
+        database: FindDatabase,
     },
 }
 
 #[derive(Subcommand)]
 enum AccountsCommand {
-    /// Create another test-mode account and print its keys.
+    /// Create another test-mode account, with fresh keys, and print it.
+    ///
+    /// TENDER_SECRET_KEY and TENDER_PUBLISHABLE_KEY (--secret-key, --publishable-key) never
+    /// apply to it: they fix the default account's keys. On a database without accounts the
+    /// default account is created first, with them, and stderr says so; what is printed is
+    /// always the new account.
     Create {
         #[command(flatten)]
-        database: DatabaseArgs,
-        /// Print one JSON line instead of text.
+        database: FindDatabase,
+        #[command(flatten)]
+        keys: DefaultKeys,
+        /// Print one JSON line (`id`, `secret_key`, `publishable_key`) instead of text.
         #[arg(long)]
         json: bool,
     },
 }
 
+/// The database `tender serve` runs on, and the default account's keys.
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
     /// `sqlite://<file>` (embedded, the default) or `postgres://…`.
-    #[arg(
-        long,
-        env = "TENDER_DATABASE_URL",
-        default_value = "sqlite://.tender/tender.db"
-    )]
+    #[arg(long, env = "TENDER_DATABASE_URL", default_value = locate::DEFAULT_DATABASE)]
     pub database: String,
-    /// Secret key of the default account, when the database is empty.
+    #[command(flatten)]
+    pub keys: DefaultKeys,
+}
+
+/// Fixed keys for the default account, the one a server creates on a database without
+/// accounts. They never apply to accounts made later.
+#[derive(Args, Clone)]
+pub struct DefaultKeys {
+    /// Secret key of the default account, used only if the database has no account yet.
     #[arg(long, env = "TENDER_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
-    /// Publishable key of the default account, when the database is empty.
+    /// Publishable key of the default account, used only if the database has no account yet.
     #[arg(long, env = "TENDER_PUBLISHABLE_KEY")]
     pub publishable_key: Option<String>,
 }
 
+/// The database of a command that works on an existing Tender.
+#[derive(Args)]
+pub struct FindDatabase {
+    /// `sqlite://<file>` or `postgres://…`. By default the database of the server last
+    /// started in this folder (`.tender/server.json`), else sqlite://.tender/tender.db.
+    #[arg(long, env = "TENDER_DATABASE_URL")]
+    database: Option<String>,
+}
+
+impl FindDatabase {
+    fn url(self) -> String {
+        locate::database(self.database)
+    }
+}
+
 /// How commands that drive a running server reach it.
 #[derive(Args)]
-struct ApiArgs {
-    /// The running Tender.
-    #[arg(
-        long,
-        env = "TENDER_API_BASE",
-        default_value = "http://127.0.0.1:12111"
-    )]
-    api_base: String,
+pub struct ApiArgs {
+    /// The running Tender. By default the server last started in this folder
+    /// (`.tender/server.json`), else http://127.0.0.1:12111.
+    #[arg(long, env = "TENDER_API_BASE")]
+    api_base: Option<String>,
     /// A secret key; by default the first account's key, read from the database.
     #[arg(long, env = "TENDER_SECRET_KEY", hide_env_values = true)]
     api_key: Option<String>,
-    #[arg(
-        long,
-        env = "TENDER_DATABASE_URL",
-        default_value = "sqlite://.tender/tender.db"
-    )]
-    database: String,
+    /// Where to read the key: as for `tender keys`.
+    #[arg(long, env = "TENDER_DATABASE_URL")]
+    database: Option<String>,
 }
 
 impl ApiArgs {
-    async fn client(&self) -> Result<ApiClient, String> {
-        let key = match &self.api_key {
-            Some(key) => key.clone(),
+    async fn client(self) -> Result<ApiClient, String> {
+        let key = match self.api_key {
+            Some(key) => key,
             None => {
-                let store = tender_store::connect(&self.database)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let store = locate::open_existing(&locate::database(self.database)).await?;
                 let accounts = store.accounts().await.map_err(|e| e.to_string())?;
                 accounts
                     .into_iter()
@@ -140,15 +168,54 @@ impl ApiArgs {
                     .ok_or("no account yet: start `tender serve` first, or pass --api-key")?
             }
         };
-        Ok(ApiClient::new(&self.api_base, &key))
+        let (base, hint) = locate::api_base(self.api_base);
+        Ok(ApiClient::new(&base, &key).with_hint(hint))
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // Logs go to stderr (stdout carries keys and command output), coloured only on a terminal.
+    let cli = Cli::parse();
+    // The servers log their start and shutdown; the other commands print their answer and
+    // nothing else unless TENDER_LOG asks for more.
+    let quiet = !matches!(cli.command, Command::Serve(_) | Command::Dev(_));
+    init_logs(if quiet { "warn" } else { "info" });
+    let result = match cli.command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Dev(args) => dev::dev(args).await,
+        Command::Keys { database, keys } => accounts::keys(&database.url(), keys).await,
+        Command::Accounts {
+            command:
+                AccountsCommand::Create {
+                    database,
+                    keys,
+                    json,
+                },
+        } => accounts::create(&database.url(), keys, json).await,
+        Command::Listen(args) => listen::listen(args).await,
+        Command::Trigger { event, api } => match api.client().await {
+            Ok(client) => trigger::trigger(&client, &event).await,
+            Err(e) => Err(e),
+        },
+        Command::Deliveries {
+            event,
+            limit,
+            database,
+        } => deliveries::show(&database.url(), event.as_deref(), limit).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tender: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr (stdout carries keys and command output), coloured only on a terminal.
+fn init_logs(default: &str) {
     let mut filter =
-        EnvFilter::try_from_env("TENDER_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+        EnvFilter::try_from_env("TENDER_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     // tokio-postgres logs every statement with its parameters at debug: API keys, webhook
     // secrets, client secrets. Capped whatever TENDER_LOG asks (tests/hygiene.rs).
     if let Ok(cap) = "tokio_postgres=info".parse() {
@@ -160,115 +227,4 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Serve(args) => serve::serve(args).await,
-        Command::Dev(args) => dev::dev(args).await,
-        Command::Keys(args) => keys(args).await,
-        Command::Accounts {
-            command: AccountsCommand::Create { database, json },
-        } => create_account(database, json).await,
-        Command::Listen {
-            forward_to,
-            events,
-            api,
-        } => match api.client().await {
-            Ok(client) => listen::listen(&client, &forward_to, &events).await,
-            Err(e) => Err(e),
-        },
-        Command::Trigger { event, api } => match api.client().await {
-            Ok(client) => trigger::trigger(&client, &event).await,
-            Err(e) => Err(e),
-        },
-        Command::Deliveries {
-            event,
-            limit,
-            database,
-        } => deliveries(database, event.as_deref(), limit).await,
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("tender: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn keys(args: DatabaseArgs) -> Result<(), String> {
-    let store = tender_store::connect(&args.database)
-        .await
-        .map_err(|e| e.to_string())?;
-    tender_server::ensure_default_account(
-        store.as_ref(),
-        &serve::config_for(&args, String::new(), None),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    for account in store.accounts().await.map_err(|e| e.to_string())? {
-        println!("{}", account.id);
-        println!("  secret key:      {}", account.secret_key);
-        println!("  publishable key: {}", account.publishable_key);
-    }
-    Ok(())
-}
-
-async fn create_account(args: DatabaseArgs, json: bool) -> Result<(), String> {
-    let store = tender_store::connect(&args.database)
-        .await
-        .map_err(|e| e.to_string())?;
-    let account = new_account(args.secret_key, args.publishable_key);
-    store
-        .create_account(&account)
-        .await
-        .map_err(|e| e.to_string())?;
-    if json {
-        let line = serde_json::json!({
-            "id": account.id,
-            "secret_key": account.secret_key,
-            "publishable_key": account.publishable_key,
-        });
-        println!("{line}");
-    } else {
-        println!("{}", account.id);
-        println!("  secret key:      {}", account.secret_key);
-        println!("  publishable key: {}", account.publishable_key);
-    }
-    Ok(())
-}
-
-async fn deliveries(args: DatabaseArgs, event: Option<&str>, limit: usize) -> Result<(), String> {
-    let store = tender_store::connect(&args.database)
-        .await
-        .map_err(|e| e.to_string())?;
-    for account in store.accounts().await.map_err(|e| e.to_string())? {
-        let reports = store
-            .deliveries(&account.id, event, limit)
-            .await
-            .map_err(|e| e.to_string())?;
-        for report in reports {
-            println!(
-                "{}  {}  → {}  {}",
-                report.id, report.event_id, report.endpoint_id, report.status
-            );
-            for attempt in report.attempts {
-                let outcome = match (attempt.status_code, &attempt.error) {
-                    (Some(code), _) => code.to_string(),
-                    (None, Some(error)) => error.clone(),
-                    (None, None) => "?".to_owned(),
-                };
-                println!(
-                    "    attempt {}: {outcome} in {} ms{}",
-                    attempt.attempt,
-                    attempt.latency_ms,
-                    attempt
-                        .response_snippet
-                        .filter(|s| !s.is_empty())
-                        .map(|s| format!(" — {}", s.chars().take(80).collect::<String>()))
-                        .unwrap_or_default()
-                );
-            }
-        }
-    }
-    Ok(())
 }

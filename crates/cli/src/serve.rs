@@ -49,8 +49,8 @@ pub fn config_for(
     Config {
         listen,
         database_url: database.database.clone(),
-        secret_key: database.secret_key.clone(),
-        publishable_key: database.publishable_key.clone(),
+        secret_key: database.keys.secret_key.clone(),
+        publishable_key: database.keys.publishable_key.clone(),
         webhooks,
         ..Config::default()
     }
@@ -69,6 +69,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let mut config = config_for(&args.database, args.listen, webhooks);
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
+    crate::locate::announce("serve", server.addr, &config.database_url);
     println!("Tender is listening on http://{}", server.addr);
     println!("  database:        {}", redact(&config.database_url));
     println!("  rate limit:      {}", config.limits.rate_limit);

@@ -5,9 +5,12 @@ use serde_json::Value;
 
 use crate::client::{ApiClient, message};
 
-/// Events `trigger` knows how to cause.
+/// Events `trigger` knows how to cause: every event its API calls cause is one of them, so
+/// `tender trigger --help` lists them all (tests/commands.rs checks both ways).
 pub const EVENTS: &[&str] = &[
     "customer.created",
+    "customer.updated",
+    "customer.deleted",
     "payment_intent.created",
     "payment_intent.succeeded",
     "payment_intent.payment_failed",
@@ -18,8 +21,13 @@ pub const EVENTS: &[&str] = &[
     "charge.failed",
     "charge.captured",
     "charge.refunded",
-    "setup_intent.succeeded",
+    "refund.created",
+    "payment_method.attached",
     "setup_intent.created",
+    "setup_intent.succeeded",
+    "setup_intent.requires_action",
+    "setup_intent.setup_failed",
+    "setup_intent.canceled",
 ];
 
 pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
@@ -34,7 +42,7 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
         ]
     };
     match event {
-        "customer.created" => {
+        "customer.created" | "customer.updated" | "customer.deleted" => {
             let customer = created(
                 client,
                 "/v1/customers",
@@ -42,6 +50,20 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
             )
             .await?;
             report("customer", &customer);
+            let path = format!("/v1/customers/{}", id_of(&customer)?);
+            if event == "customer.updated" {
+                created(
+                    client,
+                    &path,
+                    &[("description", "(updated by tender trigger)")],
+                )
+                .await?;
+            } else if event == "customer.deleted" {
+                let (status, answer) = client.delete(&path).await?;
+                if status != 200 {
+                    return Err(format!("{path} answered {status}: {}", message(&answer)));
+                }
+            }
         }
         "payment_intent.created" => {
             let intent = created(
@@ -111,7 +133,7 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
                 created(client, &format!("/v1/payment_intents/{id}/capture"), &[]).await?;
             }
         }
-        "charge.refunded" => {
+        "charge.refunded" | "refund.created" => {
             let intent =
                 created(client, "/v1/payment_intents", &card_intent("pm_card_visa")).await?;
             report("payment_intent", &intent);
@@ -119,24 +141,12 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
             let refund = created(client, "/v1/refunds", &[("payment_intent", id)]).await?;
             report("refund", &refund);
         }
-        "setup_intent.succeeded" | "setup_intent.created" => {
-            let customer = created(
-                client,
-                "/v1/customers",
-                &[("description", "(created by tender trigger)")],
-            )
-            .await?;
-            report("customer", &customer);
-            let mut form = vec![
-                ("customer", id_of(&customer)?),
-                ("payment_method_types[]", "card"),
-            ];
-            if event == "setup_intent.succeeded" {
-                form.extend([("confirm", "true"), ("payment_method", "pm_card_visa")]);
-            }
-            let intent = created(client, "/v1/setup_intents", &form).await?;
-            report("setup_intent", &intent);
-        }
+        "setup_intent.created"
+        | "setup_intent.succeeded"
+        | "payment_method.attached"
+        | "setup_intent.requires_action"
+        | "setup_intent.setup_failed"
+        | "setup_intent.canceled" => setup_intent(client, event).await?,
         other => {
             return Err(format!(
                 "tender trigger does not know how to cause `{other}`. Supported: {}",
@@ -145,6 +155,49 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
         }
     }
     println!("Trigger succeeded! Check your webhook endpoints or `tender listen` for {event}.");
+    Ok(())
+}
+
+/// A customer and a SetupIntent for it, confirmed with the card that causes `event`.
+async fn setup_intent(client: &ApiClient, event: &str) -> Result<(), String> {
+    let customer = created(
+        client,
+        "/v1/customers",
+        &[("description", "(created by tender trigger)")],
+    )
+    .await?;
+    report("customer", &customer);
+    let mut form = vec![
+        ("customer", id_of(&customer)?),
+        ("payment_method_types[]", "card"),
+    ];
+    let card = match event {
+        "setup_intent.succeeded" | "payment_method.attached" => Some("pm_card_visa"),
+        "setup_intent.requires_action" => Some("pm_card_authenticationRequired"),
+        "setup_intent.setup_failed" => Some("pm_card_chargeDeclined"),
+        _ => None,
+    };
+    if let Some(card) = card {
+        form.extend([("confirm", "true"), ("payment_method", card)]);
+    }
+    let (status, answer) = client.post("/v1/setup_intents", &form).await?;
+    match (status, event) {
+        (200, _) => report("setup_intent", &answer),
+        (402, "setup_intent.setup_failed") => {
+            report("setup_intent", &answer["error"]["setup_intent"])
+        }
+        _ => {
+            return Err(format!(
+                "/v1/setup_intents answered {status}: {}",
+                message(&answer)
+            ));
+        }
+    }
+    if event == "setup_intent.canceled" {
+        let id = id_of(&answer)?;
+        let canceled = created(client, &format!("/v1/setup_intents/{id}/cancel"), &[]).await?;
+        report("setup_intent", &canceled);
+    }
     Ok(())
 }
 
@@ -172,4 +225,15 @@ fn report(kind: &str, object: &Value) {
         "Created {kind} {}{status}",
         object["id"].as_str().unwrap_or("?")
     );
+}
+
+/// The list `tender trigger --help` ends with.
+pub fn supported_events_help() -> String {
+    let mut help = String::from("Supported events:\n");
+    for event in EVENTS {
+        help.push_str("  ");
+        help.push_str(event);
+        help.push('\n');
+    }
+    help
 }

@@ -41,8 +41,10 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_tender(port: u16, database: &str) -> Child {
+/// Runs in `dir`, where it announces itself (`.tender/server.json`), not in the source tree.
+fn start_tender(dir: &std::path::Path, port: u16, database: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_tender"))
+        .current_dir(dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args([
             "--database",
@@ -94,11 +96,12 @@ async fn pending_deliveries_survive_sigkill() {
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let dir = std::env::temp_dir().join(format!("tender-crash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let database = format!("sqlite://{}/tender.db", dir.display());
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let mut tender = start_tender(port, &database);
+    let mut tender = start_tender(&dir, port, &database);
     wait_healthy(&client, &base).await;
     let encoded = hook.replace(':', "%3A").replace('/', "%2F");
     post(
@@ -131,7 +134,7 @@ async fn pending_deliveries_survive_sigkill() {
     tender.wait().unwrap();
 
     receiver.up.store(true, Ordering::SeqCst);
-    let mut tender = start_tender(port, &database);
+    let mut tender = start_tender(&dir, port, &database);
     wait_healthy(&client, &base).await;
     for _ in 0..400 {
         if receiver.events.lock().unwrap().len() >= 6 {

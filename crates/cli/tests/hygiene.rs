@@ -100,7 +100,9 @@ fn start_tender(dir: &Path, database: &str) -> Tender {
         .unwrap()
         .port();
     let (stdout, stderr) = (dir.join("stdout.log"), dir.join("stderr.log"));
+    // In `dir`, where it announces itself (`.tender/server.json`), not in the source tree.
     let child = Command::new(env!("CARGO_BIN_EXE_tender"))
+        .current_dir(dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(["--database", database, "--webhook-retries", "200ms,200ms"])
         .env("TENDER_SECRET_KEY", SECRET_KEY)

@@ -1,0 +1,81 @@
+//! `tender keys` and `tender accounts create`.
+
+use tender_store::{Account, Store};
+
+use crate::DefaultKeys;
+use crate::locate;
+
+/// Prints every account's keys. Never creates a database (a new one would hold keys no server
+/// knows); on an existing database without accounts it creates the default account, as the
+/// server would on start, and says so.
+pub async fn keys(database: &str, keys: DefaultKeys) -> Result<(), String> {
+    let store = locate::open_existing(database).await?;
+    ensure_default(store.as_ref(), keys).await?;
+    for account in store.accounts().await.map_err(|e| e.to_string())? {
+        print_text(&account);
+    }
+    Ok(())
+}
+
+/// Creates a new account with fresh keys. The fixed keys of `keys` belong to the default
+/// account only: applied to a second account they would collide with the first. On a database
+/// without accounts the default account is made first, so that a server started later with
+/// the same environment still finds its fixed keys on the default (first) account.
+pub async fn create(database: &str, keys: DefaultKeys, json: bool) -> Result<(), String> {
+    let store = locate::open_or_create(database).await?;
+    ensure_default(store.as_ref(), keys).await?;
+    let account = tender_server::new_account(None, None);
+    store
+        .create_account(&account)
+        .await
+        .map_err(|e| e.to_string())?;
+    if json {
+        // One line on stdout: scripts read it as JSON (scripts/test checks this contract).
+        let line = serde_json::json!({
+            "id": account.id,
+            "secret_key": account.secret_key,
+            "publishable_key": account.publishable_key,
+        });
+        println!("{line}");
+    } else {
+        print_text(&account);
+    }
+    Ok(())
+}
+
+/// Creates the default account if there is none, and says so on stderr.
+async fn ensure_default(store: &dyn Store, keys: DefaultKeys) -> Result<(), String> {
+    if !store
+        .accounts()
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let fixed = keys.secret_key.is_some() || keys.publishable_key.is_some();
+    let config = tender_server::Config {
+        secret_key: keys.secret_key,
+        publishable_key: keys.publishable_key,
+        ..tender_server::Config::default()
+    };
+    let account = tender_server::ensure_default_account(store, &config)
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "tender: the database had no account: created the default account {}{}",
+        account.id,
+        if fixed {
+            " with the keys TENDER_SECRET_KEY / TENDER_PUBLISHABLE_KEY fix"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+fn print_text(account: &Account) {
+    println!("{}", account.id);
+    println!("  secret key:      {}", account.secret_key);
+    println!("  publishable key: {}", account.publishable_key);
+}
