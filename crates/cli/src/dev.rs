@@ -42,7 +42,10 @@ const TEST_CARDS: &[(&str, &str)] = &[
     ("4242 4242 4242 4242", "pays"),
     ("4000 0025 0000 3155", "asks for 3D Secure"),
     ("4000 0000 0000 0002", "is declined"),
-    ("5105 1051 0510 5100", "prepaid: refused by the shop's rule"),
+    (
+        "5105 1051 0510 5100",
+        "prepaid: refused by the shop's rule where its server confirms",
+    ),
 ];
 
 const PAGES: &[(&str, &str)] = &[
