@@ -1,4 +1,4 @@
-//! Assembling and running the server: shared state, the router, start and graceful shutdown.
+//! Assembling and running the server: the router, start and graceful shutdown.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,19 +22,8 @@ use crate::accounts::{AccountDirectory, ensure_default_account};
 use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, with_body_deadline};
 use crate::pipeline::InFlight;
 use crate::routes;
+use crate::state::AppState;
 use crate::webhooks::{Dispatcher, DispatcherConfig};
-
-/// What every request handler shares.
-pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub accounts: AccountDirectory,
-    pub in_flight: InFlight,
-    /// Wakes the webhook dispatcher right after a commit that scheduled deliveries.
-    pub webhooks: Arc<Notify>,
-    pub limits: Limits,
-    /// `None` when rate limiting is off.
-    pub rate_limiter: Option<RateLimiter>,
-}
 
 /// How to start a server.
 #[derive(Clone, Debug)]

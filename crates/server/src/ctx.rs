@@ -11,9 +11,9 @@ use tender_core::event::{Event, EventRequest};
 use tender_store::{Account, Record, Store, Write};
 use tender_wire::{ApiError, IdIn, id};
 
-use crate::app::AppState;
 use crate::http::KeyKind;
 use crate::resources::{Loaded, Resource, insert, unparsable};
+use crate::state::AppState;
 use crate::store_error;
 
 /// The context of one API request.

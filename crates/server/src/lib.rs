@@ -14,6 +14,8 @@ mod pipeline;
 mod render;
 mod resources;
 mod routes;
+mod services;
+mod state;
 pub mod webhooks;
 
 pub use accounts::new_account;
@@ -31,8 +33,9 @@ pub async fn ensure_default_account(
     .await?;
     Ok(account)
 }
-pub use app::{AppState, Config, Server, router};
+pub use app::{Config, Server, router};
 pub use http::{Limits, RateLimit};
+pub use state::AppState;
 pub use webhooks::{DispatcherConfig, RetrySchedule};
 
 use tender_store::StoreError;

@@ -19,14 +19,26 @@ use tender_store::{IdempotencyRecord, StoreError, UnitOfWork, Write};
 use tender_wire::{ApiError, ErrorType, Params};
 
 use crate::ctx::Ctx;
-use crate::http::api::KeyPolicy;
-use crate::http::{Api, Reply};
+use crate::http::Reply;
 use crate::store_error;
 use crate::webhooks::outbox;
 
 /// How many times a request re-executes after losing a race before giving up with
 /// `lock_timeout`.
 const MAX_ATTEMPTS: usize = 8;
+
+/// How many times a request whose key was saved by another request, and then pruned before
+/// it could be read, runs again before giving up. Pruning keeps keys for a day, so a second
+/// round is already rare.
+const MAX_REPLAY_ROUNDS: usize = 3;
+
+/// What the write path needs of a request: its context (account, key, clock), its decoded
+/// parameters, and what identifies it for idempotency (method, path, parameters).
+pub struct Request {
+    pub ctx: Ctx,
+    pub params: Params,
+    pub fingerprint: String,
+}
 
 /// A mutating API call, in two steps.
 pub trait Command: Sized + Send + Sync {
@@ -129,17 +141,16 @@ impl Drop for Claim<'_> {
 /// case. The answers are the same as reading first: a request that ends without saving
 /// anything (its parameters do not parse, storage failed) looks for a saved response before
 /// answering, so a retry with different parameters still gets `idempotency_error`.
-pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Reply {
-    let Api {
+pub async fn mutate<C: Command>(request: Request, path: C::Path) -> Reply {
+    let Request {
         ctx,
         params,
         fingerprint,
-        ..
-    } = api;
+    } = request;
     let Some(key) = ctx.idempotency_key.clone() else {
         return mutate_without_key::<C>(&ctx, params, path).await;
     };
-    loop {
+    for _ in 0..MAX_REPLAY_ROUNDS {
         let outcome = match ctx.state.in_flight.claim(ctx.account_id(), &key) {
             Some(_claim) => {
                 let saved = Saved {
@@ -166,6 +177,9 @@ pub async fn mutate<C: Command, P: KeyPolicy>(api: Api<P>, path: C::Path) -> Rep
             (Err(error), _) => return Reply::error(&store_error(error)),
         }
     }
+    // A key that keeps being taken and pruned between two reads: answer as for a conflict,
+    // which the SDKs retry, rather than loop.
+    Reply::error(&store_error(StoreError::Conflict { id: key }))
 }
 
 /// Runs a mutating request that carries no idempotency key (hosted pages, internal triggers).

@@ -15,8 +15,8 @@ use tender_wire::{ApiError, Params};
 use super::deadline::is_body_timeout;
 use super::layer::RequestId;
 use super::reply::error_response;
-use crate::app::AppState;
 use crate::ctx::Ctx;
+use crate::state::AppState;
 
 /// Largest request body accepted. Real requests are a few KiB.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -55,6 +55,17 @@ pub struct Api<P: KeyPolicy = SecretKeys> {
     /// Identifies the request for idempotency: method, path and parameters.
     pub fingerprint: String,
     policy: PhantomData<P>,
+}
+
+/// What the write path takes of a request (`pipeline::mutate`).
+impl<P: KeyPolicy> From<Api<P>> for crate::pipeline::Request {
+    fn from(api: Api<P>) -> Self {
+        crate::pipeline::Request {
+            ctx: api.ctx,
+            params: api.params,
+            fingerprint: api.fingerprint,
+        }
+    }
 }
 
 impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
@@ -164,29 +175,18 @@ fn header_key(headers: &HeaderMap) -> Option<String> {
     None
 }
 
-/// Standard base64 (padding optional); HTTP Basic is the only user, so no dependency.
+/// Base64 as HTTP clients write Basic credentials: the standard alphabet or the URL-safe one,
+/// with or without padding.
 fn decode_base64(input: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0u32;
-    for byte in input.bytes().filter(|b| *b != b'=') {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64::Engine;
+    use base64::alphabet::{STANDARD, URL_SAFE};
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    GeneralPurpose::new(&STANDARD, config)
+        .decode(input)
+        .or_else(|_| GeneralPurpose::new(&URL_SAFE, config).decode(input))
+        .ok()
 }
 
 /// 408 when the body did not arrive within the body timeout, else 413 (the size limit).

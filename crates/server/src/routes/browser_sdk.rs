@@ -13,7 +13,7 @@ use axum::http::{HeaderName, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 const STRIPE_JS: &str = include_str!("../../../../js/stripe.js");
 const ELEMENT_HTML: &str = include_str!("../../../../js/payment-element.html");

@@ -15,14 +15,14 @@ use tender_store::IndexKeys;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
 
-use super::customers::load_customer;
-use super::list::list;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Resource, to_json, to_value};
+use crate::services::customers::load_customer;
+use crate::services::list::list;
+use crate::state::AppState;
 
 impl Resource for Charge {
     const OBJECT: &'static str = "charge";
@@ -98,7 +98,7 @@ impl Command for Update {
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update, _>(api, id).await
+    mutate::<Update>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {

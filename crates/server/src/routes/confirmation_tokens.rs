@@ -12,13 +12,13 @@ use tender_core::confirmation_token::{
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
 
-use super::payment_methods::NamedPaymentMethod;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{insert, to_json, to_value};
+use crate::services::payment_methods::NamedPaymentMethod;
+use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -113,7 +113,7 @@ fn shown(ctx: &Ctx, token: &StoredConfirmationToken) -> ConfirmationToken {
 }
 
 async fn create(api: Api<ClientKeys>) -> Reply {
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 /// The test helper only takes existing payment methods (or `pm_card_*` ids), never raw card
@@ -127,7 +127,7 @@ async fn create_for_tests(api: Api) -> Reply {
         .with_param("payment_method_data");
         return Reply::error(&error);
     }
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {

@@ -11,14 +11,15 @@ use tender_store::{IndexKeys, TagFilter, Write};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Field, IdIn, Params, id};
 
-use super::list::list;
-use super::payment_methods::attach_for_customer;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::resources::{Resource, insert, to_value};
+use crate::services::customers::load_customer;
+use crate::services::list::list;
+use crate::services::payment_methods::attach_for_customer;
+use crate::state::AppState;
 
 impl Resource for Customer {
     const OBJECT: &'static str = "customer";
@@ -59,20 +60,6 @@ const UNSIMULATED: &[&str] = &[
     "test_clock",
     "validate",
 ];
-
-/// A live (not deleted) customer, or `resource_missing`.
-pub async fn load_customer(
-    ctx: &Ctx,
-    id: &str,
-    named: IdIn<'_>,
-) -> Result<Loaded<Customer>, ApiError> {
-    match ctx.find(id).await? {
-        Some(record) if record.kind == Customer::OBJECT && !record.deleted => {
-            Loaded::from_record(&record)
-        }
-        _ => Err(ApiError::resource_missing("customer", id, named)),
-    }
-}
 
 struct Create {
     changes: CustomerChanges,
@@ -215,15 +202,15 @@ fn not_attached(payment_method: &str, customer: &str) -> ApiError {
 }
 
 async fn create(api: Api) -> Reply {
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update, _>(api, id).await
+    mutate::<Update>(api.into(), id).await
 }
 
 async fn delete(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Delete, _>(api, id).await
+    mutate::<Delete>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {

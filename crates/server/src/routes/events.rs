@@ -10,12 +10,12 @@ use tender_store::TagFilter;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
 
-use super::list::list_rendered;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::render::expand;
 use crate::resources::to_value;
+use crate::services::list::list_rendered;
+use crate::state::AppState;
 
 /// Most `types[]` values one list may ask for, as on Stripe.
 const MAX_TYPES: usize = 20;

@@ -6,8 +6,6 @@ mod charges;
 mod confirmation_tokens;
 mod customers;
 mod events;
-mod intents;
-mod list;
 mod payment_intents;
 mod payment_methods;
 mod refunds;
@@ -19,7 +17,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()

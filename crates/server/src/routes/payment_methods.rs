@@ -9,37 +9,20 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
-use tender_core::card;
 use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate, PaymentMethodUpdate};
-use tender_store::{IndexKeys, TagFilter, Write};
+use tender_store::{TagFilter, Write};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
 
-use super::customers::load_customer;
-use super::list::list;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, insert, to_value};
-
-impl Resource for PaymentMethod {
-    const OBJECT: &'static str = "payment_method";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            customer: self.customer.clone(),
-            tag: Some(self.kind.as_str().to_owned()),
-            ..IndexKeys::default()
-        }
-    }
-}
+use crate::resources::{insert, to_value};
+use crate::services::customers::load_customer;
+use crate::services::list::list;
+use crate::services::payment_methods::{NamedPaymentMethod, attach_named};
+use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -71,115 +54,6 @@ const STRIPE_JS_EXTRAS: &[&str] = &[
     "pasted_fields",
     "client_attribution_metadata",
 ];
-
-/// A payment method named in a request: a stored one, or a fresh one minted from a
-/// `pm_card_*` test id (each use mints a new one, as on Stripe).
-pub struct NamedPaymentMethod {
-    pub object: PaymentMethod,
-    /// `None` for a freshly minted one.
-    pub version: Option<i64>,
-    pub spent: bool,
-}
-
-impl NamedPaymentMethod {
-    pub async fn resolve(ctx: &Ctx, id: &str, named: IdIn<'_>) -> Result<Self, ApiError> {
-        if let Some(test_card) = card::lookup_test_payment_method(id) {
-            return Ok(NamedPaymentMethod {
-                object: PaymentMethod::from_test_payment_method(
-                    id::generate("pm"),
-                    test_card,
-                    &ctx.fingerprint_key(),
-                    ctx.now,
-                ),
-                version: None,
-                spent: false,
-            });
-        }
-        match ctx.find(id).await? {
-            Some(record) if record.kind == PaymentMethod::OBJECT => {
-                let loaded = Loaded::<PaymentMethod>::from_record(&record)?;
-                Ok(NamedPaymentMethod {
-                    object: loaded.object,
-                    version: Some(loaded.version),
-                    spent: record.deleted,
-                })
-            }
-            _ => Err(ApiError::resource_missing("payment_method", id, named)),
-        }
-    }
-
-    /// The write storing the current state (spent or not).
-    pub fn write(&self, ctx: &Ctx) -> Result<Write, ApiError> {
-        let mut write = match self.version {
-            None => insert(ctx.account_id(), &self.object)?,
-            Some(version) => Loaded {
-                object: self.object.clone(),
-                version,
-            }
-            .update(ctx.account_id())?,
-        };
-        write.record.deleted = self.spent;
-        Ok(write)
-    }
-}
-
-fn spent_error() -> ApiError {
-    ApiError::invalid_request(
-        "This PaymentMethod was previously used without being attached to a Customer or was \
-         detached from a Customer, and may not be used again.",
-    )
-}
-
-/// Attaches a payment method (or a `pm_card_*` test id) to a customer that the caller has
-/// checked exists. Returns the payment method's id and the writes (none if it already was
-/// attached to this customer). Test decline cards fail here, as Stripe verifies on attach.
-pub async fn attach_for_customer(
-    ctx: &Ctx,
-    payment_method: &str,
-    customer: &str,
-    param: &str,
-) -> Result<(String, Vec<Write>), ApiError> {
-    let mut named = NamedPaymentMethod::resolve(ctx, payment_method, IdIn::Param(param)).await?;
-    let (id, writes) = attach_named(ctx, &mut named, customer)?;
-    Ok((id, writes))
-}
-
-fn attach_named(
-    ctx: &Ctx,
-    named: &mut NamedPaymentMethod,
-    customer: &str,
-) -> Result<(String, Vec<Write>), ApiError> {
-    if named.spent {
-        return Err(spent_error());
-    }
-    match named.object.customer.as_deref() {
-        Some(current) if current == customer => return Ok((named.object.id.clone(), Vec::new())),
-        Some(_) => {
-            return Err(ApiError::invalid_request(
-                "The payment method you provided has already been attached to a customer.",
-            ));
-        }
-        None => {}
-    }
-    if let Some(decline) = named
-        .object
-        .card_behavior(&ctx.fingerprint_key())
-        .and_then(|behavior| behavior.verification_decline())
-    {
-        return Err(decline.to_error());
-    }
-    named.object.customer = Some(customer.to_owned());
-    let value = to_value(&named.object)?;
-    let writes = vec![
-        named.write(ctx)?,
-        ctx.event(
-            "payment_method.attached",
-            value,
-            Some(serde_json::json!({ "customer": null })),
-        )?,
-    ];
-    Ok((named.object.id.clone(), writes))
-}
 
 struct Create {
     create: PaymentMethodCreate,
@@ -325,19 +199,19 @@ async fn respond(
 }
 
 async fn create(api: Api<ClientKeys>) -> Reply {
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update, _>(api, id).await
+    mutate::<Update>(api.into(), id).await
 }
 
 async fn attach(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Attach, _>(api, id).await
+    mutate::<Attach>(api.into(), id).await
 }
 
 async fn detach(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Detach, _>(api, id).await
+    mutate::<Detach>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {

@@ -18,13 +18,13 @@ use tender_store::{IndexKeys, Write};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
 
-use super::list::list;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, to_json, to_value};
+use crate::services::list::list;
+use crate::state::AppState;
 
 impl Resource for Refund {
     const OBJECT: &'static str = "refund";
@@ -233,15 +233,15 @@ async fn respond(
 }
 
 async fn create(api: Api) -> Reply {
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update, _>(api, id).await
+    mutate::<Update>(api.into(), id).await
 }
 
 async fn cancel(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Cancel, _>(api, id).await
+    mutate::<Cancel>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {

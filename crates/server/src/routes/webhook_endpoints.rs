@@ -10,12 +10,12 @@ use tender_wire::expand::Expand;
 use tender_wire::id::random_base62;
 use tender_wire::{ApiError, IdIn, Params, id};
 
-use super::list::list_rendered;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::services::list::list_rendered;
+use crate::state::AppState;
 use crate::webhooks::outbox::{MAX_ENDPOINTS, endpoints};
 
 impl Resource for StoredWebhookEndpoint {
@@ -130,15 +130,15 @@ impl Command for Delete {
 }
 
 async fn create(api: Api) -> Reply {
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update, _>(api, id).await
+    mutate::<Update>(api.into(), id).await
 }
 
 async fn delete(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Delete, _>(api, id).await
+    mutate::<Delete>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {

@@ -1,19 +1,16 @@
 //! Confirm, capture and cancel an existing intent, and complete its 3D Secure challenge.
 
-use tender_core::card::Behavior;
 use tender_core::charge::Charge;
-use tender_core::network::TestNetwork;
-use tender_core::payment_intent::{ConfirmContext, ConfirmParams, PaymentIntent};
+use tender_core::payment_intent::{ConfirmParams, PaymentIntent};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, IdIn, Params};
 
-use super::confirm::{self, apply};
-use super::{check_client_secret, load_intent, state_error};
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::Loaded;
-use crate::routes::payment_methods::NamedPaymentMethod;
+use crate::services::intents;
+use crate::services::payment_intents::{self as confirm, apply, load_intent, state_error};
 
 pub struct Confirm {
     id: String,
@@ -27,7 +24,7 @@ impl Command for Confirm {
 
     fn parse(mut p: Params, id: String, ctx: &Ctx) -> Result<Self, ApiError> {
         let params = ConfirmParams::take(&mut p)?;
-        crate::routes::intents::require_client_secret(ctx, params.client_secret.as_deref())?;
+        intents::require_client_secret(ctx, params.client_secret.as_deref())?;
         let expand = Expand::parse(&p.expand()?)?;
         p.ignore(&[
             "mandate",
@@ -186,101 +183,14 @@ impl Command for Cancel {
     }
 }
 
-/// The customer's answer on the hosted 3D Secure page.
-pub struct CompleteAuthentication {
-    pub id: String,
-    pub client_secret: String,
-    pub succeeded: bool,
-}
-
-impl Command for CompleteAuthentication {
-    type Path = (String, String, bool);
-
-    fn parse(
-        p: Params,
-        (id, client_secret, succeeded): Self::Path,
-        _: &Ctx,
-    ) -> Result<Self, ApiError> {
-        p.finish()?;
-        Ok(CompleteAuthentication {
-            id,
-            client_secret,
-            succeeded,
-        })
-    }
-
-    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = ctx
-            .load::<PaymentIntent>(&self.id, IdIn::Url("intent"))
-            .await?;
-        check_client_secret(&loaded.object.client_secret, Some(&self.client_secret))?;
-        let intent = &loaded.object;
-        let pm_id = intent.payment_method.clone().ok_or_else(|| {
-            ApiError::invalid_request("This PaymentIntent has no payment method to authenticate.")
-        })?;
-        let pm = NamedPaymentMethod::resolve(ctx, &pm_id, IdIn::Param("payment_method")).await?;
-        let behavior = pm
-            .object
-            .card_behavior(&ctx.fingerprint_key())
-            .unwrap_or(Behavior::Succeeds);
-        let set_up = ctx
-            .find(&confirm::off_session_setup_id(&pm.object.id))
-            .await?
-            .is_some();
-        let confirm_ctx = ConfirmContext {
-            payment_method: &pm.object,
-            behavior,
-            set_up_for_off_session: set_up,
-            off_session: false,
-            use_stripe_sdk: true,
-            return_url: None,
-            error_on_requires_action: false,
-            authenticate_url: confirm::authenticate_url(ctx, intent),
-            charge_id: id::generate("ch"),
-            authenticated: false,
-        };
-        let transition =
-            intent.complete_authentication(&confirm_ctx, self.succeeded, &TestNetwork, ctx.now)?;
-        let mut source = confirm::Source {
-            payment_method: pm,
-            token: None,
-        };
-        apply(
-            ctx,
-            transition,
-            Some(loaded.version),
-            Some(&mut source),
-            None,
-            &Expand::default(),
-            Vec::new(),
-        )
-        .await
-    }
-}
-
-/// Runs the completion for the hosted page (no API key: the client secret authorizes).
-pub async fn complete_authentication(
-    ctx: &Ctx,
-    id: String,
-    client_secret: String,
-    succeeded: bool,
-) -> Reply {
-    crate::pipeline::mutate_without_key::<CompleteAuthentication>(
-        ctx,
-        Params::default(),
-        (id, client_secret, succeeded),
-    )
-    .await
-}
-
 pub async fn confirm(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {
-    mutate::<Confirm, _>(api, id).await
+    mutate::<Confirm>(api.into(), id).await
 }
 
 pub async fn capture(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Capture, _>(api, id).await
+    mutate::<Capture>(api.into(), id).await
 }
 
 pub async fn cancel(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Cancel, _>(api, id).await
+    mutate::<Cancel>(api.into(), id).await
 }

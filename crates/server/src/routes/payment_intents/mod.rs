@@ -1,34 +1,26 @@
 //! `/v1/payment_intents` (spec §3): create, retrieve, update, list here; the confirmation
 //! path in [`confirm`]; capture, cancel and 3D Secure completion in [`lifecycle`].
 
-mod confirm;
 mod lifecycle;
-
-pub(crate) use confirm::{Source, record_off_session_setup};
-pub use lifecycle::complete_authentication;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
-use serde_json::Value;
 use serde_json::value::RawValue;
-use tender_core::payment_intent::{
-    PUBLISHABLE_FIELDS, PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate,
-};
-use tender_store::Write;
+use tender_core::payment_intent::{PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
 
-use super::customers::load_customer;
-use super::intents::{self, IntentKind};
-use super::list::list;
-use crate::app::AppState;
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
-use crate::render::expand;
-use crate::resources::{Loaded, insert, to_json, to_value};
+use crate::resources::{insert, to_json, to_value};
+use crate::services::customers::load_customer;
+use crate::services::list::list;
+use crate::services::payment_intents::{self, load_intent, render_intent, state_error};
+use crate::services::payment_methods::NamedPaymentMethod;
+use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -37,55 +29,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/payment_intents/{id}/confirm", post(lifecycle::confirm))
         .route("/v1/payment_intents/{id}/capture", post(lifecycle::capture))
         .route("/v1/payment_intents/{id}/cancel", post(lifecycle::cancel))
-}
-
-/// The intent as the caller may see it: publishable keys get Stripe's reduced field set.
-pub async fn render_intent(
-    ctx: &Ctx,
-    intent: &PaymentIntent,
-    paths: &Expand,
-    pending: &[Write],
-) -> Result<Value, ApiError> {
-    let mut value = to_value(intent)?;
-    if ctx.key == KeyKind::Publishable {
-        value = intents::publishable_subset(value, PUBLISHABLE_FIELDS);
-        intents::check_publishable_expand(paths)?;
-    }
-    expand(ctx, &mut value, paths, pending).await?;
-    if ctx.key == KeyKind::Publishable {
-        intents::redact_payment_methods(&mut value, "last_payment_error");
-    }
-    Ok(value)
-}
-
-/// Stripe names the intent in errors about its state (`error.payment_intent`), so that a
-/// client can see why; other errors pass unchanged.
-pub async fn state_error(ctx: &Ctx, intent: &PaymentIntent, error: ApiError) -> ApiError {
-    if error.code.as_deref() != Some("payment_intent_unexpected_state") {
-        return error;
-    }
-    match render_intent(ctx, intent, &Expand::default(), &[]).await {
-        Ok(rendered) => error.with_embedded("payment_intent", rendered),
-        Err(_) => error,
-    }
-}
-
-/// Loads an intent; with a publishable key the request must carry its client secret.
-pub async fn load_intent(
-    ctx: &Ctx,
-    id: &str,
-    client_secret: Option<&str>,
-) -> Result<Loaded<PaymentIntent>, ApiError> {
-    let loaded = ctx.load::<PaymentIntent>(id, IdIn::Url("intent")).await?;
-    if ctx.key == KeyKind::Publishable {
-        check_client_secret(&loaded.object.client_secret, client_secret)?;
-    }
-    Ok(loaded)
-}
-
-/// Compares a client secret in constant time.
-pub fn check_client_secret(expected: &str, given: Option<&str>) -> Result<(), ApiError> {
-    intents::check_client_secret(IntentKind::Payment, expected, given)
 }
 
 struct Create {
@@ -117,12 +60,8 @@ impl Command for Create {
             let mut writes = vec![insert(ctx.account_id(), &intent)?, created];
             if let Some(pm) = &self.create.confirm_params.payment_method {
                 // Resolve now so that a bad id fails the create, as on Stripe; a test id mints.
-                let named = super::payment_methods::NamedPaymentMethod::resolve(
-                    ctx,
-                    pm,
-                    IdIn::Param("payment_method"),
-                )
-                .await?;
+                let named =
+                    NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
                 let mut intent = intent;
                 intent.payment_method = Some(named.object.id.clone());
                 if named.version.is_none() {
@@ -136,7 +75,7 @@ impl Command for Create {
             let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
             return Ok(Effect::ok(body, writes));
         }
-        confirm::confirm(
+        payment_intents::confirm(
             ctx,
             intent,
             None,
@@ -174,12 +113,7 @@ impl Command for Update {
         let mut writes = Vec::new();
         let mut update = self.update.clone();
         if let Some(pm) = &self.update.payment_method {
-            let named = super::payment_methods::NamedPaymentMethod::resolve(
-                ctx,
-                pm,
-                IdIn::Param("payment_method"),
-            )
-            .await?;
+            let named = NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
             if named.version.is_none() {
                 writes.push(named.write(ctx)?);
             }
@@ -196,11 +130,11 @@ impl Command for Update {
 }
 
 async fn create(api: Api) -> Reply {
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update, _>(api, id).await
+    mutate::<Update>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {

@@ -1,51 +1,28 @@
 //! `/v1/setup_intents` (spec §5): create, retrieve, update, list here; the confirmation path
 //! in [`confirm`]; confirm, cancel and 3D Secure completion commands in [`lifecycle`].
 
-mod confirm;
 mod lifecycle;
-
-pub use lifecycle::complete_authentication;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
-use tender_core::setup_intent::{
-    PUBLISHABLE_FIELDS, SetupIntent, SetupIntentCreate, SetupIntentUpdate,
-};
-use tender_store::{IndexKeys, TagFilter, Write};
+use tender_core::setup_intent::{SetupIntent, SetupIntentCreate, SetupIntentUpdate};
+use tender_store::TagFilter;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
 
-use super::customers::load_customer;
-use super::intents::{self, IntentKind};
-use super::list::list;
-use super::payment_methods::NamedPaymentMethod;
-use crate::app::AppState;
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
+use crate::http::{Api, ClientKeys, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
-use crate::render::expand;
-use crate::resources::{Loaded, Resource, insert, to_value};
-
-impl Resource for SetupIntent {
-    const OBJECT: &'static str = "setup_intent";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    /// Listed by customer, and by payment method through the tag.
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            customer: self.customer.clone(),
-            tag: self.payment_method.clone(),
-            ..IndexKeys::default()
-        }
-    }
-}
+use crate::resources::{insert, to_value};
+use crate::services::customers::load_customer;
+use crate::services::intents::{self, IntentKind};
+use crate::services::list::list;
+use crate::services::payment_methods::NamedPaymentMethod;
+use crate::services::setup_intents::{self, load_intent, render_intent, state_error};
+use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -53,53 +30,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/setup_intents/{id}", get(retrieve).post(update))
         .route("/v1/setup_intents/{id}/confirm", post(lifecycle::confirm))
         .route("/v1/setup_intents/{id}/cancel", post(lifecycle::cancel))
-}
-
-/// The intent as the caller may see it: publishable keys get Stripe's reduced field set.
-pub async fn render_intent(
-    ctx: &Ctx,
-    intent: &SetupIntent,
-    paths: &Expand,
-    pending: &[Write],
-) -> Result<Value, ApiError> {
-    let mut value = to_value(intent)?;
-    if ctx.key == KeyKind::Publishable {
-        value = intents::publishable_subset(value, PUBLISHABLE_FIELDS);
-        intents::check_publishable_expand(paths)?;
-    }
-    expand(ctx, &mut value, paths, pending).await?;
-    if ctx.key == KeyKind::Publishable {
-        intents::redact_payment_methods(&mut value, "last_setup_error");
-    }
-    Ok(value)
-}
-
-/// Stripe names the intent in errors about its state (`error.setup_intent`).
-pub async fn state_error(ctx: &Ctx, intent: &SetupIntent, error: ApiError) -> ApiError {
-    if error.code.as_deref() != Some("setup_intent_unexpected_state") {
-        return error;
-    }
-    match render_intent(ctx, intent, &Expand::default(), &[]).await {
-        Ok(rendered) => error.with_embedded("setup_intent", rendered),
-        Err(_) => error,
-    }
-}
-
-/// Loads an intent; with a publishable key the request must carry its client secret.
-pub async fn load_intent(
-    ctx: &Ctx,
-    id: &str,
-    client_secret: Option<&str>,
-) -> Result<Loaded<SetupIntent>, ApiError> {
-    let loaded = ctx.load::<SetupIntent>(id, IdIn::Url("intent")).await?;
-    if ctx.key == KeyKind::Publishable {
-        intents::check_client_secret(
-            IntentKind::Setup,
-            &loaded.object.client_secret,
-            client_secret,
-        )?;
-    }
-    Ok(loaded)
 }
 
 /// The payment method named by `payment_method` or `payment_method_data`, if any: resolved
@@ -145,7 +75,8 @@ impl Command for Create {
         let params = &self.create.confirm_params;
         if self.create.confirm {
             let created = ctx.event("setup_intent.created", to_value(&intent)?, None)?;
-            return confirm::confirm(ctx, intent, None, params, &self.expand, vec![created]).await;
+            return setup_intents::confirm(ctx, intent, None, params, &self.expand, vec![created])
+                .await;
         }
         let mut writes = Vec::new();
         let named = named_payment_method(
@@ -222,11 +153,11 @@ impl Command for Update {
 }
 
 async fn create(api: Api) -> Reply {
-    mutate::<Create, _>(api, ()).await
+    mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update, _>(api, id).await
+    mutate::<Update>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {

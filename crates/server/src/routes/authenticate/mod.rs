@@ -17,12 +17,14 @@ use tender_core::payment_intent::PaymentIntent;
 use tender_core::setup_intent::SetupIntent;
 use tender_wire::IdIn;
 
-use super::intents::{self, IntentKind};
-use super::{payment_intents, setup_intents};
-use crate::app::AppState;
+mod payment_intent;
+mod setup_intent;
+
 use crate::ctx::Ctx;
 use crate::http::api::origin;
 use crate::http::{KeyKind, Path};
+use crate::services::intents::{self, IntentKind};
+use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -192,10 +194,10 @@ async fn complete(
     let (id, secret) = (intent.clone(), answer.client_secret.clone());
     let reply = match kind {
         IntentKind::Payment => {
-            payment_intents::complete_authentication(&ctx, id, secret, succeeded).await
+            payment_intent::complete_authentication(&ctx, id, secret, succeeded).await
         }
         IntentKind::Setup => {
-            setup_intents::complete_authentication(&ctx, id, secret, succeeded).await
+            setup_intent::complete_authentication(&ctx, id, secret, succeeded).await
         }
     };
     let body: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);

@@ -11,7 +11,8 @@ use tender_wire::{ApiError, IdIn, id};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
-use crate::routes::payment_methods::NamedPaymentMethod;
+use crate::resources::{Loaded, Resource};
+use crate::services::payment_methods::NamedPaymentMethod;
 
 /// Which intent a route serves; it names the object in messages and error codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,4 +264,21 @@ pub fn require_return_url(
         )));
     }
     Ok(())
+}
+
+/// The payment method a confirmation charges, and how it came to be named.
+pub struct Source {
+    pub payment_method: NamedPaymentMethod,
+    /// The token used, to be marked as used.
+    pub token: Option<Loaded<StoredConfirmationToken>>,
+}
+
+impl Resource for StoredConfirmationToken {
+    const OBJECT: &'static str = "confirmation_token";
+    fn id(&self) -> &str {
+        &self.token.id
+    }
+    fn created(&self) -> i64 {
+        self.token.created
+    }
 }

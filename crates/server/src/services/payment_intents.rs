@@ -7,117 +7,24 @@ use tender_core::card::Behavior;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{
-    ConfirmContext, ConfirmParams, EventSubject, OffSession, PaymentIntent, Transition,
+    ConfirmContext, ConfirmParams, EventSubject, OffSession, PUBLISHABLE_FIELDS, PaymentIntent,
+    Transition,
 };
 use tender_store::{IndexKeys, Write};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, id};
 
-use super::render_intent;
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
+use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, insert_json, to_json, to_value};
-use crate::routes::intents::{self, IntentKind};
-use crate::routes::payment_methods::NamedPaymentMethod;
-
-/// A fact Tender keeps about a payment method: it was set up for off-session use (by a
-/// SetupIntent or a payment with `setup_future_usage=off_session`), which exempts later
-/// off-session payments from authentication on the regulatory test cards. Never rendered.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct OffSessionSetup {
-    pub id: String,
-    pub payment_method: String,
-    pub created: i64,
-}
-
-impl Resource for OffSessionSetup {
-    const OBJECT: &'static str = "off_session_setup";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-}
-
-pub fn off_session_setup_id(payment_method: &str) -> String {
-    format!("offsessionsetup_{payment_method}")
-}
-
-/// A fact Tender keeps about a manually confirmed intent: its customer authenticated this
-/// payment method, so the server's next confirmation goes through without a new challenge.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct IntentAuthentication {
-    pub id: String,
-    pub payment_method: String,
-    pub created: i64,
-}
-
-impl Resource for IntentAuthentication {
-    const OBJECT: &'static str = "intent_authentication";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-}
-
-fn intent_authentication_id(intent: &str) -> String {
-    format!("authenticated_{intent}")
-}
-
-/// Whether the customer already authenticated `payment_method` for `intent`.
-async fn already_authenticated(
-    ctx: &Ctx,
-    intent: &str,
-    payment_method: &str,
-) -> Result<bool, ApiError> {
-    Ok(match ctx.find(&intent_authentication_id(intent)).await? {
-        Some(record) => {
-            Loaded::<IntentAuthentication>::from_record(&record)?
-                .object
-                .payment_method
-                == payment_method
-        }
-        None => false,
-    })
-}
-
-/// The write recording that `payment_method` was set up for off-session use, unless it
-/// already was.
-pub async fn record_off_session_setup(
-    ctx: &Ctx,
-    payment_method: &str,
-) -> Result<Option<Write>, ApiError> {
-    let setup = OffSessionSetup {
-        id: off_session_setup_id(payment_method),
-        payment_method: payment_method.to_owned(),
-        created: ctx.now,
-    };
-    if ctx.find(&setup.id).await?.is_some() {
-        return Ok(None);
-    }
-    Ok(Some(insert(ctx.account_id(), &setup)?))
-}
-
-/// The payment method a confirmation charges, and how it came to be named.
-pub struct Source {
-    pub payment_method: NamedPaymentMethod,
-    /// The token used, to be marked as used.
-    pub token: Option<Loaded<StoredConfirmationToken>>,
-}
-
-impl Resource for StoredConfirmationToken {
-    const OBJECT: &'static str = "confirmation_token";
-    fn id(&self) -> &str {
-        &self.token.id
-    }
-    fn created(&self) -> i64 {
-        self.token.created
-    }
-}
+use crate::services::facts::{
+    IntentAuthentication, already_authenticated, intent_authentication_id, off_session_setup_id,
+    record_off_session_setup,
+};
+use crate::services::intents::Source;
+use crate::services::intents::{self, IntentKind};
 
 /// Finds the payment method of a confirmation, writing the token's values onto the intent.
 pub async fn resolve_source(
@@ -183,7 +90,7 @@ pub async fn confirm(
     prior: Vec<Write>,
 ) -> Result<Effect, ApiError> {
     if let Err(error) = intent.check_confirmable() {
-        return Err(super::state_error(ctx, &intent, error).await);
+        return Err(state_error(ctx, &intent, error).await);
     }
     apply_params(&mut intent, params);
     let mut source = resolve_source(ctx, &mut intent, params).await?;
@@ -370,4 +277,53 @@ impl Resource for PaymentIntent {
             ..IndexKeys::default()
         }
     }
+}
+
+/// The intent as the caller may see it: publishable keys get Stripe's reduced field set.
+pub async fn render_intent(
+    ctx: &Ctx,
+    intent: &PaymentIntent,
+    paths: &Expand,
+    pending: &[Write],
+) -> Result<Value, ApiError> {
+    let mut value = to_value(intent)?;
+    if ctx.key == KeyKind::Publishable {
+        value = intents::publishable_subset(value, PUBLISHABLE_FIELDS);
+        intents::check_publishable_expand(paths)?;
+    }
+    expand(ctx, &mut value, paths, pending).await?;
+    if ctx.key == KeyKind::Publishable {
+        intents::redact_payment_methods(&mut value, "last_payment_error");
+    }
+    Ok(value)
+}
+
+/// Stripe names the intent in errors about its state (`error.payment_intent`), so that a
+/// client can see why; other errors pass unchanged.
+pub async fn state_error(ctx: &Ctx, intent: &PaymentIntent, error: ApiError) -> ApiError {
+    if error.code.as_deref() != Some("payment_intent_unexpected_state") {
+        return error;
+    }
+    match render_intent(ctx, intent, &Expand::default(), &[]).await {
+        Ok(rendered) => error.with_embedded("payment_intent", rendered),
+        Err(_) => error,
+    }
+}
+
+/// Loads an intent; with a publishable key the request must carry its client secret.
+pub async fn load_intent(
+    ctx: &Ctx,
+    id: &str,
+    client_secret: Option<&str>,
+) -> Result<Loaded<PaymentIntent>, ApiError> {
+    let loaded = ctx.load::<PaymentIntent>(id, IdIn::Url("intent")).await?;
+    if ctx.key == KeyKind::Publishable {
+        check_client_secret(&loaded.object.client_secret, client_secret)?;
+    }
+    Ok(loaded)
+}
+
+/// Compares a client secret in constant time.
+pub fn check_client_secret(expected: &str, given: Option<&str>) -> Result<(), ApiError> {
+    intents::check_client_secret(IntentKind::Payment, expected, given)
 }

@@ -1,0 +1,140 @@
+//! Payment methods as other objects use them: resolving one a request names (a stored one or
+//! a `pm_card_*` test id), writing it back (spent or not), and attaching it to a customer.
+//!
+//! A payment method that was detached, or used once without being saved to a customer, is
+//! *spent*: Stripe refuses to attach or use it again. Tender marks its record `deleted`, which
+//! keeps it readable by id and out of every list, exactly the visibility Stripe gives it.
+
+use tender_core::card;
+use tender_core::payment_method::PaymentMethod;
+use tender_store::{IndexKeys, Write};
+use tender_wire::{ApiError, IdIn, id};
+
+use crate::ctx::Ctx;
+use crate::resources::{Loaded, Resource, insert, to_value};
+
+impl Resource for PaymentMethod {
+    const OBJECT: &'static str = "payment_method";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn index(&self) -> IndexKeys {
+        IndexKeys {
+            customer: self.customer.clone(),
+            tag: Some(self.kind.as_str().to_owned()),
+            ..IndexKeys::default()
+        }
+    }
+}
+
+/// A payment method named in a request: a stored one, or a fresh one minted from a
+/// `pm_card_*` test id (each use mints a new one, as on Stripe).
+pub struct NamedPaymentMethod {
+    pub object: PaymentMethod,
+    /// `None` for a freshly minted one.
+    pub version: Option<i64>,
+    pub spent: bool,
+}
+
+impl NamedPaymentMethod {
+    pub async fn resolve(ctx: &Ctx, id: &str, named: IdIn<'_>) -> Result<Self, ApiError> {
+        if let Some(test_card) = card::lookup_test_payment_method(id) {
+            return Ok(NamedPaymentMethod {
+                object: PaymentMethod::from_test_payment_method(
+                    id::generate("pm"),
+                    test_card,
+                    &ctx.fingerprint_key(),
+                    ctx.now,
+                ),
+                version: None,
+                spent: false,
+            });
+        }
+        match ctx.find(id).await? {
+            Some(record) if record.kind == PaymentMethod::OBJECT => {
+                let loaded = Loaded::<PaymentMethod>::from_record(&record)?;
+                Ok(NamedPaymentMethod {
+                    object: loaded.object,
+                    version: Some(loaded.version),
+                    spent: record.deleted,
+                })
+            }
+            _ => Err(ApiError::resource_missing("payment_method", id, named)),
+        }
+    }
+
+    /// The write storing the current state (spent or not).
+    pub fn write(&self, ctx: &Ctx) -> Result<Write, ApiError> {
+        let mut write = match self.version {
+            None => insert(ctx.account_id(), &self.object)?,
+            Some(version) => Loaded {
+                object: self.object.clone(),
+                version,
+            }
+            .update(ctx.account_id())?,
+        };
+        write.record.deleted = self.spent;
+        Ok(write)
+    }
+}
+
+fn spent_error() -> ApiError {
+    ApiError::invalid_request(
+        "This PaymentMethod was previously used without being attached to a Customer or was \
+         detached from a Customer, and may not be used again.",
+    )
+}
+
+/// Attaches a payment method (or a `pm_card_*` test id) to a customer that the caller has
+/// checked exists. Returns the payment method's id and the writes (none if it already was
+/// attached to this customer). Test decline cards fail here, as Stripe verifies on attach.
+pub async fn attach_for_customer(
+    ctx: &Ctx,
+    payment_method: &str,
+    customer: &str,
+    param: &str,
+) -> Result<(String, Vec<Write>), ApiError> {
+    let mut named = NamedPaymentMethod::resolve(ctx, payment_method, IdIn::Param(param)).await?;
+    let (id, writes) = attach_named(ctx, &mut named, customer)?;
+    Ok((id, writes))
+}
+
+pub fn attach_named(
+    ctx: &Ctx,
+    named: &mut NamedPaymentMethod,
+    customer: &str,
+) -> Result<(String, Vec<Write>), ApiError> {
+    if named.spent {
+        return Err(spent_error());
+    }
+    match named.object.customer.as_deref() {
+        Some(current) if current == customer => return Ok((named.object.id.clone(), Vec::new())),
+        Some(_) => {
+            return Err(ApiError::invalid_request(
+                "The payment method you provided has already been attached to a customer.",
+            ));
+        }
+        None => {}
+    }
+    if let Some(decline) = named
+        .object
+        .card_behavior(&ctx.fingerprint_key())
+        .and_then(|behavior| behavior.verification_decline())
+    {
+        return Err(decline.to_error());
+    }
+    named.object.customer = Some(customer.to_owned());
+    let value = to_value(&named.object)?;
+    let writes = vec![
+        named.write(ctx)?,
+        ctx.event(
+            "payment_method.attached",
+            value,
+            Some(serde_json::json!({ "customer": null })),
+        )?,
+    ];
+    Ok((named.object.id.clone(), writes))
+}

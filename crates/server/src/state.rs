@@ -1,0 +1,23 @@
+//! [`AppState`]: what every request handler shares, in a module of its own so that the
+//! request path (extractors, pipeline, routes) depends on it and not on the server's assembly.
+
+use std::sync::Arc;
+
+use tender_store::Store;
+use tokio::sync::Notify;
+
+use crate::accounts::AccountDirectory;
+use crate::http::{Limits, RateLimiter};
+use crate::pipeline::InFlight;
+
+/// What every request handler shares.
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub accounts: AccountDirectory,
+    pub in_flight: InFlight,
+    /// Wakes the webhook dispatcher right after a commit that scheduled deliveries.
+    pub webhooks: Arc<Notify>,
+    pub limits: Limits,
+    /// `None` when rate limiting is off.
+    pub rate_limiter: Option<RateLimiter>,
+}
