@@ -5,6 +5,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::Timestamp;
+use crate::event_kind::EventKind;
 
 /// The API version events are rendered at; the one the pinned SDKs ask for.
 pub const API_VERSION: &str = "2026-10-28.endive";
@@ -44,7 +45,7 @@ pub struct Event {
 impl Event {
     pub fn new(
         id: String,
-        kind: &str,
+        kind: EventKind,
         object: Box<RawValue>,
         previous_attributes: Option<Value>,
         request: EventRequest,
@@ -62,7 +63,7 @@ impl Event {
             livemode: false,
             pending_webhooks: 0,
             request,
-            kind: kind.to_owned(),
+            kind: kind.as_str().to_owned(),
         }
     }
 }
@@ -102,7 +103,7 @@ mod tests {
         let object = serde_json::value::to_raw_value(&json!({"id": "cus_1"})).unwrap_or_default();
         let event = Event::new(
             "evt_1".into(),
-            "customer.created",
+            EventKind::CustomerCreated,
             object,
             None,
             EventRequest::default(),

@@ -18,6 +18,7 @@ pub mod charge;
 pub mod confirmation_token;
 pub mod customer;
 pub mod event;
+pub mod event_kind;
 pub mod event_types;
 pub mod intent;
 pub mod money;

@@ -8,6 +8,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use tender_core::Timestamp;
 use tender_core::event::{Event, EventRequest};
+use tender_core::event_kind::EventKind;
 use tender_store::{Account, Record, Store, Write};
 use tender_wire::{ApiError, IdIn, id};
 
@@ -130,7 +131,7 @@ impl Ctx {
     /// A new event about `object`, as a write of this request's unit of work.
     pub fn event(
         &self,
-        kind: &str,
+        kind: EventKind,
         object: Value,
         previous_attributes: Option<Value>,
     ) -> Result<Write, ApiError> {
@@ -145,7 +146,7 @@ impl Ctx {
     /// whose text the event embeds as it is.
     pub fn event_json(
         &self,
-        kind: &str,
+        kind: EventKind,
         object: Box<RawValue>,
         previous_attributes: Option<Value>,
     ) -> Result<Write, ApiError> {

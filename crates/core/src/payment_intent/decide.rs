@@ -12,6 +12,7 @@ use super::{CaptureMethod, PaymentIntent, Status};
 use crate::Timestamp;
 use crate::card::{AUTHENTICATION_NOT_HANDLED, AuthFlow, Behavior, Decline};
 use crate::charge::{AttemptResult, Charge, ChargeAttempt, ThreeDSecureDetails};
+use crate::event_kind::EventKind;
 use crate::intent;
 use crate::network::{Answer, Attempt, Processor};
 use crate::payment_method::{PaymentMethod, PaymentMethodType};
@@ -30,7 +31,7 @@ pub struct Transition {
     /// A charge created or changed by the transition.
     pub charge: Option<Charge>,
     /// Events in the order they happened.
-    pub events: Vec<(&'static str, EventSubject)>,
+    pub events: Vec<(EventKind, EventSubject)>,
     /// The error to answer with (a 402 decline); the caller embeds the intent.
     pub error: Option<ApiError>,
     /// The payment succeeded with `setup_future_usage`: save the payment method to the
@@ -168,7 +169,7 @@ impl PaymentIntent {
         let mut transition = Transition::new(next);
         transition
             .events
-            .push(("payment_intent.payment_failed", EventSubject::Intent));
+            .push((EventKind::PaymentIntentPaymentFailed, EventSubject::Intent));
         Ok(transition)
     }
 
@@ -211,8 +212,8 @@ impl PaymentIntent {
         let mut transition = Transition::new(next);
         transition.charge = Some(charge);
         transition.events = vec![
-            ("charge.captured", EventSubject::Charge),
-            ("payment_intent.succeeded", EventSubject::Intent),
+            (EventKind::ChargeCaptured, EventSubject::Charge),
+            (EventKind::PaymentIntentSucceeded, EventSubject::Intent),
         ];
         Ok(transition)
     }
@@ -247,14 +248,14 @@ impl PaymentIntent {
             let mut charge = charge.clone();
             charge.release();
             transition_charge = Some(charge);
-            events.push(("charge.refunded", EventSubject::Charge));
+            events.push((EventKind::ChargeRefunded, EventSubject::Charge));
         }
         next.status = Status::Canceled;
         next.canceled_at = Some(now);
         next.cancellation_reason = reason;
         next.amount_capturable = 0;
         next.next_action = None;
-        events.push(("payment_intent.canceled", EventSubject::Intent));
+        events.push((EventKind::PaymentIntentCanceled, EventSubject::Intent));
         let mut transition = Transition::new(next);
         transition.charge = transition_charge;
         transition.events = events;
@@ -297,7 +298,7 @@ fn redirect_to_bank(
     let mut transition = Transition::new(intent);
     transition
         .events
-        .push(("payment_intent.requires_action", EventSubject::Intent));
+        .push((EventKind::PaymentIntentRequiresAction, EventSubject::Intent));
     Ok(transition)
 }
 
@@ -322,7 +323,7 @@ fn bank_answered(
         let mut transition = Transition::new(intent);
         transition
             .events
-            .push(("payment_intent.payment_failed", EventSubject::Intent));
+            .push((EventKind::PaymentIntentPaymentFailed, EventSubject::Intent));
         return transition;
     }
     let approved = AttemptResult::Approved {
@@ -335,8 +336,8 @@ fn bank_answered(
     intent.amount_received = intent.amount;
     let mut transition = Transition::new(intent);
     transition.events = vec![
-        ("charge.succeeded", EventSubject::Charge),
-        ("payment_intent.succeeded", EventSubject::Intent),
+        (EventKind::ChargeSucceeded, EventSubject::Charge),
+        (EventKind::PaymentIntentSucceeded, EventSubject::Intent),
     ];
     transition.save_payment_method = transition.intent.setup_future_usage.is_some();
     transition.charge = Some(charge);
@@ -380,7 +381,7 @@ fn attempt(
                 transition.error = Some(error);
                 transition
                     .events
-                    .push(("payment_intent.payment_failed", EventSubject::Intent));
+                    .push((EventKind::PaymentIntentPaymentFailed, EventSubject::Intent));
                 return transition;
             }
             intent.status = Status::RequiresAction;
@@ -388,7 +389,7 @@ fn attempt(
             let mut transition = Transition::new(intent);
             transition
                 .events
-                .push(("payment_intent.requires_action", EventSubject::Intent));
+                .push((EventKind::PaymentIntentRequiresAction, EventSubject::Intent));
             transition
         }
         Answer::Approved {
@@ -415,17 +416,17 @@ fn attempt(
                 intent.amount_capturable = 0;
                 transition = Transition::new(intent);
                 transition.events = vec![
-                    ("charge.succeeded", EventSubject::Charge),
-                    ("payment_intent.succeeded", EventSubject::Intent),
+                    (EventKind::ChargeSucceeded, EventSubject::Charge),
+                    (EventKind::PaymentIntentSucceeded, EventSubject::Intent),
                 ];
             } else {
                 intent.status = Status::RequiresCapture;
                 intent.amount_capturable = intent.amount;
                 transition = Transition::new(intent);
                 transition.events = vec![
-                    ("charge.succeeded", EventSubject::Charge),
+                    (EventKind::ChargeSucceeded, EventSubject::Charge),
                     (
-                        "payment_intent.amount_capturable_updated",
+                        EventKind::PaymentIntentAmountCapturableUpdated,
                         EventSubject::Intent,
                     ),
                 ];
@@ -452,8 +453,8 @@ fn attempt(
             transition.charge = Some(charge);
             transition.error = Some(error);
             transition.events = vec![
-                ("charge.failed", EventSubject::Charge),
-                ("payment_intent.payment_failed", EventSubject::Intent),
+                (EventKind::ChargeFailed, EventSubject::Charge),
+                (EventKind::PaymentIntentPaymentFailed, EventSubject::Intent),
             ];
             transition
         }

@@ -11,6 +11,7 @@ use tender_wire::ApiError;
 
 use super::{SetupIntent, Status};
 use crate::card::{AfterAuth, AuthFlow, Behavior, INSUFFICIENT_FUNDS};
+use crate::event_kind::EventKind;
 use crate::intent;
 use crate::network::{self, Answer, Attempt, Processor};
 use crate::payment_method::PaymentMethod;
@@ -20,13 +21,13 @@ use crate::payment_method::PaymentMethod;
 pub struct Transition {
     pub intent: SetupIntent,
     /// Event types about the intent, in the order they happened.
-    pub events: Vec<&'static str>,
+    pub events: Vec<EventKind>,
     /// The error to answer with (a 402 decline); the caller embeds the intent.
     pub error: Option<ApiError>,
 }
 
 impl Transition {
-    fn new(intent: SetupIntent, event: &'static str) -> Transition {
+    fn new(intent: SetupIntent, event: EventKind) -> Transition {
         Transition {
             intent,
             events: vec![event],
@@ -132,7 +133,7 @@ impl SetupIntent {
         next.status = Status::Canceled;
         next.cancellation_reason = reason;
         next.next_action = None;
-        Ok(Transition::new(next, "setup_intent.canceled"))
+        Ok(Transition::new(next, EventKind::SetupIntentCanceled))
     }
 }
 
@@ -167,7 +168,7 @@ fn failed(mut intent: SetupIntent, error: ApiError, answer: bool) -> Transition 
     intent.status = Status::RequiresPaymentMethod;
     intent.payment_method = None;
     intent.last_setup_error = Some(error.to_object());
-    let mut transition = Transition::new(intent, "setup_intent.setup_failed");
+    let mut transition = Transition::new(intent, EventKind::SetupIntentSetupFailed);
     transition.error = answer.then_some(error);
     transition
 }
@@ -201,11 +202,11 @@ fn verify(
                 ctx.use_stripe_sdk,
                 &format!("src_{}", intent.id.trim_start_matches("seti_")),
             ));
-            Transition::new(intent, "setup_intent.requires_action")
+            Transition::new(intent, EventKind::SetupIntentRequiresAction)
         }
         Answer::Approved { .. } => {
             intent.status = Status::Succeeded;
-            Transition::new(intent, "setup_intent.succeeded")
+            Transition::new(intent, EventKind::SetupIntentSucceeded)
         }
         Answer::Declined(decline) => {
             let error = decline

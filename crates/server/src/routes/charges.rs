@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tender_core::charge::{Charge, ChargeUpdate};
+use tender_core::event_kind::EventKind;
 use tender_core::refund::Refund;
 use tender_store::IndexKeys;
 use tender_wire::expand::Expand;
@@ -90,7 +91,7 @@ impl Command for Update {
         let mut writes = Vec::new();
         if let Some(previous) = previous {
             writes.push(loaded.update(ctx.account_id())?);
-            writes.push(ctx.event("charge.updated", value.clone(), Some(previous))?);
+            writes.push(ctx.event(EventKind::ChargeUpdated, value.clone(), Some(previous))?);
         }
         expand(ctx, &mut value, &self.expand, &writes).await?;
         Ok(Effect::ok(value, writes))

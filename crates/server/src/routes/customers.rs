@@ -6,6 +6,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::customer::{Customer, CustomerChanges};
+use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
 use tender_store::{IndexKeys, TagFilter, Write};
 use tender_wire::expand::Expand;
@@ -102,7 +103,7 @@ impl Command for Create {
         changes.apply(&mut customer)?;
         let value = to_value(&customer)?;
         writes.push(insert(ctx.account_id(), &customer)?);
-        writes.push(ctx.event("customer.created", value.clone(), None)?);
+        writes.push(ctx.event(EventKind::CustomerCreated, value.clone(), None)?);
         respond(ctx, value, &self.expand, writes).await
     }
 }
@@ -154,7 +155,7 @@ impl Command for Update {
         let mut writes = Vec::new();
         if let Some(previous) = tender_core::event::previous_attributes(&before, &after) {
             writes.push(loaded.update(ctx.account_id())?);
-            writes.push(ctx.event("customer.updated", after.clone(), Some(previous))?);
+            writes.push(ctx.event(EventKind::CustomerUpdated, after.clone(), Some(previous))?);
         }
         respond(ctx, after, &self.expand, writes).await
     }
@@ -178,7 +179,7 @@ impl Command for Delete {
         let mut write = loaded.update(ctx.account_id())?;
         write.record.deleted = true;
         write.record.body = to_value(&deleted)?.to_string();
-        let event = ctx.event("customer.deleted", to_value(&loaded.object)?, None)?;
+        let event = ctx.event(EventKind::CustomerDeleted, to_value(&loaded.object)?, None)?;
         Ok(Effect::ok(to_value(&deleted)?, vec![write, event]))
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
+use tender_core::event_kind::EventKind;
 use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate, PaymentMethodUpdate};
 use tender_store::{TagFilter, Write};
 use tender_wire::expand::Expand;
@@ -107,7 +108,7 @@ impl Command for Update {
         if let Some(previous) = previous {
             writes.push(loaded.update(ctx.account_id())?);
             writes.push(ctx.event(
-                "payment_method.updated",
+                EventKind::PaymentMethodUpdated,
                 to_value(&loaded.object)?,
                 Some(previous),
             )?);
@@ -172,7 +173,7 @@ impl Command for Detach {
         let writes = vec![
             named.write(ctx)?,
             ctx.event(
-                "payment_method.detached",
+                EventKind::PaymentMethodDetached,
                 to_value(&named.object)?,
                 Some(serde_json::json!({ "customer": customer })),
             )?,

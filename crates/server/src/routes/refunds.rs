@@ -13,6 +13,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use tender_core::charge::Charge;
 use tender_core::event::previous_attributes;
+use tender_core::event_kind::EventKind;
 use tender_core::refund::{Refund, RefundCreate, RefundUpdate};
 use tender_store::{IndexKeys, Write};
 use tender_wire::expand::Expand;
@@ -112,9 +113,9 @@ impl Command for Create {
         let writes = vec![
             insert(ctx.account_id(), &refund)?,
             charge.update(ctx.account_id())?,
-            ctx.event("refund.created", value.clone(), None)?,
+            ctx.event(EventKind::RefundCreated, value.clone(), None)?,
             ctx.event(
-                "charge.refunded",
+                EventKind::ChargeRefunded,
                 after.clone(),
                 previous_attributes(&before, &after),
             )?,
@@ -187,7 +188,11 @@ impl Command for Update {
         let mut writes = Vec::new();
         if let Some(previous) = previous {
             writes.push(loaded.update(ctx.account_id())?);
-            writes.push(ctx.event("refund.updated", to_value(&loaded.object)?, Some(previous))?);
+            writes.push(ctx.event(
+                EventKind::RefundUpdated,
+                to_value(&loaded.object)?,
+                Some(previous),
+            )?);
         }
         respond(ctx, &loaded.object, &self.expand, writes).await
     }
@@ -215,7 +220,7 @@ impl Command for Cancel {
         let previous = previous_attributes(&before, &after);
         let writes = vec![
             loaded.update(ctx.account_id())?,
-            ctx.event("refund.updated", after, previous)?,
+            ctx.event(EventKind::RefundUpdated, after, previous)?,
         ];
         respond(ctx, &loaded.object, &self.expand, writes).await
     }

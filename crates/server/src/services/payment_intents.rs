@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 use tender_core::card::Behavior;
 use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::event_kind::EventKind;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{
     ConfirmContext, ConfirmParams, EventSubject, OffSession, PUBLISHABLE_FIELDS, PaymentIntent,
@@ -203,7 +204,7 @@ pub async fn apply(
             (Some(customer), true) if save_payment_method && pm.object.customer.is_none() => {
                 pm.object.customer = Some(customer.clone());
                 late_events.push(ctx.event(
-                    "payment_method.attached",
+                    EventKind::PaymentMethodAttached,
                     to_value(&pm.object)?,
                     Some(json!({"customer": null})),
                 )?);

@@ -6,6 +6,7 @@
 //! keeps it readable by id and out of every list, exactly the visibility Stripe gives it.
 
 use tender_core::card;
+use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
 use tender_store::{IndexKeys, Write};
 use tender_wire::{ApiError, IdIn, id};
@@ -131,7 +132,7 @@ pub fn attach_named(
     let writes = vec![
         named.write(ctx)?,
         ctx.event(
-            "payment_method.attached",
+            EventKind::PaymentMethodAttached,
             value,
             Some(serde_json::json!({ "customer": null })),
         )?,

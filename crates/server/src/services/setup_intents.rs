@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 use tender_core::card::Behavior;
 use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::event_kind::EventKind;
 use tender_core::network::TestNetwork;
 use tender_core::setup_intent::{
     ConfirmContext, ConfirmParams, PUBLISHABLE_FIELDS, SetupIntent, Transition, Usage,
@@ -132,7 +133,7 @@ async fn save_payment_method(
     if pm.object.customer.is_none() {
         pm.object.customer = Some(customer.clone());
         attached = Some(ctx.event(
-            "payment_method.attached",
+            EventKind::PaymentMethodAttached,
             to_value(&pm.object)?,
             Some(json!({"customer": null})),
         )?);

@@ -3,6 +3,7 @@
 use super::statuses::metadata_update;
 use super::three_d_secure::requiring_action;
 use super::*;
+use crate::event_kind::EventKind;
 
 // Capture
 // ------------------------------------------------------------------------------------------
@@ -25,8 +26,8 @@ fn capture_everything_by_default() {
     assert_eq!(
         t.events,
         [
-            ("charge.captured", On::Charge),
-            ("payment_intent.succeeded", On::Intent)
+            (EventKind::ChargeCaptured, On::Charge),
+            (EventKind::PaymentIntentSucceeded, On::Intent)
         ]
     );
     let captured = t.charge.unwrap();
@@ -57,7 +58,7 @@ fn capture_part_releases_the_rest() {
     assert!(!captured.refunded);
     assert_eq!(
         event_names(&t),
-        ["charge.captured", "payment_intent.succeeded"]
+        [EventKind::ChargeCaptured, EventKind::PaymentIntentSucceeded]
     );
 }
 
@@ -162,8 +163,8 @@ fn cancel_an_authorization_releases_the_charge() {
     assert_eq!(
         t.events,
         [
-            ("charge.refunded", On::Charge),
-            ("payment_intent.canceled", On::Intent)
+            (EventKind::ChargeRefunded, On::Charge),
+            (EventKind::PaymentIntentCanceled, On::Intent)
         ]
     );
     let released = t.charge.unwrap();
@@ -215,7 +216,7 @@ fn cancel_while_requiring_action_drops_the_action() {
     assert_eq!(t.intent.next_action, None);
     assert_eq!(t.intent.payment_method.as_deref(), Some(PM_ID));
     assert_eq!(t.charge, None);
-    assert_eq!(event_names(&t), ["payment_intent.canceled"]);
+    assert_eq!(event_names(&t), [EventKind::PaymentIntentCanceled]);
 }
 
 #[test]
@@ -231,7 +232,7 @@ fn cancel_after_a_decline_leaves_the_failed_charge_alone() {
     assert_eq!(t.intent.canceled_at, Some(NOW + 60));
     assert_eq!(t.intent.latest_charge.as_deref(), Some(CHARGE_ID));
     assert_eq!(t.charge, None);
-    assert_eq!(event_names(&t), ["payment_intent.canceled"]);
+    assert_eq!(event_names(&t), [EventKind::PaymentIntentCanceled]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Confirming with Stripe's test cards: success, manual capture, each decline.
 
 use super::*;
+use crate::event_kind::EventKind;
 
 // Confirming with test cards
 // ------------------------------------------------------------------------------------------
@@ -25,8 +26,8 @@ fn confirm_pm_card_visa_succeeds() {
     assert_eq!(
         t.events,
         [
-            ("charge.succeeded", On::Charge),
-            ("payment_intent.succeeded", On::Intent)
+            (EventKind::ChargeSucceeded, On::Charge),
+            (EventKind::PaymentIntentSucceeded, On::Intent)
         ]
     );
     let charge = t.charge.unwrap();
@@ -84,8 +85,8 @@ fn confirm_with_manual_capture_authorizes() {
     assert_eq!(
         t.events,
         [
-            ("charge.succeeded", On::Charge),
-            ("payment_intent.amount_capturable_updated", On::Intent)
+            (EventKind::ChargeSucceeded, On::Charge),
+            (EventKind::PaymentIntentAmountCapturableUpdated, On::Intent)
         ]
     );
     // spec §3.7: captured false, paid true, amount_captured 0.
@@ -312,8 +313,8 @@ fn confirm_with_each_declining_card() {
             assert_eq!(
                 t.events,
                 [
-                    ("charge.failed", On::Charge),
-                    ("payment_intent.payment_failed", On::Intent)
+                    (EventKind::ChargeFailed, On::Charge),
+                    (EventKind::PaymentIntentPaymentFailed, On::Intent)
                 ],
                 "{}",
                 case.card
@@ -365,7 +366,10 @@ fn confirm_after_a_decline_clears_the_error_and_succeeds() {
     assert_eq!(t.intent.amount_received, AMOUNT);
     assert_eq!(
         event_names(&t),
-        ["charge.succeeded", "payment_intent.succeeded"]
+        [
+            EventKind::ChargeSucceeded,
+            EventKind::PaymentIntentSucceeded
+        ]
     );
 }
 

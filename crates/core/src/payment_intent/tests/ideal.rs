@@ -2,6 +2,7 @@
 
 use super::three_d_secure::assert_requires_action;
 use super::*;
+use crate::event_kind::EventKind;
 
 // iDEAL (a redirect method: the bank answers on the hosted page)
 // ------------------------------------------------------------------------------------------
@@ -89,7 +90,10 @@ fn ideal_authorized_at_the_bank_succeeds() {
     assert_eq!(t.intent.latest_charge.as_deref(), Some(CHARGE_ID));
     assert_eq!(
         event_names(&t),
-        ["charge.succeeded", "payment_intent.succeeded"]
+        [
+            EventKind::ChargeSucceeded,
+            EventKind::PaymentIntentSucceeded
+        ]
     );
     let charge = t.charge.unwrap();
     assert!(charge.captured);
@@ -116,5 +120,5 @@ fn ideal_refused_at_the_bank_returns_to_requires_payment_method() {
     assert_eq!(error["code"], "payment_intent_payment_attempt_failed");
     assert_eq!(error["type"], "invalid_request_error");
     assert_eq!(t.charge, None);
-    assert_eq!(event_names(&t), ["payment_intent.payment_failed"]);
+    assert_eq!(event_names(&t), [EventKind::PaymentIntentPaymentFailed]);
 }

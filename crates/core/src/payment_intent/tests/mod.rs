@@ -14,6 +14,7 @@ mod ideal;
 mod statuses;
 mod three_d_secure;
 
+use crate::event_kind::EventKind;
 use serde_json::{Value, json};
 use tender_wire::{ApiError, ErrorType, Field, Metadata, MetadataUpdate};
 
@@ -309,8 +310,8 @@ fn check(command: &str, status: Status, actual: Result<Status, ApiError>, expect
     }
 }
 
-fn event_names(transition: &Transition) -> Vec<&'static str> {
-    transition.events.iter().map(|(name, _)| *name).collect()
+fn event_names(transition: &Transition) -> Vec<EventKind> {
+    transition.events.iter().map(|(kind, _)| *kind).collect()
 }
 
 fn pm_json(pm: &PaymentMethod) -> Value {

@@ -1,6 +1,7 @@
 //! Every (status × command) pair, one table per command.
 
 use super::*;
+use crate::event_kind::EventKind;
 
 // Status × command tables
 // ------------------------------------------------------------------------------------------
@@ -214,10 +215,10 @@ fn cancel_by_status() {
             // Only an authorization is released; otherwise the charge is left alone.
             let released = status == Status::RequiresCapture;
             assert_eq!(transition.charge.is_some(), released, "{status:?}");
-            let expected_events: &[&str] = if released {
-                &["charge.refunded", "payment_intent.canceled"]
+            let expected_events: &[EventKind] = if released {
+                &[EventKind::ChargeRefunded, EventKind::PaymentIntentCanceled]
             } else {
-                &["payment_intent.canceled"]
+                &[EventKind::PaymentIntentCanceled]
             };
             assert_eq!(event_names(&transition), expected_events, "{status:?}");
         }

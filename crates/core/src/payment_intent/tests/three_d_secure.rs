@@ -5,6 +5,7 @@ use super::cards::DeclineCase;
 use super::cards::assert_card_error;
 use super::cards::expected_card_error_object;
 use super::*;
+use crate::event_kind::EventKind;
 
 // 3D Secure
 // ------------------------------------------------------------------------------------------
@@ -39,7 +40,10 @@ pub(super) fn assert_requires_action(t: &Transition, next_action: &Value) {
     assert_eq!(next.amount_capturable, 0);
     assert_eq!(t.charge, None);
     assert_eq!(t.error, None);
-    assert_eq!(t.events, [("payment_intent.requires_action", On::Intent)]);
+    assert_eq!(
+        t.events,
+        [(EventKind::PaymentIntentRequiresAction, On::Intent)]
+    );
 }
 
 #[test]
@@ -109,7 +113,10 @@ fn error_on_requires_action_fails_instead_of_asking_for_authentication() {
             Some(expected_card_error_object(&case, &pm, None))
         );
         assert_eq!(t.charge, None);
-        assert_eq!(t.events, [("payment_intent.payment_failed", On::Intent)]);
+        assert_eq!(
+            t.events,
+            [(EventKind::PaymentIntentPaymentFailed, On::Intent)]
+        );
     }
     // A card that needs no authentication is unaffected.
     let visa = card_pm("pm_card_visa");
@@ -155,7 +162,10 @@ fn off_session_with_an_always_authenticate_card_is_declined() {
         assert_eq!(t.charge.as_ref().unwrap().status, ChargeStatus::Failed);
         assert_eq!(
             event_names(&t),
-            ["charge.failed", "payment_intent.payment_failed"]
+            [
+                EventKind::ChargeFailed,
+                EventKind::PaymentIntentPaymentFailed
+            ]
         );
     }
 }
@@ -231,8 +241,8 @@ fn completed_authentication_succeeds_with_a_challenge() {
         assert_eq!(
             t.events,
             [
-                ("charge.succeeded", On::Charge),
-                ("payment_intent.succeeded", On::Intent)
+                (EventKind::ChargeSucceeded, On::Charge),
+                (EventKind::PaymentIntentSucceeded, On::Intent)
             ]
         );
         let charge = t.charge.unwrap();
@@ -266,8 +276,8 @@ fn completed_authentication_of_a_manual_capture_intent_authorizes() {
     assert_eq!(
         event_names(&t),
         [
-            "charge.succeeded",
-            "payment_intent.amount_capturable_updated"
+            EventKind::ChargeSucceeded,
+            EventKind::PaymentIntentAmountCapturableUpdated
         ]
     );
     let charge = t.charge.unwrap();
@@ -323,7 +333,10 @@ fn failed_authentication_returns_to_requires_payment_method() {
         assert_eq!(t.charge, None);
         assert_eq!(t.error, None);
         assert!(!t.save_payment_method);
-        assert_eq!(t.events, [("payment_intent.payment_failed", On::Intent)]);
+        assert_eq!(
+            t.events,
+            [(EventKind::PaymentIntentPaymentFailed, On::Intent)]
+        );
     }
 }
 
@@ -362,8 +375,8 @@ fn three_ds_required_then_declined_after_authentication() {
     assert_eq!(
         t.events,
         [
-            ("charge.failed", On::Charge),
-            ("payment_intent.payment_failed", On::Intent)
+            (EventKind::ChargeFailed, On::Charge),
+            (EventKind::PaymentIntentPaymentFailed, On::Intent)
         ]
     );
     let charge = t.charge.unwrap();
@@ -394,7 +407,10 @@ fn frictionless_authentication_succeeds_without_an_action() {
     assert_eq!(t.intent.next_action, None);
     assert_eq!(
         event_names(&t),
-        ["charge.succeeded", "payment_intent.succeeded"]
+        [
+            EventKind::ChargeSucceeded,
+            EventKind::PaymentIntentSucceeded
+        ]
     );
     let charge = t.charge.unwrap();
     assert_eq!(

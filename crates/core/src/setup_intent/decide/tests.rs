@@ -2,6 +2,7 @@
 //! of verification with each kind of test card.
 #![allow(clippy::unwrap_used)]
 
+use crate::event_kind::EventKind;
 use tender_wire::Params;
 
 use super::*;
@@ -56,7 +57,7 @@ fn confirm_from_every_status() {
             let t = result.unwrap();
             assert_eq!(t.intent.status, Status::Succeeded, "{status:?}");
             assert_eq!(t.intent.payment_method.as_deref(), Some("pm_1"));
-            assert_eq!(t.events, vec!["setup_intent.succeeded"]);
+            assert_eq!(t.events, vec![EventKind::SetupIntentSucceeded]);
             assert!(t.succeeded());
         } else {
             assert_unexpected(result, status);
@@ -79,7 +80,7 @@ fn complete_authentication_from_every_status() {
             assert!(t.error.is_none());
             if succeeded {
                 assert_eq!(t.intent.status, Status::Succeeded);
-                assert_eq!(t.events, vec!["setup_intent.succeeded"]);
+                assert_eq!(t.events, vec![EventKind::SetupIntentSucceeded]);
             } else {
                 assert_eq!(t.intent.status, Status::RequiresPaymentMethod);
                 assert_eq!(t.intent.payment_method, None);
@@ -87,7 +88,7 @@ fn complete_authentication_from_every_status() {
                 assert_eq!(error["code"], "setup_intent_authentication_failure");
                 assert_eq!(error["type"], "invalid_request_error");
                 assert_eq!(error["payment_method"]["id"], "pm_1");
-                assert_eq!(t.events, vec!["setup_intent.setup_failed"]);
+                assert_eq!(t.events, vec![EventKind::SetupIntentSetupFailed]);
             }
         }
     }
@@ -102,7 +103,7 @@ fn cancel_from_every_status() {
             assert_eq!(t.intent.status, Status::Canceled);
             assert_eq!(t.intent.cancellation_reason.as_deref(), Some("abandoned"));
             assert_eq!(t.intent.next_action, None);
-            assert_eq!(t.events, vec!["setup_intent.canceled"]);
+            assert_eq!(t.events, vec![EventKind::SetupIntentCanceled]);
         } else {
             assert_unexpected(result, status);
         }
@@ -168,7 +169,7 @@ fn declines_answer_402_and_reopen_the_intent() {
             t.intent.last_setup_error.as_ref().unwrap()["decline_code"],
             decline_code
         );
-        assert_eq!(t.events, vec!["setup_intent.setup_failed"]);
+        assert_eq!(t.events, vec![EventKind::SetupIntentSetupFailed]);
         assert!(!t.succeeded());
     }
 }
@@ -204,7 +205,7 @@ fn authentication_cards_require_action_even_for_off_session_usage() {
         assert_eq!(si.usage, super::super::Usage::OffSession);
         let t = si.confirm(&context(&pm), &TestNetwork).unwrap();
         assert_eq!(t.intent.status, Status::RequiresAction, "{test_id}");
-        assert_eq!(t.events, vec!["setup_intent.requires_action"]);
+        assert_eq!(t.events, vec![EventKind::SetupIntentRequiresAction]);
         let action = t.intent.next_action.as_ref().unwrap();
         assert_eq!(action["type"], "use_stripe_sdk");
         assert_eq!(

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::value::RawValue;
+use tender_core::event_kind::EventKind;
 use tender_core::payment_intent::{PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
@@ -55,7 +56,7 @@ impl Command for Create {
         let intent = self
             .create
             .build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);
-        let created = ctx.event_json("payment_intent.created", to_json(&intent)?, None)?;
+        let created = ctx.event_json(EventKind::PaymentIntentCreated, to_json(&intent)?, None)?;
         if !self.create.confirm {
             let mut writes = vec![insert(ctx.account_id(), &intent)?, created];
             if let Some(pm) = &self.create.confirm_params.payment_method {
@@ -68,7 +69,7 @@ impl Command for Create {
                     writes.push(named.write(ctx)?);
                 }
                 writes[0] = insert(ctx.account_id(), &intent)?;
-                writes[1] = ctx.event("payment_intent.created", to_value(&intent)?, None)?;
+                writes[1] = ctx.event(EventKind::PaymentIntentCreated, to_value(&intent)?, None)?;
                 let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
                 return Ok(Effect::ok(body, writes));
             }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
+use tender_core::event_kind::EventKind;
 use tender_core::setup_intent::{SetupIntent, SetupIntentCreate, SetupIntentUpdate};
 use tender_store::TagFilter;
 use tender_wire::expand::Expand;
@@ -74,7 +75,7 @@ impl Command for Create {
                 .build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);
         let params = &self.create.confirm_params;
         if self.create.confirm {
-            let created = ctx.event("setup_intent.created", to_value(&intent)?, None)?;
+            let created = ctx.event(EventKind::SetupIntentCreated, to_value(&intent)?, None)?;
             return setup_intents::confirm(ctx, intent, None, params, &self.expand, vec![created])
                 .await;
         }
@@ -98,7 +99,7 @@ impl Command for Create {
             }
         }
         writes.push(insert(ctx.account_id(), &intent)?);
-        writes.push(ctx.event("setup_intent.created", to_value(&intent)?, None)?);
+        writes.push(ctx.event(EventKind::SetupIntentCreated, to_value(&intent)?, None)?);
         let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
         Ok(Effect::ok(body, writes))
     }

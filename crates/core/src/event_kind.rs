@@ -1,0 +1,122 @@
+//! The kinds of event Tender emits, as a type: a misspelt kind is a build error, and the
+//! list of what Tender emits is this enum (every one is a type Stripe documents, see
+//! [`crate::event_types`]).
+
+use std::fmt;
+
+/// One kind of event Tender emits; [`EventKind::as_str`] is its wire `type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    ChargeCaptured,
+    ChargeFailed,
+    ChargeRefunded,
+    ChargeSucceeded,
+    ChargeUpdated,
+    CustomerCreated,
+    CustomerDeleted,
+    CustomerUpdated,
+    PaymentIntentAmountCapturableUpdated,
+    PaymentIntentCanceled,
+    PaymentIntentCreated,
+    PaymentIntentPaymentFailed,
+    PaymentIntentRequiresAction,
+    PaymentIntentSucceeded,
+    PaymentMethodAttached,
+    PaymentMethodDetached,
+    PaymentMethodUpdated,
+    RefundCreated,
+    RefundUpdated,
+    SetupIntentCanceled,
+    SetupIntentCreated,
+    SetupIntentRequiresAction,
+    SetupIntentSetupFailed,
+    SetupIntentSucceeded,
+}
+
+impl EventKind {
+    /// Every kind, in the order above.
+    pub const ALL: &[EventKind] = &[
+        EventKind::ChargeCaptured,
+        EventKind::ChargeFailed,
+        EventKind::ChargeRefunded,
+        EventKind::ChargeSucceeded,
+        EventKind::ChargeUpdated,
+        EventKind::CustomerCreated,
+        EventKind::CustomerDeleted,
+        EventKind::CustomerUpdated,
+        EventKind::PaymentIntentAmountCapturableUpdated,
+        EventKind::PaymentIntentCanceled,
+        EventKind::PaymentIntentCreated,
+        EventKind::PaymentIntentPaymentFailed,
+        EventKind::PaymentIntentRequiresAction,
+        EventKind::PaymentIntentSucceeded,
+        EventKind::PaymentMethodAttached,
+        EventKind::PaymentMethodDetached,
+        EventKind::PaymentMethodUpdated,
+        EventKind::RefundCreated,
+        EventKind::RefundUpdated,
+        EventKind::SetupIntentCanceled,
+        EventKind::SetupIntentCreated,
+        EventKind::SetupIntentRequiresAction,
+        EventKind::SetupIntentSetupFailed,
+        EventKind::SetupIntentSucceeded,
+    ];
+
+    /// The event's `type` on the wire (`payment_intent.succeeded`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::ChargeCaptured => "charge.captured",
+            EventKind::ChargeFailed => "charge.failed",
+            EventKind::ChargeRefunded => "charge.refunded",
+            EventKind::ChargeSucceeded => "charge.succeeded",
+            EventKind::ChargeUpdated => "charge.updated",
+            EventKind::CustomerCreated => "customer.created",
+            EventKind::CustomerDeleted => "customer.deleted",
+            EventKind::CustomerUpdated => "customer.updated",
+            EventKind::PaymentIntentAmountCapturableUpdated => {
+                "payment_intent.amount_capturable_updated"
+            }
+            EventKind::PaymentIntentCanceled => "payment_intent.canceled",
+            EventKind::PaymentIntentCreated => "payment_intent.created",
+            EventKind::PaymentIntentPaymentFailed => "payment_intent.payment_failed",
+            EventKind::PaymentIntentRequiresAction => "payment_intent.requires_action",
+            EventKind::PaymentIntentSucceeded => "payment_intent.succeeded",
+            EventKind::PaymentMethodAttached => "payment_method.attached",
+            EventKind::PaymentMethodDetached => "payment_method.detached",
+            EventKind::PaymentMethodUpdated => "payment_method.updated",
+            EventKind::RefundCreated => "refund.created",
+            EventKind::RefundUpdated => "refund.updated",
+            EventKind::SetupIntentCanceled => "setup_intent.canceled",
+            EventKind::SetupIntentCreated => "setup_intent.created",
+            EventKind::SetupIntentRequiresAction => "setup_intent.requires_action",
+            EventKind::SetupIntentSetupFailed => "setup_intent.setup_failed",
+            EventKind::SetupIntentSucceeded => "setup_intent.succeeded",
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event_types;
+
+    #[test]
+    fn every_kind_is_a_documented_type_named_once() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in EventKind::ALL {
+            assert!(event_types::is_documented(kind.as_str()), "{kind}");
+            assert!(seen.insert(kind.as_str()), "{kind} twice");
+        }
+        assert_eq!(
+            EventKind::PaymentIntentSucceeded.to_string(),
+            "payment_intent.succeeded"
+        );
+        assert_eq!(EventKind::ChargeRefunded.as_str(), "charge.refunded");
+    }
+}
