@@ -209,3 +209,22 @@ impl TestApp {
         }
     }
 }
+
+/// Answers Tender's hosted 3D Secure (or redirect) page at `url`, as the customer's browser
+/// would, with `result` `complete` or `fail`; redirects are not followed, so that a test can
+/// read where the page sends the customer.
+pub async fn answer_hosted_page(url: &str, result: &str) -> reqwest::Response {
+    let (path, query) = url
+        .split_once('?')
+        .expect("the page's URL carries its client secret");
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{path}/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{query}&result={result}"))
+        .send()
+        .await
+        .expect("the page answers")
+}

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp};
+use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp, answer_hosted_page};
 
 async fn token(app: &TestApp, number: &str, extra: &str) -> String {
     let form = format!(
@@ -143,16 +143,7 @@ async fn three_d_secure_challenge_completes_through_the_hosted_page() {
             .contains("Complete authentication")
     );
 
-    let (path, query) = url.split_once('?').unwrap();
-    let secret = query.trim_start_matches("client_secret=");
-    let done = app
-        .client
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("client_secret={secret}&result=complete"))
-        .send()
-        .await
-        .unwrap();
+    let done = answer_hosted_page(&url, "complete").await;
     assert_eq!(done.status(), StatusCode::OK);
     assert!(done.text().await.unwrap().contains("tender:3ds-complete"));
 
@@ -183,15 +174,7 @@ async fn failed_authentication_returns_to_requires_payment_method() {
     let url = intent.body["next_action"]["use_stripe_sdk"]["stripe_js"]
         .as_str()
         .unwrap();
-    let (path, query) = url.split_once('?').unwrap();
-    let secret = query.trim_start_matches("client_secret=");
-    app.client
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("client_secret={secret}&result=fail"))
-        .send()
-        .await
-        .unwrap();
+    answer_hosted_page(url, "fail").await;
     let id = intent.body["id"].as_str().unwrap();
     let after = app.get(&format!("/v1/payment_intents/{id}"), "").await;
     assert_eq!(after.body["status"], "requires_payment_method");
@@ -200,14 +183,9 @@ async fn failed_authentication_returns_to_requires_payment_method() {
         "payment_intent_authentication_failure"
     );
     // A wrong secret is refused.
-    let refused = app
-        .client
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("client_secret=pi_x_secret_y&result=complete")
-        .send()
-        .await
-        .unwrap();
+    let (page, _) = url.split_once('?').unwrap();
+    let refused =
+        answer_hosted_page(&format!("{page}?client_secret=pi_x_secret_y"), "complete").await;
     assert!(refused.status().is_client_error());
     app.stop().await;
 }
@@ -351,18 +329,7 @@ async fn server_side_confirm_needs_a_return_url_with_automatic_methods() {
     let url = redirect.body["next_action"]["redirect_to_url"]["url"]
         .as_str()
         .unwrap();
-    let (path, query) = url.split_once('?').unwrap();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let done = client
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("{query}&result=complete"))
-        .send()
-        .await
-        .unwrap();
+    let done = answer_hosted_page(url, "complete").await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let location = done.headers()["location"].to_str().unwrap();
     assert!(
@@ -469,18 +436,7 @@ async fn ideal_redirects_to_the_bank_page_and_back() {
     let redirect = &intent.body["next_action"]["redirect_to_url"];
     assert_eq!(redirect["return_url"], "https://shop.example/return");
     let url = redirect["url"].as_str().unwrap();
-    let (path, query) = url.split_once('?').unwrap();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let done = client
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("{query}&result=complete"))
-        .send()
-        .await
-        .unwrap();
+    let done = answer_hosted_page(url, "complete").await;
     let location = done.headers()["location"].to_str().unwrap().to_owned();
     assert!(
         location.ends_with("redirect_status=succeeded"),
@@ -509,14 +465,7 @@ async fn ideal_redirects_to_the_bank_page_and_back() {
     let url = failed.body["next_action"]["redirect_to_url"]["url"]
         .as_str()
         .unwrap();
-    let (path, query) = url.split_once('?').unwrap();
-    let done = client
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("{query}&result=fail"))
-        .send()
-        .await
-        .unwrap();
+    let done = answer_hosted_page(url, "fail").await;
     let location = done.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.ends_with("redirect_status=failed"), "{location}");
     let id = failed.body["id"].as_str().unwrap();
@@ -558,18 +507,7 @@ async fn manual_confirmation_after_authentication_needs_the_server_to_confirm_ag
     let url = intent.body["next_action"]["redirect_to_url"]["url"]
         .as_str()
         .unwrap();
-    let (path, query) = url.split_once('?').unwrap();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let done = client
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("{query}&result=complete"))
-        .send()
-        .await
-        .unwrap();
+    let done = answer_hosted_page(url, "complete").await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let id = intent.body["id"].as_str().unwrap();
     let waiting = app.get(&format!("/v1/payment_intents/{id}"), "").await;

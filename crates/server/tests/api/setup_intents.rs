@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp};
+use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp, answer_hosted_page};
 
 mod rules;
 
@@ -27,22 +27,6 @@ async fn event_types(app: &TestApp) -> Vec<String> {
         .collect();
     types.reverse();
     types
-}
-
-/// Answers the hosted 3D Secure page of `url` with `result` (`complete` or `fail`), without
-/// following redirects.
-async fn answer_page(url: &str, result: &str) -> reqwest::Response {
-    let (path, query) = url.split_once('?').unwrap();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{path}/complete"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("{query}&result={result}"))
-        .send()
-        .await
-        .unwrap()
 }
 
 fn sdk_url(intent: &Answer) -> String {
@@ -69,7 +53,7 @@ async fn set_up_with_authentication(app: &TestApp, customer: &str, test_pm: &str
         "{:?}",
         intent.body
     );
-    let done = answer_page(&sdk_url(&intent), "complete").await;
+    let done = answer_hosted_page(&sdk_url(&intent), "complete").await;
     assert_eq!(done.status(), StatusCode::OK);
     let id = intent.body["id"].as_str().unwrap();
     let after = app.get(&format!("/v1/setup_intents/{id}"), "").await;
@@ -210,7 +194,7 @@ async fn three_d_secure_on_setup_through_the_hosted_page() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Save your card") && html.contains("Complete authentication"));
 
-    let done = answer_page(&url, "complete").await;
+    let done = answer_hosted_page(&url, "complete").await;
     assert_eq!(done.status(), StatusCode::OK);
     assert!(done.text().await.unwrap().contains("tender:3ds-complete"));
     let after = app.get(&format!("/v1/setup_intents/{id}"), "").await;
@@ -222,7 +206,7 @@ async fn three_d_secure_on_setup_through_the_hosted_page() {
 
     // Failing the authentication reopens the intent.
     let failing = app.post("/v1/setup_intents", &form).await;
-    let failed = answer_page(&sdk_url(&failing), "fail").await;
+    let failed = answer_hosted_page(&sdk_url(&failing), "fail").await;
     assert_eq!(failed.status(), StatusCode::OK);
     let fid = failing.body["id"].as_str().unwrap();
     let after = app.get(&format!("/v1/setup_intents/{fid}"), "").await;
@@ -232,9 +216,9 @@ async fn three_d_secure_on_setup_through_the_hosted_page() {
         "setup_intent_authentication_failure"
     );
     // The page refuses a wrong secret, and a second answer.
-    let wrong = answer_page(&url.replace("_secret_", "_secret_x"), "complete").await;
+    let wrong = answer_hosted_page(&url.replace("_secret_", "_secret_x"), "complete").await;
     assert!(wrong.status().is_client_error());
-    let again = answer_page(&url, "complete").await;
+    let again = answer_hosted_page(&url, "complete").await;
     assert!(again.status().is_client_error());
 
     // A server-side confirmation with a return_url redirects, then comes back to it.
@@ -251,7 +235,7 @@ async fn three_d_secure_on_setup_through_the_hosted_page() {
         action["redirect_to_url"]["return_url"],
         "https://shop.example/saved"
     );
-    let done = answer_page(
+    let done = answer_hosted_page(
         action["redirect_to_url"]["url"].as_str().unwrap(),
         "complete",
     )
@@ -395,7 +379,7 @@ async fn a_setup_exempts_later_off_session_payments() {
         )
         .await;
     assert_eq!(on_session.body["usage"], "on_session");
-    answer_page(&sdk_url(&on_session), "complete").await;
+    answer_hosted_page(&sdk_url(&on_session), "complete").await;
     let sid = on_session.body["id"].as_str().unwrap();
     let after = app.get(&format!("/v1/setup_intents/{sid}"), "").await;
     let pm = after.body["payment_method"].as_str().unwrap().to_owned();

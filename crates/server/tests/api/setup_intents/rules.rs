@@ -3,8 +3,8 @@
 
 use reqwest::{Method, StatusCode};
 
-use super::{CARD_ONLY, answer_page, customer, event_types};
-use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp};
+use super::{CARD_ONLY, customer, event_types};
+use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp, answer_hosted_page};
 
 #[tokio::test]
 async fn publishable_key_needs_the_client_secret() {
@@ -190,7 +190,12 @@ async fn a_card_set_up_without_customer_can_be_attached_afterwards() {
         .or_else(|| intent.body["next_action"]["redirect_to_url"]["url"].as_str())
         .unwrap()
         .to_owned();
-    assert!(answer_page(&url, "complete").await.status().is_success());
+    assert!(
+        answer_hosted_page(&url, "complete")
+            .await
+            .status()
+            .is_success()
+    );
     let cus = customer(&app).await;
     let attach = app
         .post(
