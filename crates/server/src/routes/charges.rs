@@ -12,7 +12,6 @@ use serde_json::value::RawValue;
 use tender_core::charge::{Charge, ChargeUpdate};
 use tender_core::event_kind::EventKind;
 use tender_core::refund::Refund;
-use tender_store::IndexKeys;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
 
@@ -20,27 +19,10 @@ use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Resource, to_json, to_value};
+use crate::resources::{to_json, to_value};
 use crate::services::customers::load_customer;
 use crate::services::list::list;
 use crate::state::AppState;
-
-impl Resource for Charge {
-    const OBJECT: &'static str = "charge";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            customer: self.customer.clone(),
-            payment_intent: self.payment_intent.clone(),
-            ..IndexKeys::default()
-        }
-    }
-}
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

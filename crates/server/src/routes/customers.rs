@@ -8,7 +8,7 @@ use serde_json::Value;
 use tender_core::customer::{Customer, CustomerChanges};
 use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
-use tender_store::{IndexKeys, TagFilter, Write};
+use tender_store::{TagFilter, Write};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Field, IdIn, Params, id};
 
@@ -21,22 +21,6 @@ use crate::services::customers::load_customer;
 use crate::services::list::list;
 use crate::services::payment_methods::attach_for_customer;
 use crate::state::AppState;
-
-impl Resource for Customer {
-    const OBJECT: &'static str = "customer";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            tag: self.email.clone(),
-            ..IndexKeys::default()
-        }
-    }
-}
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

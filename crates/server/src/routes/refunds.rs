@@ -15,7 +15,7 @@ use tender_core::charge::Charge;
 use tender_core::event::previous_attributes;
 use tender_core::event_kind::EventKind;
 use tender_core::refund::{Refund, RefundCreate, RefundUpdate};
-use tender_store::{IndexKeys, Write};
+use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
 
@@ -26,23 +26,6 @@ use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, to_json, to_value};
 use crate::services::list::list;
 use crate::state::AppState;
-
-impl Resource for Refund {
-    const OBJECT: &'static str = "refund";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            charge: self.charge.clone(),
-            payment_intent: self.payment_intent.clone(),
-            ..IndexKeys::default()
-        }
-    }
-}
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

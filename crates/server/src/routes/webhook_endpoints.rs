@@ -18,16 +18,6 @@ use crate::services::list::list_rendered;
 use crate::state::AppState;
 use crate::webhooks::outbox::{MAX_ENDPOINTS, endpoints};
 
-impl Resource for StoredWebhookEndpoint {
-    const OBJECT: &'static str = "webhook_endpoint";
-    fn id(&self) -> &str {
-        &self.endpoint.id
-    }
-    fn created(&self) -> i64 {
-        self.endpoint.created
-    }
-}
-
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/webhook_endpoints", post(create).get(list_endpoints))

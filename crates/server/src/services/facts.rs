@@ -5,7 +5,7 @@ use tender_store::Write;
 use tender_wire::ApiError;
 
 use crate::ctx::Ctx;
-use crate::resources::{Loaded, Resource, insert};
+use crate::resources::{Loaded, insert};
 
 /// A fact Tender keeps about a payment method: it was set up for off-session use (by a
 /// SetupIntent or a payment with `setup_future_usage=off_session`), which exempts later
@@ -15,16 +15,6 @@ pub struct OffSessionSetup {
     pub id: String,
     pub payment_method: String,
     pub created: i64,
-}
-
-impl Resource for OffSessionSetup {
-    const OBJECT: &'static str = "off_session_setup";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
 }
 
 pub fn off_session_setup_id(payment_method: &str) -> String {
@@ -38,16 +28,6 @@ pub struct IntentAuthentication {
     pub id: String,
     pub payment_method: String,
     pub created: i64,
-}
-
-impl Resource for IntentAuthentication {
-    const OBJECT: &'static str = "intent_authentication";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
 }
 
 pub fn intent_authentication_id(intent: &str) -> String {

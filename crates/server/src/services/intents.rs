@@ -11,7 +11,7 @@ use tender_wire::{ApiError, IdIn, id};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
-use crate::resources::{Loaded, Resource};
+use crate::resources::Loaded;
 use crate::services::payment_methods::NamedPaymentMethod;
 
 /// Which intent a route serves; it names the object in messages and error codes.
@@ -271,14 +271,4 @@ pub struct Source {
     pub payment_method: NamedPaymentMethod,
     /// The token used, to be marked as used.
     pub token: Option<Loaded<StoredConfirmationToken>>,
-}
-
-impl Resource for StoredConfirmationToken {
-    const OBJECT: &'static str = "confirmation_token";
-    fn id(&self) -> &str {
-        &self.token.id
-    }
-    fn created(&self) -> i64 {
-        self.token.created
-    }
 }

@@ -11,7 +11,7 @@ use tender_core::payment_intent::{
     ConfirmContext, ConfirmParams, EventSubject, OffSession, PUBLISHABLE_FIELDS, PaymentIntent,
     Transition,
 };
-use tender_store::{IndexKeys, Write};
+use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, id};
 
@@ -19,7 +19,7 @@ use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, insert, insert_json, to_json, to_value};
+use crate::resources::{Loaded, persist, persist_json, to_json, to_value};
 use crate::services::facts::{
     IntentAuthentication, already_authenticated, intent_authentication_id, off_session_setup_id,
     record_off_session_setup,
@@ -187,14 +187,8 @@ pub async fn apply(
             payment_method: pm.clone(),
             created: ctx.now,
         };
-        writes.push(match ctx.find(&fact.id).await? {
-            None => insert(ctx.account_id(), &fact)?,
-            Some(record) => Loaded {
-                object: fact,
-                version: record.version,
-            }
-            .update(ctx.account_id())?,
-        });
+        let read = ctx.find(&fact.id).await?.map(|record| record.version);
+        writes.push(persist(ctx.account_id(), &fact, read)?);
     }
     let mut late_events = Vec::new();
     if let Some(source) = source {
@@ -225,24 +219,15 @@ pub async fn apply(
     }
     // Each object is serialized once; its record, its events and the answer share the text.
     let intent_json = to_json(&intent)?;
-    writes.push(match version {
-        None => insert_json(ctx.account_id(), &intent, &intent_json),
-        Some(version) => Loaded {
-            object: intent.clone(),
-            version,
-        }
-        .update_json(ctx.account_id(), &intent_json),
-    });
+    writes.push(persist_json(
+        ctx.account_id(),
+        &intent,
+        version,
+        &intent_json,
+    ));
     let charge_json = charge.as_ref().map(to_json).transpose()?;
     if let (Some(charge), Some(json)) = (&charge, &charge_json) {
-        writes.push(match charge_version {
-            None => insert_json(ctx.account_id(), charge, json),
-            Some(version) => Loaded {
-                object: charge.clone(),
-                version,
-            }
-            .update_json(ctx.account_id(), json),
-        });
+        writes.push(persist_json(ctx.account_id(), charge, charge_version, json));
     }
     for (kind, subject) in events {
         let object = match (subject, &charge_json) {
@@ -262,22 +247,6 @@ pub async fn apply(
         None => Effect::ok(rendered, writes),
         Some(error) => Effect::error(&error.with_embedded("payment_intent", rendered), writes),
     })
-}
-
-impl Resource for PaymentIntent {
-    const OBJECT: &'static str = "payment_intent";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            customer: self.customer.clone(),
-            ..IndexKeys::default()
-        }
-    }
 }
 
 /// The intent as the caller may see it: publishable keys get Stripe's reduced field set.

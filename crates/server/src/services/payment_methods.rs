@@ -8,28 +8,11 @@
 use tender_core::card;
 use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
-use tender_store::{IndexKeys, Write};
+use tender_store::Write;
 use tender_wire::{ApiError, IdIn, id};
 
 use crate::ctx::Ctx;
-use crate::resources::{Loaded, Resource, insert, to_value};
-
-impl Resource for PaymentMethod {
-    const OBJECT: &'static str = "payment_method";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            customer: self.customer.clone(),
-            tag: Some(self.kind.as_str().to_owned()),
-            ..IndexKeys::default()
-        }
-    }
-}
+use crate::resources::{Loaded, Resource, persist, to_value};
 
 /// A payment method named in a request: a stored one, or a fresh one minted from a
 /// `pm_card_*` test id (each use mints a new one, as on Stripe).
@@ -69,14 +52,7 @@ impl NamedPaymentMethod {
 
     /// The write storing the current state (spent or not).
     pub fn write(&self, ctx: &Ctx) -> Result<Write, ApiError> {
-        let mut write = match self.version {
-            None => insert(ctx.account_id(), &self.object)?,
-            Some(version) => Loaded {
-                object: self.object.clone(),
-                version,
-            }
-            .update(ctx.account_id())?,
-        };
+        let mut write = persist(ctx.account_id(), &self.object, self.version)?;
         write.record.deleted = self.spent;
         Ok(write)
     }

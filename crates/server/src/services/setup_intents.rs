@@ -10,7 +10,7 @@ use tender_core::network::TestNetwork;
 use tender_core::setup_intent::{
     ConfirmContext, ConfirmParams, PUBLISHABLE_FIELDS, SetupIntent, Transition, Usage,
 };
-use tender_store::{IndexKeys, Write};
+use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn};
 
@@ -18,7 +18,7 @@ use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::resources::{Loaded, persist, to_value};
 use crate::services::facts::record_off_session_setup;
 use crate::services::intents::Source;
 use crate::services::intents::{self, IntentKind};
@@ -172,14 +172,7 @@ pub async fn apply(
         events,
         error,
     } = transition;
-    writes.push(match version {
-        None => insert(ctx.account_id(), &intent)?,
-        Some(version) => Loaded {
-            object: intent.clone(),
-            version,
-        }
-        .update(ctx.account_id())?,
-    });
+    writes.push(persist(ctx.account_id(), &intent, version)?);
     let snapshot = to_value(&intent)?;
     for kind in events {
         writes.push(ctx.event(kind, snapshot.clone(), None)?);
@@ -190,24 +183,6 @@ pub async fn apply(
         None => Effect::ok(rendered, writes),
         Some(error) => Effect::error(&error.with_embedded("setup_intent", rendered), writes),
     })
-}
-
-impl Resource for SetupIntent {
-    const OBJECT: &'static str = "setup_intent";
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created(&self) -> i64 {
-        self.created
-    }
-    /// Listed by customer, and by payment method through the tag.
-    fn index(&self) -> IndexKeys {
-        IndexKeys {
-            customer: self.customer.clone(),
-            tag: self.payment_method.clone(),
-            ..IndexKeys::default()
-        }
-    }
 }
 
 /// The intent as the caller may see it: publishable keys get Stripe's reduced field set.
