@@ -5,13 +5,17 @@
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::payment_intent::{self, PaymentIntent};
 use tender_core::payment_method::PaymentMethodCreate;
+use tender_core::setup_intent::{self, SetupIntent};
+use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, id};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
-use crate::resources::Loaded;
+use crate::render::expand;
+use crate::resources::{Loaded, Resource, to_value};
 use crate::services::payment_methods::NamedPaymentMethod;
 
 /// Which intent a route serves; it names the object in messages and error codes.
@@ -47,6 +51,83 @@ impl IntentKind {
             IntentKind::Setup => "setup_intent",
         }
     }
+}
+
+/// What differs between a PaymentIntent and a SetupIntent where the server treats them alike:
+/// which intent it is, what a publishable key may read of it, where its last error is, and its
+/// client secret.
+pub trait Intent: Resource + Sync {
+    const KIND: IntentKind;
+    /// The fields a publishable key (with the client secret) may read.
+    const PUBLISHABLE_FIELDS: &'static [&'static str];
+    /// `last_payment_error` or `last_setup_error`.
+    const LAST_ERROR: &'static str;
+    fn client_secret(&self) -> &str;
+}
+
+impl Intent for PaymentIntent {
+    const KIND: IntentKind = IntentKind::Payment;
+    const PUBLISHABLE_FIELDS: &'static [&'static str] = payment_intent::PUBLISHABLE_FIELDS;
+    const LAST_ERROR: &'static str = "last_payment_error";
+    fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+}
+
+impl Intent for SetupIntent {
+    const KIND: IntentKind = IntentKind::Setup;
+    const PUBLISHABLE_FIELDS: &'static [&'static str] = setup_intent::PUBLISHABLE_FIELDS;
+    const LAST_ERROR: &'static str = "last_setup_error";
+    fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+}
+
+/// The intent as the caller may see it: publishable keys get Stripe's reduced field set,
+/// without what a browser may not read of its payment methods.
+pub async fn render_intent<I: Intent>(
+    ctx: &Ctx,
+    intent: &I,
+    paths: &Expand,
+    pending: &[Write],
+) -> Result<Value, ApiError> {
+    let mut value = to_value(intent)?;
+    if ctx.key == KeyKind::Publishable {
+        value = publishable_subset(value, I::PUBLISHABLE_FIELDS);
+        check_publishable_expand(paths)?;
+    }
+    expand(ctx, &mut value, paths, pending).await?;
+    if ctx.key == KeyKind::Publishable {
+        redact_payment_methods(&mut value, I::LAST_ERROR);
+    }
+    Ok(value)
+}
+
+/// Stripe names the intent in errors about its state (`error.payment_intent`,
+/// `error.setup_intent`), so that a client can see why; other errors pass unchanged.
+pub async fn state_error<I: Intent>(ctx: &Ctx, intent: &I, error: ApiError) -> ApiError {
+    let object = I::KIND.object();
+    if error.code.as_deref() != Some(format!("{object}_unexpected_state").as_str()) {
+        return error;
+    }
+    match render_intent(ctx, intent, &Expand::default(), &[]).await {
+        Ok(rendered) => error.with_embedded(object, rendered),
+        Err(_) => error,
+    }
+}
+
+/// Loads an intent named in the URL; with a publishable key the request must carry its
+/// client secret.
+pub async fn load_intent<I: Intent>(
+    ctx: &Ctx,
+    id: &str,
+    client_secret: Option<&str>,
+) -> Result<Loaded<I>, ApiError> {
+    let loaded = ctx.load::<I>(id, IdIn::Url("intent")).await?;
+    if ctx.key == KeyKind::Publishable {
+        check_client_secret(I::KIND, loaded.object.client_secret(), client_secret)?;
+    }
+    Ok(loaded)
 }
 
 /// Keeps only the fields a publishable key may read.

@@ -8,8 +8,7 @@ use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::event_kind::EventKind;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{
-    ConfirmContext, ConfirmParams, EventSubject, OffSession, PUBLISHABLE_FIELDS, PaymentIntent,
-    Transition,
+    ConfirmContext, ConfirmParams, EventSubject, OffSession, PaymentIntent, Transition,
 };
 use tender_store::Write;
 use tender_wire::expand::Expand;
@@ -18,14 +17,13 @@ use tender_wire::{ApiError, IdIn, id};
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
-use crate::render::expand;
-use crate::resources::{Loaded, persist, persist_json, to_json, to_value};
+use crate::resources::{persist, persist_json, to_json, to_value};
 use crate::services::facts::{
     IntentAuthentication, already_authenticated, intent_authentication_id, off_session_setup_id,
     record_off_session_setup,
 };
 use crate::services::intents::Source;
-use crate::services::intents::{self, IntentKind};
+use crate::services::intents::{self, IntentKind, render_intent, state_error};
 
 /// Finds the payment method of a confirmation, writing the token's values onto the intent.
 pub async fn resolve_source(
@@ -247,53 +245,4 @@ pub async fn apply(
         None => Effect::ok(rendered, writes),
         Some(error) => Effect::error(&error.with_embedded("payment_intent", rendered), writes),
     })
-}
-
-/// The intent as the caller may see it: publishable keys get Stripe's reduced field set.
-pub async fn render_intent(
-    ctx: &Ctx,
-    intent: &PaymentIntent,
-    paths: &Expand,
-    pending: &[Write],
-) -> Result<Value, ApiError> {
-    let mut value = to_value(intent)?;
-    if ctx.key == KeyKind::Publishable {
-        value = intents::publishable_subset(value, PUBLISHABLE_FIELDS);
-        intents::check_publishable_expand(paths)?;
-    }
-    expand(ctx, &mut value, paths, pending).await?;
-    if ctx.key == KeyKind::Publishable {
-        intents::redact_payment_methods(&mut value, "last_payment_error");
-    }
-    Ok(value)
-}
-
-/// Stripe names the intent in errors about its state (`error.payment_intent`), so that a
-/// client can see why; other errors pass unchanged.
-pub async fn state_error(ctx: &Ctx, intent: &PaymentIntent, error: ApiError) -> ApiError {
-    if error.code.as_deref() != Some("payment_intent_unexpected_state") {
-        return error;
-    }
-    match render_intent(ctx, intent, &Expand::default(), &[]).await {
-        Ok(rendered) => error.with_embedded("payment_intent", rendered),
-        Err(_) => error,
-    }
-}
-
-/// Loads an intent; with a publishable key the request must carry its client secret.
-pub async fn load_intent(
-    ctx: &Ctx,
-    id: &str,
-    client_secret: Option<&str>,
-) -> Result<Loaded<PaymentIntent>, ApiError> {
-    let loaded = ctx.load::<PaymentIntent>(id, IdIn::Url("intent")).await?;
-    if ctx.key == KeyKind::Publishable {
-        check_client_secret(&loaded.object.client_secret, client_secret)?;
-    }
-    Ok(loaded)
-}
-
-/// Compares a client secret in constant time.
-pub fn check_client_secret(expected: &str, given: Option<&str>) -> Result<(), ApiError> {
-    intents::check_client_secret(IntentKind::Payment, expected, given)
 }

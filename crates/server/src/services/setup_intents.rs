@@ -2,26 +2,22 @@
 //! ConfirmationToken, a payment method id or test id, inline card data, or the one already on
 //! the intent), let the domain verify it, and turn the transition into writes and an answer.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use tender_core::card::Behavior;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::event_kind::EventKind;
 use tender_core::network::TestNetwork;
-use tender_core::setup_intent::{
-    ConfirmContext, ConfirmParams, PUBLISHABLE_FIELDS, SetupIntent, Transition, Usage,
-};
+use tender_core::setup_intent::{ConfirmContext, ConfirmParams, SetupIntent, Transition, Usage};
 use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
-use crate::http::KeyKind;
 use crate::pipeline::Effect;
-use crate::render::expand;
-use crate::resources::{Loaded, persist, to_value};
+use crate::resources::{persist, to_value};
 use crate::services::facts::record_off_session_setup;
 use crate::services::intents::Source;
-use crate::services::intents::{self, IntentKind};
+use crate::services::intents::{self, IntentKind, render_intent, state_error};
 
 /// What the network does with the payment method's card. Only cards can be set up here, and
 /// the intent's types (cards only) were checked before.
@@ -183,51 +179,4 @@ pub async fn apply(
         None => Effect::ok(rendered, writes),
         Some(error) => Effect::error(&error.with_embedded("setup_intent", rendered), writes),
     })
-}
-
-/// The intent as the caller may see it: publishable keys get Stripe's reduced field set.
-pub async fn render_intent(
-    ctx: &Ctx,
-    intent: &SetupIntent,
-    paths: &Expand,
-    pending: &[Write],
-) -> Result<Value, ApiError> {
-    let mut value = to_value(intent)?;
-    if ctx.key == KeyKind::Publishable {
-        value = intents::publishable_subset(value, PUBLISHABLE_FIELDS);
-        intents::check_publishable_expand(paths)?;
-    }
-    expand(ctx, &mut value, paths, pending).await?;
-    if ctx.key == KeyKind::Publishable {
-        intents::redact_payment_methods(&mut value, "last_setup_error");
-    }
-    Ok(value)
-}
-
-/// Stripe names the intent in errors about its state (`error.setup_intent`).
-pub async fn state_error(ctx: &Ctx, intent: &SetupIntent, error: ApiError) -> ApiError {
-    if error.code.as_deref() != Some("setup_intent_unexpected_state") {
-        return error;
-    }
-    match render_intent(ctx, intent, &Expand::default(), &[]).await {
-        Ok(rendered) => error.with_embedded("setup_intent", rendered),
-        Err(_) => error,
-    }
-}
-
-/// Loads an intent; with a publishable key the request must carry its client secret.
-pub async fn load_intent(
-    ctx: &Ctx,
-    id: &str,
-    client_secret: Option<&str>,
-) -> Result<Loaded<SetupIntent>, ApiError> {
-    let loaded = ctx.load::<SetupIntent>(id, IdIn::Url("intent")).await?;
-    if ctx.key == KeyKind::Publishable {
-        intents::check_client_secret(
-            IntentKind::Setup,
-            &loaded.object.client_secret,
-            client_secret,
-        )?;
-    }
-    Ok(loaded)
 }

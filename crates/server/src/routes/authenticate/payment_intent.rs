@@ -11,7 +11,8 @@ use crate::http::Reply;
 use crate::pipeline::{Command, Effect};
 use crate::services::facts::off_session_setup_id;
 use crate::services::intents::Source;
-use crate::services::payment_intents::{apply, authenticate_url, check_client_secret};
+use crate::services::intents::{IntentKind, check_client_secret};
+use crate::services::payment_intents::{apply, authenticate_url};
 use crate::services::payment_methods::NamedPaymentMethod;
 
 /// The customer's answer on the hosted 3D Secure page.
@@ -41,7 +42,11 @@ impl Command for CompleteAuthentication {
         let loaded = ctx
             .load::<PaymentIntent>(&self.id, IdIn::Url("intent"))
             .await?;
-        check_client_secret(&loaded.object.client_secret, Some(&self.client_secret))?;
+        check_client_secret(
+            IntentKind::Payment,
+            &loaded.object.client_secret,
+            Some(&self.client_secret),
+        )?;
         let intent = &loaded.object;
         let pm_id = intent.payment_method.clone().ok_or_else(|| {
             ApiError::invalid_request("This PaymentIntent has no payment method to authenticate.")

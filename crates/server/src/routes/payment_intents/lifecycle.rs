@@ -10,7 +10,8 @@ use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::Loaded;
 use crate::services::intents;
-use crate::services::payment_intents::{self as confirm, apply, load_intent, state_error};
+use crate::services::intents::{load_intent, state_error};
+use crate::services::payment_intents::{self as confirm, apply};
 
 pub struct Confirm {
     id: String,
@@ -40,7 +41,9 @@ impl Command for Confirm {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = load_intent(ctx, &self.id, self.params.client_secret.as_deref()).await?;
+        let loaded =
+            load_intent::<PaymentIntent>(ctx, &self.id, self.params.client_secret.as_deref())
+                .await?;
         if ctx.key == KeyKind::Publishable
             && loaded.object.confirmation_method
                 == tender_core::payment_intent::ConfirmationMethod::Manual

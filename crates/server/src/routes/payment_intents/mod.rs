@@ -18,8 +18,9 @@ use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::{insert, to_json, to_value};
 use crate::services::customers::load_customer;
+use crate::services::intents::{load_intent, render_intent, state_error};
 use crate::services::list::list;
-use crate::services::payment_intents::{self, load_intent, render_intent, state_error};
+use crate::services::payment_intents;
 use crate::services::payment_methods::NamedPaymentMethod;
 use crate::state::AppState;
 
@@ -154,7 +155,7 @@ async fn retrieve_intent(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawVa
             .load_stored::<PaymentIntent>(id, IdIn::Url("intent"))
             .await;
     }
-    let loaded = load_intent(ctx, id, client_secret.as_deref()).await?;
+    let loaded = load_intent::<PaymentIntent>(ctx, id, client_secret.as_deref()).await?;
     to_json(&render_intent(ctx, &loaded.object, &paths, &[]).await?)
 }
 

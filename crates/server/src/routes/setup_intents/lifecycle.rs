@@ -10,7 +10,8 @@ use crate::http::{Api, ClientKeys, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::to_value;
 use crate::services::intents::{self};
-use crate::services::setup_intents::{self as confirm, load_intent};
+use crate::services::intents::{load_intent, render_intent, state_error};
+use crate::services::setup_intents as confirm;
 
 struct Confirm {
     id: String,
@@ -33,7 +34,8 @@ impl Command for Confirm {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded = load_intent(ctx, &self.id, self.params.client_secret.as_deref()).await?;
+        let loaded =
+            load_intent::<SetupIntent>(ctx, &self.id, self.params.client_secret.as_deref()).await?;
         confirm::confirm(
             ctx,
             loaded.object,
@@ -68,7 +70,7 @@ impl Command for Cancel {
             .await?;
         let transition = match loaded.object.cancel(self.reason.clone()) {
             Ok(transition) => transition,
-            Err(error) => return Err(confirm::state_error(ctx, &loaded.object, error).await),
+            Err(error) => return Err(state_error(ctx, &loaded.object, error).await),
         };
         loaded.object = transition.intent;
         let mut writes = vec![loaded.update(ctx.account_id())?];
@@ -76,7 +78,7 @@ impl Command for Cancel {
         for kind in transition.events {
             writes.push(ctx.event(kind, snapshot.clone(), None)?);
         }
-        let body = confirm::render_intent(ctx, &loaded.object, &self.expand, &writes).await?;
+        let body = render_intent(ctx, &loaded.object, &self.expand, &writes).await?;
         Ok(Effect::ok(body, writes))
     }
 }

@@ -20,9 +20,10 @@ use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::{insert, to_value};
 use crate::services::customers::load_customer;
 use crate::services::intents::{self, IntentKind};
+use crate::services::intents::{load_intent, render_intent, state_error};
 use crate::services::list::list;
 use crate::services::payment_methods::NamedPaymentMethod;
-use crate::services::setup_intents::{self, load_intent, render_intent, state_error};
+use crate::services::setup_intents;
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -171,7 +172,7 @@ async fn retrieve_intent(ctx: &Ctx, mut p: Params, id: &str) -> Result<Value, Ap
     // Stripe.js marks its own requests.
     p.ignore(&["is_stripe_sdk"]);
     p.finish()?;
-    let loaded = load_intent(ctx, id, client_secret.as_deref()).await?;
+    let loaded = load_intent::<SetupIntent>(ctx, id, client_secret.as_deref()).await?;
     render_intent(ctx, &loaded.object, &paths, &[]).await
 }
 
