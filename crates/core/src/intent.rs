@@ -107,6 +107,14 @@ pub fn three_d_secure_next_action(
     }
 }
 
+/// Sets `payment_method_options[card][request_three_d_secure]` on an intent that accepts
+/// cards (a confirmation's `payment_method_options` override the intent's).
+pub fn set_request_three_d_secure(payment_method_options: &mut Value, request: &str) {
+    if let Some(card) = payment_method_options.get_mut("card") {
+        card["request_three_d_secure"] = json!(request);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -15,6 +15,7 @@
 pub mod address;
 pub mod card;
 pub mod charge;
+pub mod confirmation;
 pub mod confirmation_token;
 pub mod customer;
 pub mod event;

@@ -97,6 +97,26 @@ impl ConfirmParams {
             None
         }
     }
+
+    /// Writes the confirmation's own parameters onto the intent (before the token's values,
+    /// which may not contradict them, and before the payment method is chosen).
+    pub fn apply_to(&self, intent: &mut PaymentIntent) {
+        if let Some(usage) = &self.setup_future_usage {
+            intent.setup_future_usage = usage.clone().set();
+        }
+        if let Some(shipping) = &self.shipping {
+            intent.shipping = shipping.clone().set();
+        }
+        if let Some(email) = &self.receipt_email {
+            intent.receipt_email = email.clone().set();
+        }
+        if let Some(capture) = self.capture_method {
+            intent.capture_method = capture;
+        }
+        if let Some(request) = &self.request_three_d_secure {
+            intent::set_request_three_d_secure(&mut intent.payment_method_options, request);
+        }
+    }
 }
 
 /// Reads `payment_method_options`: `card[request_three_d_secure]` and `card[capture_method]`

@@ -43,6 +43,13 @@ pub struct ConfirmParams {
 }
 
 impl ConfirmParams {
+    /// Writes the confirmation's own parameters onto the intent.
+    pub fn apply_to(&self, intent: &mut SetupIntent) {
+        if let Some(request) = &self.request_three_d_secure {
+            intent::set_request_three_d_secure(&mut intent.payment_method_options, request);
+        }
+    }
+
     pub fn take(p: &mut Params) -> Result<ConfirmParams, ApiError> {
         Ok(ConfirmParams {
             confirmation_token: p.string("confirmation_token")?,

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
+use tender_core::confirmation::{self, PaymentMethodSource};
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::payment_intent::{self, PaymentIntent};
 use tender_core::payment_method::PaymentMethodCreate;
@@ -18,40 +19,7 @@ use crate::render::expand;
 use crate::resources::{Loaded, Resource, to_value};
 use crate::services::payment_methods::NamedPaymentMethod;
 
-/// Which intent a route serves; it names the object in messages and error codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IntentKind {
-    Payment,
-    Setup,
-}
-
-impl IntentKind {
-    /// The kind of intent an id names (`seti_…` or `pi_…`).
-    pub fn of(id: &str) -> IntentKind {
-        if id.starts_with("seti_") {
-            IntentKind::Setup
-        } else {
-            IntentKind::Payment
-        }
-    }
-
-    /// The object as Stripe's messages name it.
-    pub fn name(self) -> &'static str {
-        match self {
-            IntentKind::Payment => "PaymentIntent",
-            IntentKind::Setup => "SetupIntent",
-        }
-    }
-
-    /// The object's `object` value, also the prefix of its error codes and redirect
-    /// parameters.
-    pub fn object(self) -> &'static str {
-        match self {
-            IntentKind::Payment => "payment_intent",
-            IntentKind::Setup => "setup_intent",
-        }
-    }
-}
+pub use tender_core::confirmation::IntentKind;
 
 /// What differs between a PaymentIntent and a SetupIntent where the server treats them alike:
 /// which intent it is, what a publishable key may read of it, where its last error is, and its
@@ -244,8 +212,8 @@ pub async fn token_payment_method(
     })
 }
 
-/// The payment method a confirmation uses. Values in the request take precedence over the
-/// token's (spec §3.3), which take precedence over the one already on the intent.
+/// Loads the payment method a confirmation uses, as core's precedence chooses it
+/// ([`confirmation::choose_payment_method`]).
 pub async fn choose_payment_method(
     ctx: &Ctx,
     kind: IntentKind,
@@ -254,23 +222,19 @@ pub async fn choose_payment_method(
     from_token: Option<NamedPaymentMethod>,
     on_intent: Option<&str>,
 ) -> Result<NamedPaymentMethod, ApiError> {
-    if let Some(pm) = payment_method {
-        NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await
-    } else if let Some(data) = payment_method_data {
-        mint(ctx, data)
-    } else if let Some(named) = from_token {
-        Ok(named)
-    } else if let Some(pm) = on_intent {
-        NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await
-    } else {
-        let name = kind.name();
-        Err(ApiError::invalid_request(format!(
-            "You cannot confirm this {name} because it's missing a payment method. You can \
-             either update the {name} with a payment method and then confirm it again, or \
-             confirm it again directly with a payment method."
-        ))
-        .with_code(format!("{}_unexpected_state", kind.object()))
-        .with_param("payment_method"))
+    let chosen = confirmation::choose_payment_method(
+        kind,
+        payment_method,
+        payment_method_data,
+        from_token,
+        on_intent,
+    )?;
+    match chosen {
+        PaymentMethodSource::Named(id) | PaymentMethodSource::OnIntent(id) => {
+            NamedPaymentMethod::resolve(ctx, id, IdIn::Param("payment_method")).await
+        }
+        PaymentMethodSource::Data(data) => mint(ctx, data),
+        PaymentMethodSource::Token(named) => Ok(named),
     }
 }
 
@@ -284,67 +248,6 @@ pub fn mint(ctx: &Ctx, data: &PaymentMethodCreate) -> Result<NamedPaymentMethod,
         version: None,
         spent: false,
     })
-}
-
-/// Refuses a payment method the intent may not use: spent, another customer's, or of a type
-/// the intent does not accept.
-pub fn check_payment_method(
-    kind: IntentKind,
-    pm: &NamedPaymentMethod,
-    customer: Option<&String>,
-    types: &[String],
-) -> Result<(), ApiError> {
-    if pm.spent {
-        return Err(ApiError::invalid_request(
-            "This PaymentMethod was previously used without being attached to a Customer or was \
-             detached from a Customer, and may not be used again.",
-        )
-        .with_param("payment_method"));
-    }
-    if let Some(owner) = &pm.object.customer
-        && customer != Some(owner)
-    {
-        return Err(ApiError::invalid_request(format!(
-            "The `payment_method` parameter supplied {} belongs to the Customer {owner}. Please \
-             include the Customer in the `customer` parameter on the {}.",
-            pm.object.id,
-            kind.name()
-        ))
-        .with_param("payment_method"));
-    }
-    let pm_kind = pm.object.kind.as_str();
-    if !types.iter().any(|t| t == pm_kind) {
-        return Err(ApiError::invalid_request(format!(
-            "The PaymentMethod provided ({pm_kind}) is not allowed for this {}. Allowed \
-             types: {}.",
-            kind.name(),
-            types.join(", ")
-        ))
-        .with_param("payment_method"));
-    }
-    Ok(())
-}
-
-/// An intent whose automatic payment methods may redirect needs a `return_url` to confirm,
-/// unless a client SDK confirms it (spec §3.6).
-pub fn require_return_url(
-    kind: IntentKind,
-    allows_redirects: bool,
-    return_url: Option<&str>,
-    use_stripe_sdk: bool,
-) -> Result<(), ApiError> {
-    if allows_redirects && return_url.is_none() && !use_stripe_sdk {
-        return Err(ApiError::invalid_request(format!(
-            "This {} is configured to accept payment methods enabled in your Dashboard. \
-             Because some of these payment methods might redirect your customer off of your \
-             page, you must provide a `return_url`. If you don't want to accept redirect-based \
-             payment methods, set `automatic_payment_methods[enabled]` to `true` and \
-             `automatic_payment_methods[allow_redirects]` to `never` when creating Setup \
-             Intents and Payment Intents.",
-            kind.name()
-        )));
-    }
-    Ok(())
 }
 
 /// The payment method a confirmation charges, and how it came to be named.

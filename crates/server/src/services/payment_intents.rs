@@ -2,10 +2,10 @@
 //! ConfirmationToken, a payment method id or test id, inline card data, or the one already on
 //! the intent), let the domain decide, and turn the transition into writes and an answer.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tender_core::card::Behavior;
+use tender_core::confirmation::{self, PaymentMethodEffects};
 use tender_core::confirmation_token::StoredConfirmationToken;
-use tender_core::event_kind::EventKind;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{
     ConfirmContext, ConfirmParams, EventSubject, OffSession, PaymentIntent, Transition,
@@ -17,13 +17,13 @@ use tender_wire::{ApiError, IdIn, id};
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
-use crate::resources::{persist, persist_json, to_json, to_value};
+use crate::resources::{persist, persist_json, to_json};
 use crate::services::facts::{
     IntentAuthentication, already_authenticated, intent_authentication_id, off_session_setup_id,
-    record_off_session_setup,
 };
 use crate::services::intents::Source;
 use crate::services::intents::{self, IntentKind, render_intent, state_error};
+use crate::services::payment_methods::apply_payment_method_effects;
 
 /// Finds the payment method of a confirmation, writing the token's values onto the intent.
 pub async fn resolve_source(
@@ -57,27 +57,6 @@ pub async fn resolve_source(
     })
 }
 
-/// Writes the confirmation's own parameters onto the intent.
-pub fn apply_params(intent: &mut PaymentIntent, params: &ConfirmParams) {
-    if let Some(usage) = &params.setup_future_usage {
-        intent.setup_future_usage = usage.clone().set();
-    }
-    if let Some(shipping) = &params.shipping {
-        intent.shipping = shipping.clone().set();
-    }
-    if let Some(email) = &params.receipt_email {
-        intent.receipt_email = email.clone().set();
-    }
-    if let Some(capture) = params.capture_method {
-        intent.capture_method = capture;
-    }
-    if let Some(request) = &params.request_three_d_secure
-        && let Some(card) = intent.payment_method_options.get_mut("card")
-    {
-        card["request_three_d_secure"] = json!(request);
-    }
-}
-
 /// Confirms `intent` (stored at `version`, or new) and says what to write and answer.
 /// `prior` holds writes that must come first (the intent's creation event).
 pub async fn confirm(
@@ -91,12 +70,13 @@ pub async fn confirm(
     if let Err(error) = intent.check_confirmable() {
         return Err(state_error(ctx, &intent, error).await);
     }
-    apply_params(&mut intent, params);
+    params.apply_to(&mut intent);
     let mut source = resolve_source(ctx, &mut intent, params).await?;
     let pm = &source.payment_method;
-    intents::check_payment_method(
+    confirmation::check_payment_method(
         IntentKind::Payment,
-        pm,
+        &pm.object,
+        pm.spent,
         intent.customer.as_ref(),
         &intent.payment_method_types,
     )?;
@@ -107,7 +87,7 @@ pub async fn confirm(
             .and_then(|t| t.object.token.return_url.clone())
     });
     let use_stripe_sdk = params.use_stripe_sdk || source.token.is_some();
-    intents::require_return_url(
+    confirmation::require_return_url(
         IntentKind::Payment,
         intent.allows_redirects(),
         return_url.as_deref(),
@@ -192,22 +172,16 @@ pub async fn apply(
     if let Some(source) = source {
         let pm = &mut source.payment_method;
         let succeeded = error.is_none() && charge.as_ref().is_some_and(|c| c.succeeded());
-        match (&intent.customer, succeeded) {
-            (Some(customer), true) if save_payment_method && pm.object.customer.is_none() => {
-                pm.object.customer = Some(customer.clone());
-                late_events.push(ctx.event(
-                    EventKind::PaymentMethodAttached,
-                    to_value(&pm.object)?,
-                    Some(json!({"customer": null})),
-                )?);
-                if intent.setup_future_usage.as_deref() == Some("off_session") {
-                    writes.extend(record_off_session_setup(ctx, &pm.object.id).await?);
-                }
-            }
-            // Used once without being saved to a customer: it may not be used again.
-            (_, true) if pm.object.customer.is_none() => pm.spent = true,
-            _ => {}
-        }
+        let effects = PaymentMethodEffects::after_payment(
+            succeeded,
+            save_payment_method,
+            intent.setup_future_usage.as_deref() == Some("off_session"),
+            intent.customer.as_deref(),
+            pm.object.customer.as_deref(),
+        );
+        let (effect_writes, attached) = apply_payment_method_effects(ctx, pm, &effects).await?;
+        writes.extend(effect_writes);
+        late_events.extend(attached);
         if pm.version.is_none() || pm.spent || !late_events.is_empty() {
             writes.push(pm.write(ctx)?);
         }

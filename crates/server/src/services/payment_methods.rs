@@ -6,6 +6,7 @@
 //! keeps it readable by id and out of every list, exactly the visibility Stripe gives it.
 
 use tender_core::card;
+use tender_core::confirmation::PaymentMethodEffects;
 use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
 use tender_store::Write;
@@ -13,6 +14,7 @@ use tender_wire::{ApiError, IdIn, id};
 
 use crate::ctx::Ctx;
 use crate::resources::{Loaded, Resource, persist, to_value};
+use crate::services::facts::record_off_session_setup;
 
 /// A payment method named in a request: a stored one, or a fresh one minted from a
 /// `pm_card_*` test id (each use mints a new one, as on Stripe).
@@ -114,4 +116,32 @@ pub fn attach_named(
         )?,
     ];
     Ok((named.object.id.clone(), writes))
+}
+
+/// Carries out what core decided about a confirmation's payment method
+/// ([`PaymentMethodEffects`]). Returns the writes that precede the intent's (the off-session
+/// fact) and the `payment_method.attached` event, which follows the intent's events. The
+/// caller writes the payment method itself.
+pub async fn apply_payment_method_effects(
+    ctx: &Ctx,
+    pm: &mut NamedPaymentMethod,
+    effects: &PaymentMethodEffects,
+) -> Result<(Vec<Write>, Option<Write>), ApiError> {
+    let mut attached = None;
+    if let Some(customer) = &effects.attach_to {
+        pm.object.customer = Some(customer.clone());
+        attached = Some(ctx.event(
+            EventKind::PaymentMethodAttached,
+            to_value(&pm.object)?,
+            Some(serde_json::json!({ "customer": null })),
+        )?);
+    }
+    if effects.spent {
+        pm.spent = true;
+    }
+    let mut writes = Vec::new();
+    if effects.set_up_for_off_session {
+        writes.extend(record_off_session_setup(ctx, &pm.object.id).await?);
+    }
+    Ok((writes, attached))
 }

@@ -2,10 +2,9 @@
 //! ConfirmationToken, a payment method id or test id, inline card data, or the one already on
 //! the intent), let the domain verify it, and turn the transition into writes and an answer.
 
-use serde_json::json;
 use tender_core::card::Behavior;
+use tender_core::confirmation::{self, PaymentMethodEffects};
 use tender_core::confirmation_token::StoredConfirmationToken;
-use tender_core::event_kind::EventKind;
 use tender_core::network::TestNetwork;
 use tender_core::setup_intent::{ConfirmContext, ConfirmParams, SetupIntent, Transition, Usage};
 use tender_store::Write;
@@ -15,9 +14,9 @@ use tender_wire::{ApiError, IdIn};
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::resources::{persist, to_value};
-use crate::services::facts::record_off_session_setup;
 use crate::services::intents::Source;
 use crate::services::intents::{self, IntentKind, render_intent, state_error};
+use crate::services::payment_methods::apply_payment_method_effects;
 
 /// What the network does with the payment method's card. Only cards can be set up here, and
 /// the intent's types (cards only) were checked before.
@@ -45,11 +44,7 @@ pub async fn confirm(
     if let Err(error) = intent.check_confirmable() {
         return Err(state_error(ctx, &intent, error).await);
     }
-    if let Some(request) = &params.request_three_d_secure
-        && let Some(card) = intent.payment_method_options.get_mut("card")
-    {
-        card["request_three_d_secure"] = json!(request);
-    }
+    params.apply_to(&mut intent);
     let mut token = None;
     let mut from_token = None;
     if let Some(token_id) = &params.confirmation_token {
@@ -70,9 +65,10 @@ pub async fn confirm(
         intent.payment_method.as_deref(),
     )
     .await?;
-    intents::check_payment_method(
+    confirmation::check_payment_method(
         IntentKind::Setup,
-        &payment_method,
+        &payment_method.object,
+        payment_method.spent,
         intent.customer.as_ref(),
         &intent.payment_method_types,
     )?;
@@ -86,7 +82,7 @@ pub async fn confirm(
         .and_then(|t| t.object.token.return_url.clone());
     let return_url = params.return_url.clone().or(token_return_url);
     let use_stripe_sdk = params.use_stripe_sdk || source.token.is_some();
-    intents::require_return_url(
+    confirmation::require_return_url(
         IntentKind::Setup,
         intent.allows_redirects(),
         return_url.as_deref(),
@@ -106,40 +102,6 @@ pub async fn confirm(
     apply(ctx, transition, version, &mut source, expand, prior).await
 }
 
-/// Saves the payment method of a succeeded setup: attached to the intent's customer, and
-/// exempt from authentication on later off-session payments when `usage` is `off_session`.
-/// Without a customer the card stays unattached — but set up — so the merchant can attach it
-/// later, which is what a customer-less SetupIntent is for. Returns the writes that precede
-/// the intent's and the `payment_method.attached` event, which follows its events.
-async fn save_payment_method(
-    ctx: &Ctx,
-    intent: &SetupIntent,
-    source: &mut Source,
-) -> Result<(Vec<Write>, Option<Write>), ApiError> {
-    let pm = &mut source.payment_method;
-    let Some(customer) = &intent.customer else {
-        let mut writes = Vec::new();
-        if intent.usage == Usage::OffSession {
-            writes.extend(record_off_session_setup(ctx, &pm.object.id).await?);
-        }
-        return Ok((writes, None));
-    };
-    let mut writes = Vec::new();
-    let mut attached = None;
-    if pm.object.customer.is_none() {
-        pm.object.customer = Some(customer.clone());
-        attached = Some(ctx.event(
-            EventKind::PaymentMethodAttached,
-            to_value(&pm.object)?,
-            Some(json!({"customer": null})),
-        )?);
-    }
-    if intent.usage == Usage::OffSession {
-        writes.extend(record_off_session_setup(ctx, &pm.object.id).await?);
-    }
-    Ok((writes, attached))
-}
-
 /// Turns a transition into writes (payment method, token, intent, events) and the answer.
 pub async fn apply(
     ctx: &Ctx,
@@ -150,12 +112,15 @@ pub async fn apply(
     prior: Vec<Write>,
 ) -> Result<Effect, ApiError> {
     let mut writes = prior;
-    let mut attached = None;
-    if transition.succeeded() {
-        let (saved, event) = save_payment_method(ctx, &transition.intent, source).await?;
-        writes.extend(saved);
-        attached = event;
-    }
+    let effects = PaymentMethodEffects::after_setup(
+        transition.succeeded(),
+        transition.intent.usage == Usage::OffSession,
+        transition.intent.customer.as_deref(),
+        source.payment_method.object.customer.as_deref(),
+    );
+    let (saved, attached) =
+        apply_payment_method_effects(ctx, &mut source.payment_method, &effects).await?;
+    writes.extend(saved);
     let pm = &source.payment_method;
     if pm.version.is_none() || pm.spent || attached.is_some() {
         writes.push(pm.write(ctx)?);

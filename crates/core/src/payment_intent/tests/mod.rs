@@ -337,3 +337,27 @@ fn three_d_secure_flow(charge: &Charge) -> Option<String> {
 }
 
 // ------------------------------------------------------------------------------------------
+
+#[test]
+fn a_confirmations_own_parameters_are_written_onto_the_intent() {
+    let mut intent = new_intent();
+    intent.payment_method_options = payment_method_options(&["card".to_owned()], "automatic");
+    let mut p = tender_wire::Params::from_form(
+        b"setup_future_usage=off_session&receipt_email=jo%40x.io&capture_method=manual&payment_method_options[card][request_three_d_secure]=challenge",
+    )
+    .unwrap();
+    let params = ConfirmParams::take(&mut p).unwrap();
+    params.apply_to(&mut intent);
+    assert_eq!(intent.setup_future_usage.as_deref(), Some("off_session"));
+    assert_eq!(intent.receipt_email.as_deref(), Some("jo@x.io"));
+    assert_eq!(intent.capture_method, CaptureMethod::Manual);
+    assert_eq!(
+        intent.payment_method_options["card"]["request_three_d_secure"],
+        "challenge"
+    );
+    // An empty value clears what it names.
+    let mut p = tender_wire::Params::from_form(b"receipt_email=").unwrap();
+    ConfirmParams::take(&mut p).unwrap().apply_to(&mut intent);
+    assert_eq!(intent.receipt_email, None);
+    assert_eq!(intent.setup_future_usage.as_deref(), Some("off_session"));
+}

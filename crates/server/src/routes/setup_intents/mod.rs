@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
+use tender_core::confirmation;
 use tender_core::event_kind::EventKind;
 use tender_core::setup_intent::{SetupIntent, SetupIntentCreate, SetupIntentUpdate};
 use tender_store::TagFilter;
@@ -88,9 +89,10 @@ impl Command for Create {
         )
         .await?;
         if let Some(named) = named {
-            intents::check_payment_method(
+            confirmation::check_payment_method(
                 IntentKind::Setup,
-                &named,
+                &named.object,
+                named.spent,
                 intent.customer.as_ref(),
                 &intent.payment_method_types,
             )?;
