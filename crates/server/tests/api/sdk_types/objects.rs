@@ -4,6 +4,7 @@
 use reqwest::Method;
 use stripe_core::customer::RetrieveCustomerReturned;
 use stripe_misc::{DeletedWebhookEndpoint, WebhookEndpoint};
+use stripe_payment::ConfirmationToken;
 use stripe_shared::{Customer, DeletedCustomer, PaymentMethod, PaymentMethodType};
 use stripe_types::List;
 
@@ -66,6 +67,16 @@ async fn customers_and_payment_methods_deserialize() {
         .await;
     assert_eq!(of_customer.id, card.id);
 
+    // A ConfirmationToken made from the saved card, its preview's customer expanded.
+    let token: ConfirmationToken = sdk
+        .post(
+            "/v1/confirmation_tokens",
+            &format!("payment_method={pm}&expand[]=payment_method_preview.customer"),
+        )
+        .await;
+    let preview = token.payment_method_preview.as_ref().unwrap();
+    assert_eq!(expanded(&preview.customer).id, customer.id);
+
     let customer: Customer = sdk
         .post(
             &format!("/v1/customers/{cus}"),
@@ -78,11 +89,14 @@ async fn customers_and_payment_methods_deserialize() {
     let settings = customer.invoice_settings.as_ref().unwrap();
     assert_eq!(expanded(&settings.default_payment_method).id, card.id);
     assert_eq!(settings.footer.as_deref(), Some("Thanks"));
-    let retrieved: RetrieveCustomerReturned = sdk.get(&format!("/v1/customers/{cus}"), "").await;
+    let retrieved: RetrieveCustomerReturned = sdk
+        .get(&format!("/v1/customers/{cus}"), "expand[]=default_source")
+        .await;
     let RetrieveCustomerReturned::Customer(retrieved) = retrieved else {
         panic!("a live customer reads as deleted")
     };
     assert_eq!(retrieved.metadata.unwrap()["tier"], "gold");
+    assert!(retrieved.default_source.is_none());
 
     let customers: List<Customer> = sdk
         .get(

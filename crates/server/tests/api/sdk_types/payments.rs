@@ -89,10 +89,12 @@ async fn the_guides_payment_its_charge_and_refunds_deserialize() {
     let charge: Charge = sdk
         .get(
             &format!("/v1/charges/{ch}"),
-            "expand[]=payment_intent&expand[]=customer",
+            "expand[]=payment_intent&expand[]=customer&expand[]=balance_transaction",
         )
         .await;
     assert_eq!(expanded(&charge.payment_intent).amount, 2000);
+    // Balance transactions are not simulated: expanding one answers `null`.
+    assert!(charge.balance_transaction.is_none());
     let charge: Charge = sdk
         .post(
             &format!("/v1/charges/{ch}"),
