@@ -97,6 +97,14 @@ async fn invalid_requests_and_missing_objects_deserialize() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(kind(&error).1.as_deref(), Some("secret_key_required"));
 
+    // Errors from the HTTP layer, before any handler: a body over the limit.
+    let big = format!("description={}", "x".repeat(1 << 20));
+    let (status, error) = sdk
+        .error(SECRET_KEY, Method::POST, "/v1/customers", &big)
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error.type_, ApiErrorsType::InvalidRequestError);
+
     let (status, error) = sdk.error(SECRET_KEY, Method::GET, "/v1/nope", "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(
