@@ -4,11 +4,14 @@ use std::future::Future;
 use std::pin::Pin;
 
 use serde_json::Value;
-use tender_store::Write;
+use tender_store::{ListQuery, Record, Write};
 use tender_wire::ApiError;
 use tender_wire::expand::Expand;
+use tender_wire::list::envelope;
 
 use crate::ctx::Ctx;
+use crate::resources::unparsable;
+use crate::store_error;
 
 /// Id prefixes of objects an expansion can load.
 const EXPANDABLE_PREFIXES: &[&str] = &[
@@ -26,7 +29,7 @@ pub async fn expand(
     if paths.is_empty() {
         return Ok(());
     }
-    expand_level(ctx, value, paths, pending).await
+    expand_level(ctx, value, paths, pending, Owner::default()).await
 }
 
 /// Expands each item of a list's `data`.
@@ -35,9 +38,47 @@ pub async fn expand_items(ctx: &Ctx, items: &mut [Value], paths: &Expand) -> Res
         return Ok(());
     }
     for item in items {
-        expand_level(ctx, item, paths, &[]).await?;
+        expand_level(ctx, item, paths, &[], Owner::default()).await?;
     }
     Ok(())
+}
+
+/// The fields of Tender's objects that Stripe's OpenAPI spec types as expandable (an id or the
+/// object), by object and path from it. Other fields that hold ids (a charge's
+/// `payment_method`, a ConfirmationToken's `payment_intent`) are plain strings in the spec:
+/// expanding them is refused, as on Stripe, so an SDK's generated types always read the
+/// answer. Objects not listed expand nothing.
+fn expandable(object: &str, path: &str) -> bool {
+    match object {
+        "charge" => matches!(
+            path,
+            "balance_transaction" | "customer" | "failure_balance_transaction" | "payment_intent"
+        ),
+        "confirmation_token" => path == "payment_method_preview.customer",
+        "customer" => matches!(
+            path,
+            "default_source" | "invoice_settings.default_payment_method"
+        ),
+        "payment_intent" => matches!(path, "customer" | "latest_charge" | "payment_method"),
+        "payment_method" => path == "customer",
+        "refund" => matches!(
+            path,
+            "balance_transaction" | "charge" | "failure_balance_transaction" | "payment_intent"
+        ),
+        "setup_intent" => matches!(
+            path,
+            "customer" | "latest_attempt" | "mandate" | "payment_method" | "single_use_mandate"
+        ),
+        _ => false,
+    }
+}
+
+/// Where a level of expansion is: the object that owns it (its `object`) and the path from
+/// that object to this level (`invoice_settings.` inside a customer).
+#[derive(Clone, Default)]
+struct Owner {
+    object: String,
+    prefix: String,
 }
 
 fn expand_level<'a>(
@@ -45,32 +86,106 @@ fn expand_level<'a>(
     value: &'a mut Value,
     paths: &'a Expand,
     pending: &'a [Write],
+    owner: Owner,
 ) -> Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>> {
     Box::pin(async move {
+        let owner = match value.get("object").and_then(Value::as_str) {
+            Some(object) => Owner {
+                object: object.to_owned(),
+                prefix: String::new(),
+            },
+            None => owner,
+        };
         for field in paths.fields() {
             let below = paths.under(field);
+            if field == "refunds" && value["object"] == "charge" && value.get(field).is_none() {
+                let refunds = charge_refunds(ctx, &*value, &below, pending).await?;
+                if let Value::Object(charge) = value {
+                    charge.insert(field.to_owned(), refunds);
+                }
+                continue;
+            }
             let Some(slot) = value.get_mut(field) else {
                 return Err(not_expandable(field));
             };
             match slot {
                 Value::Null => {}
                 Value::String(id) => {
-                    if !EXPANDABLE_PREFIXES.iter().any(|p| id.starts_with(p)) {
+                    let path = format!("{}{field}", owner.prefix);
+                    if !EXPANDABLE_PREFIXES.iter().any(|p| id.starts_with(p))
+                        || !expandable(&owner.object, &path)
+                    {
                         return Err(not_expandable(field));
                     }
                     if let Some(object) = load(ctx, id, pending).await? {
                         *slot = object;
-                        expand_level(ctx, slot, &below, pending).await?;
+                        expand_level(ctx, slot, &below, pending, Owner::default()).await?;
                     }
                 }
                 // A nested hash (`invoice_settings.default_payment_method`) or an object
                 // already expanded by an earlier path.
-                Value::Object(_) => expand_level(ctx, slot, &below, pending).await?,
+                Value::Object(_) => {
+                    let inner = Owner {
+                        object: owner.object.clone(),
+                        prefix: format!("{}{field}.", owner.prefix),
+                    };
+                    expand_level(ctx, slot, &below, pending, inner).await?;
+                }
                 _ => return Err(not_expandable(field)),
             }
         }
         Ok(())
     })
+}
+
+/// Refunds shown in an expanded `charge.refunds`, newest first; the rest are a list call away
+/// (`has_more`, `url`), as on Stripe.
+const CHARGE_REFUNDS_SHOWN: usize = 10;
+
+/// A charge's `refunds`: a list that API versions since 2022-11-15 leave out of the charge
+/// unless it is expanded (async-stripe types it `Option<List<Refund>>`). Refunds written by
+/// the current request (`pending`) are shown as they will be committed.
+async fn charge_refunds(
+    ctx: &Ctx,
+    charge: &Value,
+    below: &Expand,
+    pending: &[Write],
+) -> Result<Value, ApiError> {
+    let id = charge["id"].as_str().unwrap_or_default();
+    let query = ListQuery {
+        account: ctx.account_id().to_owned(),
+        kind: "refund".to_owned(),
+        charge: Some(id.to_owned()),
+        limit: CHARGE_REFUNDS_SHOWN,
+        ..ListQuery::default()
+    };
+    let stored = ctx.store().list(&query).await.map_err(store_error)?;
+    let of_charge =
+        |w: &&Write| w.record.kind == "refund" && w.record.index.charge.as_deref() == Some(id);
+    let mut records: Vec<&Record> = pending
+        .iter()
+        .filter(of_charge)
+        .filter(|w| w.expected_version.is_none())
+        .map(|w| &w.record)
+        .collect();
+    records.extend(stored.iter().map(|r| {
+        pending
+            .iter()
+            .find(|w| w.record.id == r.id)
+            .map_or(r, |w| &w.record)
+    }));
+    let has_more = records.len() > CHARGE_REFUNDS_SHOWN;
+    records.truncate(CHARGE_REFUNDS_SHOWN);
+    let mut items = records
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).map_err(|e| unparsable(&r.id, &e)))
+        .collect::<Result<Vec<Value>, _>>()?;
+    expand_items(ctx, &mut items, &below.for_list_items()?).await?;
+    Ok(envelope(
+        &format!("/v1/charges/{id}/refunds"),
+        items,
+        has_more,
+    ))
 }
 
 async fn load(ctx: &Ctx, id: &str, pending: &[Write]) -> Result<Option<Value>, ApiError> {

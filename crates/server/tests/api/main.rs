@@ -12,5 +12,6 @@ mod limits;
 mod payments;
 mod protocol;
 mod races;
+mod sdk_types;
 mod setup_intents;
 mod webhooks;
