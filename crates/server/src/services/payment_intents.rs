@@ -122,16 +122,12 @@ pub async fn confirm(
     if let Some(token) = source.token.as_mut() {
         token.object.token.payment_intent = Some(transition.intent.id.clone());
     }
-    apply(
-        ctx,
-        transition,
-        version,
-        Some(&mut source),
-        None,
-        expand,
+    let base = Base {
+        intent_version: version,
+        charge_version: None,
         prior,
-    )
-    .await
+    };
+    apply(ctx, transition, base, Some(&mut source), expand).await
 }
 
 /// The hosted page where the customer completes 3D Secure for this intent.
@@ -139,17 +135,30 @@ pub fn authenticate_url(ctx: &Ctx, intent: &PaymentIntent) -> String {
     intents::authenticate_url(ctx, &intent.id, &intent.client_secret)
 }
 
+/// What a transition is applied over: the versions its objects were read at (`None`: made by
+/// this request), and the writes that must come before its own (the intent's creation event).
+#[derive(Default)]
+pub struct Base {
+    pub intent_version: Option<i64>,
+    /// The version of an existing charge the transition changes (a capture, a cancel).
+    pub charge_version: Option<i64>,
+    pub prior: Vec<Write>,
+}
+
 /// Turns a transition into writes (intent, charge, payment method, token, events) and the
-/// answer. `charge_version` is the version of an existing charge the transition changed.
+/// answer. `source` is the payment method (and token) a confirmation used.
 pub async fn apply(
     ctx: &Ctx,
     transition: Transition,
-    version: Option<i64>,
+    base: Base,
     source: Option<&mut Source>,
-    charge_version: Option<i64>,
     expand: &Expand,
-    prior: Vec<Write>,
 ) -> Result<Effect, ApiError> {
+    let Base {
+        intent_version: version,
+        charge_version,
+        prior,
+    } = base;
     let Transition {
         intent,
         charge,

@@ -12,7 +12,7 @@ use crate::pipeline::{Command, Effect};
 use crate::services::facts::off_session_setup_id;
 use crate::services::intents::Source;
 use crate::services::intents::{IntentKind, check_client_secret};
-use crate::services::payment_intents::{apply, authenticate_url};
+use crate::services::payment_intents::{Base, apply, authenticate_url};
 use crate::services::payment_methods::NamedPaymentMethod;
 
 /// The customer's answer on the hosted 3D Secure page.
@@ -78,16 +78,11 @@ impl Command for CompleteAuthentication {
             payment_method: pm,
             token: None,
         };
-        apply(
-            ctx,
-            transition,
-            Some(loaded.version),
-            Some(&mut source),
-            None,
-            &Expand::default(),
-            Vec::new(),
-        )
-        .await
+        let base = Base {
+            intent_version: Some(loaded.version),
+            ..Base::default()
+        };
+        apply(ctx, transition, base, Some(&mut source), &Expand::default()).await
     }
 }
 

@@ -11,7 +11,7 @@ use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::Loaded;
 use crate::services::intents;
 use crate::services::intents::{load_intent, state_error};
-use crate::services::payment_intents::{self as confirm, apply};
+use crate::services::payment_intents::{self as confirm, Base, apply};
 
 pub struct Confirm {
     id: String,
@@ -121,17 +121,12 @@ impl Command for Capture {
             Ok(transition) => transition,
             Err(error) => return Err(state_error(ctx, &loaded.object, error).await),
         };
-        let charge_version = charge.map(|c| c.version);
-        apply(
-            ctx,
-            transition,
-            Some(loaded.version),
-            None,
-            charge_version,
-            &self.expand,
-            Vec::new(),
-        )
-        .await
+        let base = Base {
+            intent_version: Some(loaded.version),
+            charge_version: charge.map(|c| c.version),
+            prior: Vec::new(),
+        };
+        apply(ctx, transition, base, None, &self.expand).await
     }
 }
 
@@ -172,17 +167,12 @@ impl Command for Cancel {
             Ok(transition) => transition,
             Err(error) => return Err(state_error(ctx, &loaded.object, error).await),
         };
-        let charge_version = transition.charge.as_ref().and(charge.map(|c| c.version));
-        apply(
-            ctx,
-            transition,
-            Some(loaded.version),
-            None,
-            charge_version,
-            &self.expand,
-            Vec::new(),
-        )
-        .await
+        let base = Base {
+            intent_version: Some(loaded.version),
+            charge_version: transition.charge.as_ref().and(charge.map(|c| c.version)),
+            prior: Vec::new(),
+        };
+        apply(ctx, transition, base, None, &self.expand).await
     }
 }
 
