@@ -7,6 +7,7 @@ use tender_wire::{ApiError, Params};
 
 use crate::Timestamp;
 use crate::address::Shipping;
+use crate::intent::Usage;
 use crate::payment_intent::{CaptureMethod, PaymentIntent};
 use crate::payment_method::{PaymentMethod, PaymentMethodCreate};
 use crate::setup_intent::SetupIntent;
@@ -29,7 +30,7 @@ pub struct ConfirmationToken {
     /// [`StoredConfirmationToken::rendered`] derives it from the stored payment method.
     pub payment_method_preview: Option<Value>,
     pub return_url: Option<String>,
-    pub setup_future_usage: Option<String>,
+    pub setup_future_usage: Option<Usage>,
     pub setup_intent: Option<String>,
     pub shipping: Option<Shipping>,
     pub use_stripe_sdk: bool,
@@ -41,7 +42,7 @@ pub struct ConfirmationToken {
 pub struct ClientContext {
     pub mode: Option<String>,
     pub currency: Option<String>,
-    pub setup_future_usage: Option<String>,
+    pub setup_future_usage: Option<Usage>,
     pub capture_method: Option<String>,
 }
 
@@ -67,7 +68,7 @@ pub struct ConfirmationTokenCreate {
     pub payment_method: Option<String>,
     pub return_url: Option<String>,
     pub shipping: Option<Shipping>,
-    pub setup_future_usage: Option<String>,
+    pub setup_future_usage: Option<Usage>,
     pub mandate_data: Option<Value>,
     pub payment_method_options: Option<Value>,
     pub client_context: Option<ClientContext>,
@@ -114,7 +115,8 @@ impl ConfirmationTokenCreate {
                     mode: context.enumeration("mode", &["payment", "setup", "subscription"])?,
                     currency: context.string("currency")?.map(|c| c.to_ascii_lowercase()),
                     setup_future_usage: context
-                        .enumeration("setup_future_usage", &["on_session", "off_session"])?,
+                        .enumeration("setup_future_usage", &["on_session", "off_session"])?
+                        .map(|usage| Usage::parse(&usage)),
                     capture_method: context.enumeration("capture_method", CaptureMethod::VALUES)?,
                 };
                 // The rest describes Elements' configuration; nothing to check it against.
@@ -135,7 +137,8 @@ impl ConfirmationTokenCreate {
             return_url: p.string("return_url")?,
             shipping: Shipping::take(p, "shipping", false)?,
             setup_future_usage: p
-                .enumeration("setup_future_usage", &["on_session", "off_session"])?,
+                .enumeration("setup_future_usage", &["on_session", "off_session"])?
+                .map(|usage| Usage::parse(&usage)),
             mandate_data: p.opaque("mandate_data")?,
             payment_method_options: without_cvc(p.opaque("payment_method_options")?),
             client_context,
@@ -253,11 +256,11 @@ impl StoredConfirmationToken {
             (Some(expected), Some(provided)) if expected != provided => {
                 return Err(mismatch(
                     "setup_future_usage",
-                    Some(provided),
-                    Some(expected),
+                    Some(provided.as_str()),
+                    Some(expected.as_str()),
                 ));
             }
-            (None, Some(provided)) => intent.setup_future_usage = Some(provided.clone()),
+            (None, Some(provided)) => intent.setup_future_usage = Some(*provided),
             _ => {}
         }
         if let Some(context) = &self.client_context {
@@ -291,15 +294,14 @@ impl StoredConfirmationToken {
     /// `usage`, and a client context must be in `setup` mode. A SetupIntent takes nothing
     /// else from the token beyond its payment method and `return_url` (the caller's).
     pub fn apply_to_setup_intent(&self, intent: &SetupIntent) -> Result<(), ApiError> {
-        let expected = intent.usage.as_str();
-        if let Some(provided) = &self.token.setup_future_usage
-            && provided != expected
+        if let Some(provided) = self.token.setup_future_usage
+            && provided != intent.usage
         {
             return Err(mismatch_on(
                 "Setup Intent",
                 "setup_future_usage",
-                Some(provided),
-                Some(expected),
+                Some(provided.as_str()),
+                Some(intent.usage.as_str()),
             ));
         }
         if let Some(context) = &self.client_context {

@@ -2,12 +2,42 @@
 //! customer through 3D Secure, and read the same parameters for it. Kept in one place so that
 //! the two state machines cannot drift apart on the wire.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tender_wire::{ApiError, Params};
 
 use crate::network::RequestThreeDSecure;
 use crate::payment_intent::AutomaticPaymentMethods;
 use crate::payment_method::PaymentMethodCreate;
+
+/// How a saved payment method will be used: a SetupIntent's `usage`, a PaymentIntent's (and a
+/// ConfirmationToken's) `setup_future_usage`. `off_session` (a SetupIntent's default) asks the
+/// network for an exemption from authentication on later merchant-initiated payments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Usage {
+    #[default]
+    OffSession,
+    OnSession,
+}
+
+impl Usage {
+    pub const VALUES: &[&str] = &["off_session", "on_session"];
+
+    pub fn parse(value: &str) -> Usage {
+        match value {
+            "on_session" => Usage::OnSession,
+            _ => Usage::OffSession,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Usage::OffSession => "off_session",
+            Usage::OnSession => "on_session",
+        }
+    }
+}
 
 /// Values of `payment_method_options[card][request_three_d_secure]`.
 pub const REQUEST_THREE_D_SECURE: &[&str] = &["automatic", "any", "challenge"];

@@ -25,6 +25,15 @@ impl<T> Field<T> {
         matches!(self, Field::Absent)
     }
 
+    /// The set value changed by `f`; absent and cleared stay as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Clear => Field::Clear,
+            Field::Set(v) => Field::Set(f(v)),
+        }
+    }
+
     /// `Set(v)` → `Some(v)`, otherwise `None`.
     pub fn set(self) -> Option<T> {
         match self {

@@ -15,6 +15,7 @@ use tender_wire::Metadata;
 
 use crate::Timestamp;
 use crate::address::Shipping;
+use crate::intent::Usage;
 
 pub use decide::{ConfirmContext, EventSubject, Transition};
 pub use params::{ConfirmParams, OffSession, PaymentIntentCreate, PaymentIntentUpdate};
@@ -134,7 +135,7 @@ pub struct PaymentIntent {
     pub processing: Option<Value>,
     pub receipt_email: Option<String>,
     pub review: Option<String>,
-    pub setup_future_usage: Option<String>,
+    pub setup_future_usage: Option<Usage>,
     pub shipping: Option<Shipping>,
     pub source: Option<String>,
     pub statement_descriptor: Option<String>,

@@ -6,7 +6,7 @@ use tender_wire::{ApiError, Field, Metadata, Params};
 
 use super::{AutomaticPaymentMethods, CaptureMethod, ConfirmationMethod, PaymentIntent, Status};
 use crate::address::Shipping;
-use crate::intent;
+use crate::intent::{self, Usage};
 use crate::money::{self, Currency};
 use crate::payment_method::PaymentMethodCreate;
 
@@ -31,7 +31,7 @@ pub struct ConfirmParams {
     pub off_session: Option<OffSession>,
     pub error_on_requires_action: bool,
     pub use_stripe_sdk: bool,
-    pub setup_future_usage: Option<Field<String>>,
+    pub setup_future_usage: Option<Field<Usage>>,
     pub shipping: Option<Field<Shipping>>,
     pub receipt_email: Option<Field<String>>,
     pub capture_method: Option<CaptureMethod>,
@@ -70,7 +70,8 @@ impl ConfirmParams {
             error_on_requires_action: p.boolean("error_on_requires_action")?.unwrap_or(false),
             use_stripe_sdk: p.boolean("use_stripe_sdk")?.unwrap_or(false),
             setup_future_usage: present(
-                p.enumeration_field("setup_future_usage", SETUP_FUTURE_USAGE)?,
+                p.enumeration_field("setup_future_usage", SETUP_FUTURE_USAGE)?
+                    .map(|usage| Usage::parse(&usage)),
             ),
             shipping: present(Shipping::take_field(p, "shipping", true)?),
             receipt_email: present(p.string_field("receipt_email")?),
@@ -288,7 +289,7 @@ impl PaymentIntentCreate {
         intent.transfer_data = self.transfer_data.clone();
         intent.excluded_payment_method_types = self.excluded_payment_method_types.clone();
         if let Some(Field::Set(usage)) = &confirm.setup_future_usage {
-            intent.setup_future_usage = Some(usage.clone());
+            intent.setup_future_usage = Some(*usage);
         }
         if let Some(Field::Set(shipping)) = &confirm.shipping {
             intent.shipping = Some(shipping.clone());
@@ -318,7 +319,7 @@ pub struct PaymentIntentUpdate {
     pub payment_method: Option<String>,
     pub payment_method_types: Option<Vec<String>>,
     pub receipt_email: Option<Field<String>>,
-    pub setup_future_usage: Option<Field<String>>,
+    pub setup_future_usage: Option<Field<Usage>>,
     pub shipping: Option<Field<Shipping>>,
     pub statement_descriptor: Option<Field<String>>,
     pub statement_descriptor_suffix: Option<Field<String>>,
@@ -347,7 +348,8 @@ impl PaymentIntentUpdate {
             payment_method_types,
             receipt_email: present(p.string_field("receipt_email")?),
             setup_future_usage: present(
-                p.enumeration_field("setup_future_usage", SETUP_FUTURE_USAGE)?,
+                p.enumeration_field("setup_future_usage", SETUP_FUTURE_USAGE)?
+                    .map(|usage| Usage::parse(&usage)),
             ),
             shipping: present(Shipping::take_field(p, "shipping", true)?),
             statement_descriptor: present(p.string_field("statement_descriptor")?),
@@ -473,7 +475,7 @@ impl PaymentIntentUpdate {
     }
 }
 
-fn set(target: &mut Option<String>, field: &Option<Field<String>>) {
+fn set<T: Clone>(target: &mut Option<T>, field: &Option<Field<T>>) {
     if let Some(field) = field {
         *target = field.clone().set();
     }

@@ -65,33 +65,7 @@ impl Status {
     }
 }
 
-/// `usage`: how the saved payment method will be used. `off_session` (the default) asks the
-/// network for an exemption from authentication on later merchant-initiated payments.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Usage {
-    #[default]
-    OffSession,
-    OnSession,
-}
-
-impl Usage {
-    pub const VALUES: &[&str] = &["off_session", "on_session"];
-
-    pub fn parse(value: &str) -> Usage {
-        match value {
-            "on_session" => Usage::OnSession,
-            _ => Usage::OffSession,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Usage::OffSession => "off_session",
-            Usage::OnSession => "on_session",
-        }
-    }
-}
+pub use crate::intent::Usage;
 
 /// A setup intent, rendered with the full key set of the API version Tender speaks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

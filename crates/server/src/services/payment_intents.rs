@@ -6,6 +6,7 @@ use serde_json::Value;
 use tender_core::card::Behavior;
 use tender_core::confirmation::{self, PaymentMethodEffects};
 use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::intent::Usage;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{
     ConfirmContext, ConfirmParams, EventSubject, OffSession, PaymentIntent, Transition,
@@ -184,7 +185,7 @@ pub async fn apply(
         let effects = PaymentMethodEffects::after_payment(
             succeeded,
             save_payment_method,
-            intent.setup_future_usage.as_deref() == Some("off_session"),
+            intent.setup_future_usage == Some(Usage::OffSession),
             intent.customer.as_deref(),
             pm.object.customer.as_deref(),
         );

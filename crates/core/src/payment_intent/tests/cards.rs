@@ -393,7 +393,7 @@ fn confirm_with_a_failed_cvc_check_is_declined_by_radar() {
 #[test]
 fn confirm_with_setup_future_usage_saves_the_payment_method_on_success_only() {
     let mut intent = new_intent();
-    intent.setup_future_usage = Some("off_session".to_owned());
+    intent.setup_future_usage = Some(crate::intent::Usage::OffSession);
     intent.customer = Some("cus_1".to_owned());
     let visa = card_pm("pm_card_visa");
     let t = intent.confirm(&ctx(&visa), &TestNetwork, NOW).unwrap();

@@ -348,7 +348,10 @@ fn a_confirmations_own_parameters_are_written_onto_the_intent() {
     .unwrap();
     let params = ConfirmParams::take(&mut p).unwrap();
     params.apply_to(&mut intent);
-    assert_eq!(intent.setup_future_usage.as_deref(), Some("off_session"));
+    assert_eq!(
+        intent.setup_future_usage,
+        Some(crate::intent::Usage::OffSession)
+    );
     assert_eq!(intent.receipt_email.as_deref(), Some("jo@x.io"));
     assert_eq!(intent.capture_method, CaptureMethod::Manual);
     assert_eq!(
@@ -359,5 +362,8 @@ fn a_confirmations_own_parameters_are_written_onto_the_intent() {
     let mut p = tender_wire::Params::from_form(b"receipt_email=").unwrap();
     ConfirmParams::take(&mut p).unwrap().apply_to(&mut intent);
     assert_eq!(intent.receipt_email, None);
-    assert_eq!(intent.setup_future_usage.as_deref(), Some("off_session"));
+    assert_eq!(
+        intent.setup_future_usage,
+        Some(crate::intent::Usage::OffSession)
+    );
 }

@@ -423,7 +423,7 @@ fn updates_of_an_authorized_intent() {
             ..PaymentIntentUpdate::default()
         },
         PaymentIntentUpdate {
-            setup_future_usage: Some(Field::Set("off_session".to_owned())),
+            setup_future_usage: Some(Field::Set(crate::intent::Usage::OffSession)),
             ..PaymentIntentUpdate::default()
         },
         PaymentIntentUpdate {
