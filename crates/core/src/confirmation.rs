@@ -19,15 +19,6 @@ pub enum IntentKind {
 }
 
 impl IntentKind {
-    /// The kind of intent an id names (`seti_…` or `pi_…`).
-    pub fn of(id: &str) -> IntentKind {
-        if id.starts_with("seti_") {
-            IntentKind::Setup
-        } else {
-            IntentKind::Payment
-        }
-    }
-
     /// The object as Stripe's messages name it.
     pub fn name(self) -> &'static str {
         match self {

@@ -10,10 +10,10 @@ use tender_core::Timestamp;
 use tender_core::event::{Event, EventRequest};
 use tender_core::event_kind::EventKind;
 use tender_store::{Account, Record, Store, Write};
-use tender_wire::{ApiError, IdIn, id};
+use tender_wire::{ApiError, IdIn};
 
 use crate::http::KeyKind;
-use crate::resources::{Loaded, Resource, insert, unparsable};
+use crate::resources::{Loaded, Resource, insert, new_id, unparsable};
 use crate::state::AppState;
 use crate::store_error;
 
@@ -151,7 +151,7 @@ impl Ctx {
         previous_attributes: Option<Value>,
     ) -> Result<Write, ApiError> {
         let event = Event::new(
-            id::generate("evt"),
+            new_id::<Event>(),
             kind,
             object,
             previous_attributes,

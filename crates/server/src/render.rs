@@ -10,13 +10,8 @@ use tender_wire::expand::Expand;
 use tender_wire::list::envelope;
 
 use crate::ctx::Ctx;
-use crate::resources::unparsable;
+use crate::resources::{expandable, unparsable};
 use crate::store_error;
-
-/// Id prefixes of objects an expansion can load.
-const EXPANDABLE_PREFIXES: &[&str] = &[
-    "cus_", "pm_", "pi_", "seti_", "ch_", "py_", "re_", "pyr_", "txn_", "setatt_", "man_",
-];
 
 /// Expands `paths` in `value`. Objects written by the current request (`pending`) are found
 /// before they are committed.
@@ -41,36 +36,6 @@ pub async fn expand_items(ctx: &Ctx, items: &mut [Value], paths: &Expand) -> Res
         expand_level(ctx, item, paths, &[], Owner::default()).await?;
     }
     Ok(())
-}
-
-/// The fields of Tender's objects that Stripe's OpenAPI spec types as expandable (an id or the
-/// object), by object and path from it. Other fields that hold ids (a charge's
-/// `payment_method`, a ConfirmationToken's `payment_intent`) are plain strings in the spec:
-/// expanding them is refused, as on Stripe, so an SDK's generated types always read the
-/// answer. Objects not listed expand nothing.
-fn expandable(object: &str, path: &str) -> bool {
-    match object {
-        "charge" => matches!(
-            path,
-            "balance_transaction" | "customer" | "failure_balance_transaction" | "payment_intent"
-        ),
-        "confirmation_token" => path == "payment_method_preview.customer",
-        "customer" => matches!(
-            path,
-            "default_source" | "invoice_settings.default_payment_method"
-        ),
-        "payment_intent" => matches!(path, "customer" | "latest_charge" | "payment_method"),
-        "payment_method" => path == "customer",
-        "refund" => matches!(
-            path,
-            "balance_transaction" | "charge" | "failure_balance_transaction" | "payment_intent"
-        ),
-        "setup_intent" => matches!(
-            path,
-            "customer" | "latest_attempt" | "mandate" | "payment_method" | "single_use_mandate"
-        ),
-        _ => false,
-    }
 }
 
 /// Where a level of expansion is: the object that owns it (its `object`) and the path from
@@ -112,9 +77,7 @@ fn expand_level<'a>(
                 Value::Null => {}
                 Value::String(id) => {
                     let path = format!("{}{field}", owner.prefix);
-                    if !EXPANDABLE_PREFIXES.iter().any(|p| id.starts_with(p))
-                        || !expandable(&owner.object, &path)
-                    {
+                    if !expandable(&owner.object, &path) {
                         return Err(not_expandable(field));
                     }
                     if let Some(object) = load(ctx, id, pending).await? {

@@ -2,6 +2,7 @@
 //! read by the merchant's server, used once to confirm an intent.
 
 use std::sync::Arc;
+use tender_core::payment_method::PaymentMethod;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -10,13 +11,13 @@ use tender_core::confirmation_token::{
     CLIENT_EXTRAS, ConfirmationToken, ConfirmationTokenCreate, StoredConfirmationToken,
 };
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{insert, to_json, to_value};
+use crate::resources::{insert, new_id, to_json, to_value};
 use crate::services::payment_methods::NamedPaymentMethod;
 use crate::state::AppState;
 
@@ -61,7 +62,7 @@ impl Command for Create {
         let (payment_method, stored) = match (&create.payment_method_data, &create.payment_method) {
             (Some(data), _) => (
                 data.clone().into_payment_method(
-                    id::generate("pm"),
+                    new_id::<PaymentMethod>(),
                     &ctx.fingerprint_key(),
                     ctx.now,
                 )?,
@@ -84,7 +85,12 @@ impl Command for Create {
             }
             (None, None) => return Err(ApiError::missing_parameter("payment_method_data")),
         };
-        let token = create.build(id::generate("ctoken"), payment_method, stored, ctx.now);
+        let token = create.build(
+            new_id::<StoredConfirmationToken>(),
+            payment_method,
+            stored,
+            ctx.now,
+        );
         let writes = vec![insert(ctx.account_id(), &token)?];
         if self.expand.is_empty() {
             // Serialized straight from the typed token, without a JSON tree in between.

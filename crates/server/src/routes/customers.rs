@@ -10,13 +10,13 @@ use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
 use tender_store::{TagFilter, Write};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Field, IdIn, Params, id};
+use tender_wire::{ApiError, Field, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Resource, insert, to_value};
+use crate::resources::{Resource, insert, new_id, to_value};
 use crate::services::customers::load_customer;
 use crate::services::list::list;
 use crate::services::payment_methods::attach_for_customer;
@@ -69,7 +69,7 @@ impl Command for Create {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut customer = Customer::new(id::generate("cus"), ctx.now);
+        let mut customer = Customer::new(new_id::<Customer>(), ctx.now);
         let mut writes = Vec::new();
         let mut attached = None;
         if let Some(pm) = &self.payment_method {

@@ -13,13 +13,13 @@ use tender_core::event_kind::EventKind;
 use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate, PaymentMethodUpdate};
 use tender_store::{TagFilter, Write};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{insert, to_value};
+use crate::resources::{insert, new_id, to_value};
 use crate::services::customers::load_customer;
 use crate::services::list::list;
 use crate::services::payment_methods::{NamedPaymentMethod, attach_named};
@@ -74,7 +74,7 @@ impl Command for Create {
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         let pm = self.create.clone().into_payment_method(
-            id::generate("pm"),
+            new_id::<PaymentMethod>(),
             &ctx.fingerprint_key(),
             ctx.now,
         )?;

@@ -17,13 +17,13 @@ use tender_core::event_kind::EventKind;
 use tender_core::refund::{Refund, RefundCreate, RefundUpdate};
 use tender_store::Write;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, insert, to_json, to_value};
+use crate::resources::{Loaded, Resource, insert, new_id, to_json, to_value};
 use crate::services::list::list;
 use crate::state::AppState;
 
@@ -86,7 +86,7 @@ impl Command for Create {
         };
         let before = to_value(&charge.object)?;
         let refund = Refund::create(
-            id::generate("re"),
+            new_id::<Refund>(),
             &mut charge.object,
             &self.create,
             ctx.now,

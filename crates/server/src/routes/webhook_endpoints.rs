@@ -8,12 +8,12 @@ use serde_json::{Value, json};
 use tender_core::webhook_endpoint::{StoredWebhookEndpoint, WebhookEndpointChanges};
 use tender_wire::expand::Expand;
 use tender_wire::id::random_base62;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
-use crate::resources::{Loaded, Resource, insert, to_value};
+use crate::resources::{Loaded, Resource, insert, new_id, to_value};
 use crate::services::list::list_rendered;
 use crate::state::AppState;
 use crate::webhooks::outbox::{MAX_ENDPOINTS, endpoints};
@@ -62,10 +62,11 @@ impl Command for Create {
             )));
         }
         let secret = format!("whsec_{}", random_base62(32));
-        let stored = self
-            .changes
-            .clone()
-            .create(id::generate("we"), secret.clone(), ctx.now)?;
+        let stored = self.changes.clone().create(
+            new_id::<StoredWebhookEndpoint>(),
+            secret.clone(),
+            ctx.now,
+        )?;
         let mut shown = stored.endpoint.clone();
         shown.secret = Some(secret);
         Ok(Effect::ok(

@@ -7,16 +7,17 @@ use subtle::ConstantTimeEq;
 use tender_core::confirmation::{self, PaymentMethodSource};
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::payment_intent::{self, PaymentIntent};
+use tender_core::payment_method::PaymentMethod;
 use tender_core::payment_method::PaymentMethodCreate;
 use tender_core::setup_intent::{self, SetupIntent};
 use tender_store::Write;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, id};
+use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, to_value};
+use crate::resources::{Loaded, Resource, new_id, to_value};
 use crate::services::payment_methods::NamedPaymentMethod;
 
 pub use tender_core::confirmation::IntentKind;
@@ -203,7 +204,7 @@ pub async fn token_payment_method(
         return NamedPaymentMethod::resolve(ctx, stored, IdIn::Param("confirmation_token")).await;
     }
     let mut pm = token.payment_method.clone();
-    pm.id = id::generate("pm");
+    pm.id = new_id::<PaymentMethod>();
     pm.created = ctx.now;
     Ok(NamedPaymentMethod {
         object: pm,
@@ -240,9 +241,11 @@ pub async fn choose_payment_method(
 
 /// A new payment method from `payment_method_data`.
 pub fn mint(ctx: &Ctx, data: &PaymentMethodCreate) -> Result<NamedPaymentMethod, ApiError> {
-    let pm =
-        data.clone()
-            .into_payment_method(id::generate("pm"), &ctx.fingerprint_key(), ctx.now)?;
+    let pm = data.clone().into_payment_method(
+        new_id::<PaymentMethod>(),
+        &ctx.fingerprint_key(),
+        ctx.now,
+    )?;
     Ok(NamedPaymentMethod {
         object: pm,
         version: None,

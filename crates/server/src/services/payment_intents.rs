@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 use tender_core::card::Behavior;
+use tender_core::charge::Charge;
 use tender_core::confirmation::{self, PaymentMethodEffects};
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::intent::Usage;
@@ -13,12 +14,12 @@ use tender_core::payment_intent::{
 };
 use tender_store::Write;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, id};
+use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
-use crate::resources::{persist, persist_json, to_json};
+use crate::resources::{new_id, persist, persist_json, to_json};
 use crate::services::facts::{
     IntentAuthentication, already_authenticated, intent_authentication_id, off_session_setup_id,
 };
@@ -116,7 +117,7 @@ pub async fn confirm(
         return_url,
         error_on_requires_action: params.error_on_requires_action,
         authenticate_url: authenticate_url(ctx, &intent),
-        charge_id: id::generate("ch"),
+        charge_id: new_id::<Charge>(),
         authenticated,
     };
     let transition = intent.confirm(&confirm_ctx, &TestNetwork, ctx.now)?;

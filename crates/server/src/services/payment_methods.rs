@@ -10,10 +10,10 @@ use tender_core::confirmation::PaymentMethodEffects;
 use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
 use tender_store::Write;
-use tender_wire::{ApiError, IdIn, id};
+use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
-use crate::resources::{Loaded, Resource, persist, to_value};
+use crate::resources::{Loaded, Resource, new_id, persist, to_value};
 use crate::services::facts::record_off_session_setup;
 
 /// A payment method named in a request: a stored one, or a fresh one minted from a
@@ -30,7 +30,7 @@ impl NamedPaymentMethod {
         if let Some(test_card) = card::lookup_test_payment_method(id) {
             return Ok(NamedPaymentMethod {
                 object: PaymentMethod::from_test_payment_method(
-                    id::generate("pm"),
+                    new_id::<PaymentMethod>(),
                     test_card,
                     &ctx.fingerprint_key(),
                     ctx.now,

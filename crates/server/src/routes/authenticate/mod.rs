@@ -23,6 +23,7 @@ mod setup_intent;
 use crate::ctx::Ctx;
 use crate::http::api::origin;
 use crate::http::{KeyKind, Path};
+use crate::resources::Resource;
 use crate::services::intents::{self, IntentKind};
 use crate::state::AppState;
 
@@ -77,7 +78,12 @@ struct Pending {
 }
 
 async fn load_pending(ctx: &Ctx, id: &str) -> Option<Pending> {
-    let kind = IntentKind::of(id);
+    // The id's prefix says which intent the page is for.
+    let kind = if id.starts_with(&format!("{}_", SetupIntent::PREFIX)) {
+        IntentKind::Setup
+    } else {
+        IntentKind::Payment
+    };
     let return_url = |next_action: &Option<Value>| {
         next_action.as_ref().and_then(|a| {
             a["redirect_to_url"]["return_url"]

@@ -1,14 +1,16 @@
 //! Completing a PaymentIntent's 3D Secure challenge from the hosted page.
 
 use tender_core::card::Behavior;
+use tender_core::charge::Charge;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{ConfirmContext, PaymentIntent};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::Reply;
 use crate::pipeline::{Command, Effect};
+use crate::resources::new_id;
 use crate::services::facts::off_session_setup_id;
 use crate::services::intents::Source;
 use crate::services::intents::{IntentKind, check_client_secret};
@@ -69,7 +71,7 @@ impl Command for CompleteAuthentication {
             return_url: None,
             error_on_requires_action: false,
             authenticate_url: authenticate_url(ctx, intent),
-            charge_id: id::generate("ch"),
+            charge_id: new_id::<Charge>(),
             authenticated: false,
         };
         let transition =

@@ -16,7 +16,7 @@ use tender_wire::{ApiError, IdIn, Params, id};
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
-use crate::resources::{insert, to_json, to_value};
+use crate::resources::{insert, new_id, to_json, to_value};
 use crate::services::customers::load_customer;
 use crate::services::intents::{load_intent, render_intent, state_error};
 use crate::services::list::list;
@@ -53,7 +53,7 @@ impl Command for Create {
         if let Some(customer) = &self.create.customer {
             load_customer(ctx, customer, IdIn::Param("customer")).await?;
         }
-        let intent_id = id::generate("pi");
+        let intent_id = new_id::<PaymentIntent>();
         let intent = self
             .create
             .build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);

@@ -18,7 +18,7 @@ use tender_wire::{ApiError, IdIn, Params, id};
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
-use crate::resources::{insert, to_value};
+use crate::resources::{insert, new_id, to_value};
 use crate::services::customers::load_customer;
 use crate::services::intents::{self, IntentKind};
 use crate::services::intents::{load_intent, render_intent, state_error};
@@ -71,7 +71,7 @@ impl Command for Create {
         if let Some(customer) = &self.create.customer {
             load_customer(ctx, customer, IdIn::Param("customer")).await?;
         }
-        let intent_id = id::generate("seti");
+        let intent_id = new_id::<SetupIntent>();
         let mut intent =
             self.create
                 .build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);

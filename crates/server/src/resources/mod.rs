@@ -1,26 +1,22 @@
-//! How domain objects become store records: which kind, which list columns.
+//! How domain objects become store records: which kind, which list columns, which version.
+//! Each kind is declared once, in [`table`].
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
-use tender_core::charge::Charge;
-use tender_core::confirmation_token::StoredConfirmationToken;
-use tender_core::customer::Customer;
-use tender_core::event::Event;
-use tender_core::payment_intent::PaymentIntent;
-use tender_core::payment_method::PaymentMethod;
-use tender_core::refund::Refund;
-use tender_core::setup_intent::SetupIntent;
-use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::{IndexKeys, Record, Write};
 use tender_wire::ApiError;
 
-use crate::services::facts::{IntentAuthentication, OffSessionSetup};
+mod table;
+
+pub use table::expandable;
 
 /// A domain object stored as one record.
 pub trait Resource: Serialize + DeserializeOwned {
     /// The object's `object` name, also its record kind and the word in "No such …" errors.
     const OBJECT: &'static str;
+    /// What its ids start with, before the `_` (`cus`).
+    const PREFIX: &'static str;
     fn id(&self) -> &str;
     fn created(&self) -> i64;
     /// The list columns this object fills.
@@ -29,69 +25,9 @@ pub trait Resource: Serialize + DeserializeOwned {
     }
 }
 
-/// Every kind of object Tender stores, declared once: its type, its `object` name (also its
-/// record kind and the word in "No such …" errors), where its id and `created` are when not at
-/// the top level, and the list columns it fills.
-macro_rules! resources {
-    ($(
-        $ty:ty => $object:literal $(at $($field:ident).+)? $(, index |$it:ident| $index:expr)?;
-    )*) => {$(
-        impl Resource for $ty {
-            const OBJECT: &'static str = $object;
-            fn id(&self) -> &str {
-                &self$($(.$field)+)?.id
-            }
-            fn created(&self) -> i64 {
-                self$($(.$field)+)?.created
-            }
-            $(
-                fn index(&self) -> IndexKeys {
-                    let $it = self;
-                    $index
-                }
-            )?
-        }
-    )*};
-}
-
-resources! {
-    Customer => "customer", index |c| IndexKeys {
-        tag: c.email.clone(),
-        ..IndexKeys::default()
-    };
-    PaymentMethod => "payment_method", index |pm| IndexKeys {
-        customer: pm.customer.clone(),
-        tag: Some(pm.kind.as_str().to_owned()),
-        ..IndexKeys::default()
-    };
-    PaymentIntent => "payment_intent", index |pi| IndexKeys {
-        customer: pi.customer.clone(),
-        ..IndexKeys::default()
-    };
-    // Listed by customer, and by payment method through the tag.
-    SetupIntent => "setup_intent", index |si| IndexKeys {
-        customer: si.customer.clone(),
-        tag: si.payment_method.clone(),
-        ..IndexKeys::default()
-    };
-    StoredConfirmationToken => "confirmation_token" at token;
-    Charge => "charge", index |ch| IndexKeys {
-        customer: ch.customer.clone(),
-        payment_intent: ch.payment_intent.clone(),
-        ..IndexKeys::default()
-    };
-    Refund => "refund", index |re| IndexKeys {
-        charge: re.charge.clone(),
-        payment_intent: re.payment_intent.clone(),
-        ..IndexKeys::default()
-    };
-    Event => "event", index |ev| IndexKeys {
-        tag: Some(ev.kind.clone()),
-        ..IndexKeys::default()
-    };
-    StoredWebhookEndpoint => "webhook_endpoint" at endpoint;
-    OffSessionSetup => "off_session_setup";
-    IntentAuthentication => "intent_authentication";
+/// A new id for an object of kind `R`: its prefix, then a time-ordered random part.
+pub fn new_id<R: Resource>() -> String {
+    tender_wire::id::generate(R::PREFIX)
 }
 
 /// An object as loaded, with the version a later write must name.

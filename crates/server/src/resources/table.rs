@@ -1,0 +1,125 @@
+//! The table of every kind of object Tender stores: declared once, with its `object` name
+//! (also its record kind and the word in "No such …" errors), its id prefix, where its id and
+//! `created` are when not at the top level, the fields Stripe's OpenAPI spec lets `expand[]`
+//! replace with the object, and the list columns it fills.
+
+use tender_core::charge::Charge;
+use tender_core::confirmation_token::StoredConfirmationToken;
+use tender_core::customer::Customer;
+use tender_core::event::Event;
+use tender_core::payment_intent::PaymentIntent;
+use tender_core::payment_method::PaymentMethod;
+use tender_core::refund::Refund;
+use tender_core::setup_intent::SetupIntent;
+use tender_core::webhook_endpoint::StoredWebhookEndpoint;
+use tender_store::IndexKeys;
+
+use super::Resource;
+use crate::services::facts::{IntentAuthentication, OffSessionSetup};
+
+macro_rules! resources {
+    ($(
+        $ty:ty => $object:literal, $prefix:literal
+            $(, at $($field:ident).+)?
+            $(, expands [$($path:literal),* $(,)?])?
+            $(, index |$it:ident| $index:expr)?;
+    )*) => {
+        $(
+            impl Resource for $ty {
+                const OBJECT: &'static str = $object;
+                const PREFIX: &'static str = $prefix;
+                fn id(&self) -> &str {
+                    &self$($(.$field)+)?.id
+                }
+                fn created(&self) -> i64 {
+                    self$($(.$field)+)?.created
+                }
+                $(
+                    fn index(&self) -> IndexKeys {
+                        let $it = self;
+                        $index
+                    }
+                )?
+            }
+        )*
+
+        /// `(object, id prefix, expandable paths)` of every kind.
+        const KINDS: &[(&str, &str, &[&str])] = &[
+            $(($object, $prefix, &[$($($path),*)?])),*
+        ];
+    };
+}
+
+resources! {
+    Customer => "customer", "cus",
+        expands ["default_source", "invoice_settings.default_payment_method"],
+        index |c| IndexKeys {
+            tag: c.email.clone(),
+            ..IndexKeys::default()
+        };
+    PaymentMethod => "payment_method", "pm",
+        expands ["customer"],
+        index |pm| IndexKeys {
+            customer: pm.customer.clone(),
+            tag: Some(pm.kind.as_str().to_owned()),
+            ..IndexKeys::default()
+        };
+    PaymentIntent => "payment_intent", "pi",
+        expands ["customer", "latest_charge", "payment_method"],
+        index |pi| IndexKeys {
+            customer: pi.customer.clone(),
+            ..IndexKeys::default()
+        };
+    // Listed by customer, and by payment method through the tag.
+    SetupIntent => "setup_intent", "seti",
+        expands ["customer", "latest_attempt", "mandate", "payment_method", "single_use_mandate"],
+        index |si| IndexKeys {
+            customer: si.customer.clone(),
+            tag: si.payment_method.clone(),
+            ..IndexKeys::default()
+        };
+    StoredConfirmationToken => "confirmation_token", "ctoken", at token,
+        expands ["payment_method_preview.customer"];
+    Charge => "charge", "ch",
+        expands [
+            "balance_transaction",
+            "customer",
+            "failure_balance_transaction",
+            "payment_intent",
+        ],
+        index |ch| IndexKeys {
+            customer: ch.customer.clone(),
+            payment_intent: ch.payment_intent.clone(),
+            ..IndexKeys::default()
+        };
+    Refund => "refund", "re",
+        expands [
+            "balance_transaction",
+            "charge",
+            "failure_balance_transaction",
+            "payment_intent",
+        ],
+        index |re| IndexKeys {
+            charge: re.charge.clone(),
+            payment_intent: re.payment_intent.clone(),
+            ..IndexKeys::default()
+        };
+    Event => "event", "evt",
+        index |ev| IndexKeys {
+            tag: Some(ev.kind.clone()),
+            ..IndexKeys::default()
+        };
+    StoredWebhookEndpoint => "webhook_endpoint", "we", at endpoint;
+    OffSessionSetup => "off_session_setup", "offsessionsetup";
+    IntentAuthentication => "intent_authentication", "authenticated";
+}
+
+/// Whether `path` of an `object` is a field Stripe's OpenAPI spec types as expandable (an id
+/// or the object); the ids Tender puts in those fields are always of its own objects. Other fields that hold ids (a charge's `payment_method`, a
+/// ConfirmationToken's `payment_intent`) are plain strings in the spec: expanding them is
+/// refused, as on Stripe, so an SDK's generated types always read the answer.
+pub fn expandable(object: &str, path: &str) -> bool {
+    KINDS
+        .iter()
+        .any(|(kind, _, paths)| *kind == object && paths.contains(&path))
+}
