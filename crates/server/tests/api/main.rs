@@ -12,4 +12,7 @@ mod payments;
 mod protocol;
 mod races;
 mod setup_intents;
+mod webhook_receivers;
 mod webhooks;
+mod webhooks_order;
+mod webhooks_tls;
