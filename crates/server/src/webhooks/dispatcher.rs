@@ -142,6 +142,8 @@ impl Dispatcher {
         let margin_ms = RECORD_MARGIN.as_millis() as i64;
         while let Some(read) = reads.join_next().await {
             let Ok((claim, prepared)) = read else {
+                // The read panicked: its claim is left to its lease, and its room freed.
+                self.release(1);
                 continue;
             };
             match prepared {
@@ -203,10 +205,18 @@ impl Dispatcher {
         self.release(1);
     }
 
-    /// `count` deliveries are no longer held: room to claim more.
+    /// `count` deliveries are no longer held. Once half the room is free the loop is woken
+    /// to claim more: claiming after every attempt would cost a write per delivery, and half
+    /// a batch still keeps a busy endpoint's slots filled meanwhile.
     fn release(&self, count: usize) {
-        if count > 0 {
-            self.held.fetch_sub(count, Ordering::SeqCst);
+        if count == 0 {
+            return;
+        }
+        let held = self
+            .held
+            .fetch_sub(count, Ordering::SeqCst)
+            .saturating_sub(count);
+        if held <= self.config.batch / 2 {
             self.wake.notify_one();
         }
     }
