@@ -19,6 +19,13 @@ pub struct ServeArgs {
     /// Seconds a webhook receiver has to answer.
     #[arg(long, env = "TENDER_WEBHOOK_TIMEOUT", default_value_t = 10)]
     webhook_timeout: u64,
+    /// Webhook deliveries in flight to one endpoint at once, at most.
+    #[arg(long, env = "TENDER_WEBHOOK_CONCURRENCY", default_value_t = 4)]
+    webhook_concurrency: usize,
+    /// A PEM file of CA certificates trusted for `https://` webhook endpoints besides the
+    /// system's roots (a local test CA).
+    #[arg(long, env = "TENDER_WEBHOOK_CA_FILE")]
+    webhook_ca_file: Option<std::path::PathBuf>,
     /// Do not deliver webhooks from this node (another node delivers them).
     #[arg(long, env = "TENDER_NO_WEBHOOKS")]
     no_webhooks: bool,
@@ -63,6 +70,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         Some(DispatcherConfig {
             schedule: RetrySchedule::parse(&args.webhook_retries)?,
             timeout: std::time::Duration::from_secs(args.webhook_timeout),
+            per_endpoint: args.webhook_concurrency,
+            ca_file: args.webhook_ca_file,
             ..DispatcherConfig::default()
         })
     };

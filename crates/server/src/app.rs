@@ -148,10 +148,20 @@ impl Server {
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
         // Tells the background tasks (dispatcher, housekeeping) to stop.
         let (stop_dispatcher, dispatcher_stopped) = watch::channel(false);
-        let housekeeping = crate::housekeeping::spawn(store.clone(), dispatcher_stopped.clone());
-        let dispatcher = config.webhooks.clone().map(|webhooks| {
-            Dispatcher::spawn(store, webhooks, state.webhooks.clone(), dispatcher_stopped)
-        });
+        // The dispatcher first: if it cannot start (an unreadable CA file), nothing else has.
+        let dispatcher = match config.webhooks.clone() {
+            Some(webhooks) => Some(
+                Dispatcher::spawn(
+                    store.clone(),
+                    webhooks,
+                    state.webhooks.clone(),
+                    dispatcher_stopped.clone(),
+                )
+                .map_err(ServerError::Webhooks)?,
+            ),
+            None => None,
+        };
+        let housekeeping = crate::housekeeping::spawn(store, dispatcher_stopped);
         let app = router(state.clone());
         let limits = config.limits.clone();
         let task = tokio::spawn(async move {

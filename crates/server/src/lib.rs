@@ -54,6 +54,8 @@ pub enum ServerError {
     Bind(String, std::io::Error),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+    #[error("webhooks: {0}")]
+    Webhooks(String),
 }
 
 /// The one mapping of storage failures to API errors.

@@ -51,6 +51,7 @@ pub async fn plan(
         return Ok(deliveries);
     }
     let now_ms = now_ms();
+    let planned = deliveries.len();
     for write in writes.iter_mut().filter(|w| w.record.kind == "event") {
         let event_type = write.record.index.tag.clone().unwrap_or_default();
         let subscribed: Vec<&StoredWebhookEndpoint> = endpoints
@@ -74,7 +75,19 @@ pub async fn plan(
         event["pending_webhooks"] = Value::from(subscribed.len());
         write.record.body = event.to_string();
     }
+    number_in_order(&mut deliveries[planned..]);
     Ok(deliveries)
+}
+
+/// Gives `deliveries` ids that sort in their order, the order of the request's events.
+/// Generated ids are time-ordered to the millisecond only: those of one request would
+/// otherwise sort at random, and so be claimed (and sent) in any order.
+fn number_in_order(deliveries: &mut [NewDelivery]) {
+    let mut ids: Vec<String> = deliveries.iter().map(|d| d.id.clone()).collect();
+    ids.sort_unstable();
+    for (delivery, id) in deliveries.iter_mut().zip(ids) {
+        delivery.id = id;
+    }
 }
 
 pub fn now_ms() -> i64 {

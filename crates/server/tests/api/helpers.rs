@@ -48,6 +48,8 @@ pub fn test_webhooks() -> tender_server::DispatcherConfig {
         timeout: std::time::Duration::from_secs(2),
         poll: std::time::Duration::from_millis(50),
         batch: 32,
+        per_endpoint: 4,
+        ca_file: None,
     }
 }
 
@@ -65,6 +67,11 @@ fn config(webhooks: Option<tender_server::DispatcherConfig>) -> Config {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         TestApp::spawn_with(Some(test_webhooks())).await
+    }
+
+    /// A server whose dispatcher runs with `webhooks`.
+    pub async fn spawn_with_webhooks(webhooks: tender_server::DispatcherConfig) -> TestApp {
+        TestApp::spawn_with(Some(webhooks)).await
     }
 
     /// A server that delivers no webhooks (its deliveries stay pending).

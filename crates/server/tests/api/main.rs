@@ -14,4 +14,7 @@ mod protocol;
 mod races;
 mod sdk_types;
 mod setup_intents;
+mod webhook_receivers;
 mod webhooks;
+mod webhooks_order;
+mod webhooks_tls;

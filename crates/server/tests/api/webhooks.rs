@@ -74,7 +74,7 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
     StatusCode::from_u16(status).unwrap()
 }
 
-async fn endpoint(app: &TestApp, url: &str, events: &[&str]) -> (String, String) {
+pub(crate) async fn endpoint(app: &TestApp, url: &str, events: &[&str]) -> (String, String) {
     let mut form = format!("url={}", url.replace(':', "%3A").replace('/', "%2F"));
     for event in events {
         form.push_str(&format!("&enabled_events[]={event}"));
@@ -88,7 +88,7 @@ async fn endpoint(app: &TestApp, url: &str, events: &[&str]) -> (String, String)
 }
 
 /// Verifies a `Stripe-Signature` header the way the SDKs do.
-fn verify(headers: &HeaderMap, body: &str, secret: &str) -> bool {
+pub(crate) fn verify(headers: &HeaderMap, body: &str, secret: &str) -> bool {
     let header = headers["stripe-signature"].to_str().unwrap();
     let mut timestamp = "";
     let mut signatures = Vec::new();

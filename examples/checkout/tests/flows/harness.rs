@@ -52,6 +52,7 @@ impl Shop {
                 timeout: Duration::from_secs(2),
                 poll: Duration::from_millis(50),
                 batch: 32,
+                ..DispatcherConfig::default()
             }),
             ..tender_server::Config::default()
         };
