@@ -1,14 +1,14 @@
-//! What the PaymentIntent and SetupIntent routes share: client secrets and the publishable
-//! view, the hosted authentication page's address, and finding and checking the payment
-//! method a confirmation names. One implementation, so the two intents answer alike.
+//! What the PaymentIntent and SetupIntent code shares, written once for both ([`Intent`]):
+//! rendering (the publishable view), state errors, loading with a client secret, the hosted
+//! authentication page's address, and loading the payment method a confirmation uses (core's
+//! `confirmation` module decides which). So the two intents answer alike.
 
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 use tender_core::confirmation::{self, PaymentMethodSource};
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::payment_intent::{self, PaymentIntent};
-use tender_core::payment_method::PaymentMethod;
-use tender_core::payment_method::PaymentMethodCreate;
+use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate};
 use tender_core::setup_intent::{self, SetupIntent};
 use tender_store::Write;
 use tender_wire::expand::Expand;
@@ -100,7 +100,7 @@ pub async fn load_intent<I: Intent>(
 }
 
 /// Keeps only the fields a publishable key may read.
-pub fn publishable_subset(value: Value, fields: &[&str]) -> Value {
+fn publishable_subset(value: Value, fields: &[&str]) -> Value {
     match value {
         Value::Object(object) => Value::Object(
             object
@@ -115,7 +115,7 @@ pub fn publishable_subset(value: Value, fields: &[&str]) -> Value {
 /// Refuses what a publishable key may not expand on an intent. Stripe.js expands the payment
 /// method (spec §3.9); anything else, or anything below it (its customer), would reach objects
 /// that the client secret does not open.
-pub fn check_publishable_expand(paths: &Expand) -> Result<(), ApiError> {
+fn check_publishable_expand(paths: &Expand) -> Result<(), ApiError> {
     for field in paths.fields() {
         let below = paths.under(field);
         let refused = match below.fields().first() {
@@ -135,7 +135,7 @@ pub fn check_publishable_expand(paths: &Expand) -> Result<(), ApiError> {
 /// methods it carries (expanded, or inside the last error): their `metadata`, which Stripe
 /// redacts from publishable-key responses, and the card's `fingerprint`, which would let a
 /// page track a card across sites.
-pub fn redact_payment_methods(intent: &mut Value, last_error: &str) {
+fn redact_payment_methods(intent: &mut Value, last_error: &str) {
     let redact = |pm: Option<&mut Value>| {
         let Some(pm) = pm.and_then(Value::as_object_mut) else {
             return;
