@@ -1,33 +1,50 @@
 //! Facts Tender keeps about payment methods and intents, which change how the simulated
 //! network treats later payments. Never rendered, never listed.
 
+use std::marker::PhantomData;
+
 use tender_store::Write;
 use tender_wire::ApiError;
 
 use crate::ctx::Ctx;
 use crate::resources::{Loaded, insert};
 
-/// A fact Tender keeps about a payment method: it was set up for off-session use (by a
-/// SetupIntent or a payment with `setup_future_usage=off_session`), which exempts later
-/// off-session payments from authentication on the regulatory test cards. Never rendered.
+/// A fact Tender keeps about a payment method, of kind `K` (which only names the record's
+/// kind, in the resource table). Never rendered, never listed.
 #[derive(serde::Serialize, serde::Deserialize)]
-pub struct OffSessionSetup {
+#[serde(bound = "")]
+pub struct Fact<K> {
     pub id: String,
     pub payment_method: String,
     pub created: i64,
+    #[serde(skip)]
+    kind: PhantomData<K>,
 }
+
+impl<K> Fact<K> {
+    pub fn new(id: String, payment_method: String, created: i64) -> Fact<K> {
+        Fact {
+            id,
+            payment_method,
+            created,
+            kind: PhantomData,
+        }
+    }
+}
+
+/// The payment method was set up for off-session use (by a SetupIntent or a payment with
+/// `setup_future_usage=off_session`), which exempts later off-session payments from
+/// authentication on the regulatory test cards.
+pub struct SetUpForOffSession;
+pub type OffSessionSetup = Fact<SetUpForOffSession>;
+
+/// The customer of a manually confirmed intent authenticated this payment method, so the
+/// server's next confirmation goes through without a new challenge.
+pub struct AuthenticatedForIntent;
+pub type IntentAuthentication = Fact<AuthenticatedForIntent>;
 
 pub fn off_session_setup_id(payment_method: &str) -> String {
     format!("offsessionsetup_{payment_method}")
-}
-
-/// A fact Tender keeps about a manually confirmed intent: its customer authenticated this
-/// payment method, so the server's next confirmation goes through without a new challenge.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct IntentAuthentication {
-    pub id: String,
-    pub payment_method: String,
-    pub created: i64,
 }
 
 pub fn intent_authentication_id(intent: &str) -> String {
@@ -57,11 +74,11 @@ pub async fn record_off_session_setup(
     ctx: &Ctx,
     payment_method: &str,
 ) -> Result<Option<Write>, ApiError> {
-    let setup = OffSessionSetup {
-        id: off_session_setup_id(payment_method),
-        payment_method: payment_method.to_owned(),
-        created: ctx.now,
-    };
+    let setup = OffSessionSetup::new(
+        off_session_setup_id(payment_method),
+        payment_method.to_owned(),
+        ctx.now,
+    );
     if ctx.find(&setup.id).await?.is_some() {
         return Ok(None);
     }

@@ -171,11 +171,8 @@ pub async fn apply(
     } = transition;
     let mut writes = prior;
     if record_authentication && let Some(pm) = &intent.payment_method {
-        let fact = IntentAuthentication {
-            id: intent_authentication_id(&intent.id),
-            payment_method: pm.clone(),
-            created: ctx.now,
-        };
+        let fact =
+            IntentAuthentication::new(intent_authentication_id(&intent.id), pm.clone(), ctx.now);
         let read = ctx.find(&fact.id).await?.map(|record| record.version);
         writes.push(persist(ctx.account_id(), &fact, read)?);
     }
