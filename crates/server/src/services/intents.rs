@@ -194,9 +194,53 @@ pub fn authenticate_url(ctx: &Ctx, intent: &str, client_secret: &str) -> String 
     )
 }
 
+/// The ConfirmationToken a confirmation names, loaded and checked still usable.
+pub async fn load_token(
+    ctx: &Ctx,
+    token_id: Option<&str>,
+) -> Result<Option<Loaded<StoredConfirmationToken>>, ApiError> {
+    let Some(token_id) = token_id else {
+        return Ok(None);
+    };
+    let loaded = ctx
+        .load::<StoredConfirmationToken>(token_id, IdIn::Param("confirmation_token"))
+        .await?;
+    loaded.object.check_usable(ctx.now)?;
+    Ok(Some(loaded))
+}
+
+/// Finds the payment method of a confirmation (see [`choose_payment_method`]) given its
+/// token, whose values the caller has already written onto the intent.
+pub async fn resolve_source(
+    ctx: &Ctx,
+    kind: IntentKind,
+    token: Option<Loaded<StoredConfirmationToken>>,
+    payment_method: Option<&str>,
+    payment_method_data: Option<&PaymentMethodCreate>,
+    on_intent: Option<&str>,
+) -> Result<Source, ApiError> {
+    let from_token = match &token {
+        Some(token) => Some(token_payment_method(ctx, &token.object).await?),
+        None => None,
+    };
+    let payment_method = choose_payment_method(
+        ctx,
+        kind,
+        payment_method,
+        payment_method_data,
+        from_token,
+        on_intent,
+    )
+    .await?;
+    Ok(Source {
+        payment_method,
+        token,
+    })
+}
+
 /// The payment method a ConfirmationToken carries: the stored one it names, or a new one
 /// minted from its preview (confirming with a token creates a new `pm_…`, spec §4.3).
-pub async fn token_payment_method(
+async fn token_payment_method(
     ctx: &Ctx,
     token: &StoredConfirmationToken,
 ) -> Result<NamedPaymentMethod, ApiError> {
@@ -215,7 +259,7 @@ pub async fn token_payment_method(
 
 /// Loads the payment method a confirmation uses, as core's precedence chooses it
 /// ([`confirmation::choose_payment_method`]).
-pub async fn choose_payment_method(
+async fn choose_payment_method(
     ctx: &Ctx,
     kind: IntentKind,
     payment_method: Option<&str>,

@@ -6,15 +6,14 @@ use serde_json::Value;
 use tender_core::card::Behavior;
 use tender_core::charge::Charge;
 use tender_core::confirmation::{self, PaymentMethodEffects};
-use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::intent::Usage;
 use tender_core::network::TestNetwork;
 use tender_core::payment_intent::{
     ConfirmContext, ConfirmParams, EventSubject, OffSession, PaymentIntent, Transition,
 };
 use tender_store::Write;
+use tender_wire::ApiError;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
@@ -33,30 +32,19 @@ pub async fn resolve_source(
     intent: &mut PaymentIntent,
     params: &ConfirmParams,
 ) -> Result<Source, ApiError> {
-    let mut token = None;
-    let mut from_token = None;
-    if let Some(token_id) = &params.confirmation_token {
-        let loaded = ctx
-            .load::<StoredConfirmationToken>(token_id, IdIn::Param("confirmation_token"))
-            .await?;
-        loaded.object.check_usable(ctx.now)?;
-        loaded.object.apply_to_payment_intent(intent)?;
-        from_token = Some(intents::token_payment_method(ctx, &loaded.object).await?);
-        token = Some(loaded);
+    let token = intents::load_token(ctx, params.confirmation_token.as_deref()).await?;
+    if let Some(token) = &token {
+        token.object.apply_to_payment_intent(intent)?;
     }
-    let payment_method = intents::choose_payment_method(
+    intents::resolve_source(
         ctx,
         IntentKind::Payment,
+        token,
         params.payment_method.as_deref(),
         params.payment_method_data.as_ref(),
-        from_token,
         intent.payment_method.as_deref(),
     )
-    .await?;
-    Ok(Source {
-        payment_method,
-        token,
-    })
+    .await
 }
 
 /// Confirms `intent` (stored at `version`, or new) and says what to write and answer.

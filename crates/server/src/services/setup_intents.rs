@@ -4,12 +4,11 @@
 
 use tender_core::card::Behavior;
 use tender_core::confirmation::{self, PaymentMethodEffects};
-use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::network::TestNetwork;
 use tender_core::setup_intent::{ConfirmContext, ConfirmParams, SetupIntent, Transition, Usage};
 use tender_store::Write;
+use tender_wire::ApiError;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
@@ -45,37 +44,26 @@ pub async fn confirm(
         return Err(state_error(ctx, &intent, error).await);
     }
     params.apply_to(&mut intent);
-    let mut token = None;
-    let mut from_token = None;
-    if let Some(token_id) = &params.confirmation_token {
-        let loaded = ctx
-            .load::<StoredConfirmationToken>(token_id, IdIn::Param("confirmation_token"))
-            .await?;
-        loaded.object.check_usable(ctx.now)?;
-        loaded.object.apply_to_setup_intent(&intent)?;
-        from_token = Some(intents::token_payment_method(ctx, &loaded.object).await?);
-        token = Some(loaded);
+    let token = intents::load_token(ctx, params.confirmation_token.as_deref()).await?;
+    if let Some(token) = &token {
+        token.object.apply_to_setup_intent(&intent)?;
     }
-    let payment_method = intents::choose_payment_method(
+    let mut source = intents::resolve_source(
         ctx,
         IntentKind::Setup,
+        token,
         params.payment_method.as_deref(),
         params.payment_method_data.as_ref(),
-        from_token,
         intent.payment_method.as_deref(),
     )
     .await?;
     confirmation::check_payment_method(
         IntentKind::Setup,
-        &payment_method.object,
-        payment_method.spent,
+        &source.payment_method.object,
+        source.payment_method.spent,
         intent.customer.as_ref(),
         &intent.payment_method_types,
     )?;
-    let mut source = Source {
-        payment_method,
-        token,
-    };
     let token_return_url = source
         .token
         .as_ref()
