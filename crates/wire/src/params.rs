@@ -64,11 +64,12 @@ pub fn string_max_chars(key: &str) -> usize {
     }
 }
 
-/// Refuses a string longer than its parameter's limit, in Stripe's words.
-fn check_length(key: &str, param: &str, value: &str) -> Result<(), ApiError> {
+/// Refuses a string longer than its parameter's limit, in Stripe's words. `param` names it,
+/// and is only built for the error: this runs on every string of every request.
+fn check_length(key: &str, param: impl FnOnce() -> String, value: &str) -> Result<(), ApiError> {
     let max = string_max_chars(key);
-    let chars = value.chars().count();
-    if chars <= max {
+    // No more bytes than the limit means no more characters: most strings stop here.
+    if value.len() <= max || value.chars().count() <= max {
         return Ok(());
     }
     let message = if key == "statement_descriptor" {
@@ -77,7 +78,7 @@ fn check_length(key: &str, param: &str, value: &str) -> Result<(), ApiError> {
         let head: String = value.chars().take(20).collect();
         format!("Invalid string: {head}...; must be at most {max} characters")
     };
-    Err(ApiError::invalid_request(message).with_param(param))
+    Err(ApiError::invalid_request(message).with_param(param()))
 }
 
 /// A change to metadata: `metadata=` clears all keys, `metadata[k]=` removes one.
@@ -177,7 +178,7 @@ impl Params {
             None => Ok(Field::Absent),
             Some(Node::Leaf(v)) if v.is_empty() => Ok(Field::Clear),
             Some(Node::Leaf(v)) => {
-                check_length(key, &self.name(key), &v)?;
+                check_length(key, || self.name(key), &v)?;
                 Ok(Field::Set(v))
             }
             Some(_) => Err(self.invalid_string(key)),
@@ -324,7 +325,7 @@ impl Params {
             .enumerate()
             .map(|(i, node)| match node {
                 Node::Leaf(v) => {
-                    check_length(key, &format!("{name}[{i}]"), &v)?;
+                    check_length(key, || format!("{name}[{i}]"), &v)?;
                     Ok(v)
                 }
                 _ => {
@@ -454,7 +455,7 @@ fn indexed_items(map: IndexMap<String, Node>) -> Result<Vec<Node>, IndexMap<Stri
 /// Refuses any string in `node` longer than [`STRING_MAX_CHARS`], naming it as `a[b][0]`.
 fn check_leaf_lengths(node: &Node, name: &str) -> Result<(), ApiError> {
     match node {
-        Node::Leaf(v) => check_length("", name, v),
+        Node::Leaf(v) => check_length("", || name.to_owned(), v),
         Node::List(items) => items
             .iter()
             .enumerate()
