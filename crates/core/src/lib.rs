@@ -12,6 +12,9 @@
 //! - [`setup_intent`]: the SetupIntent resource and its state machine.
 //! - [`intent`]: what the two intents share (3D Secure next actions, common parameters).
 
+#[macro_use]
+mod wire_enum;
+
 pub mod address;
 pub mod card;
 pub mod charge;

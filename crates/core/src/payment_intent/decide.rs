@@ -10,78 +10,21 @@ use tender_wire::ApiError;
 
 use super::{CaptureMethod, PaymentIntent, Status};
 use crate::Timestamp;
-use crate::card::{AUTHENTICATION_NOT_HANDLED, AuthFlow, Behavior, Decline};
+use crate::card::{AUTHENTICATION_NOT_HANDLED, AuthFlow, Decline};
 use crate::charge::{AttemptResult, Charge, ChargeAttempt, ThreeDSecureDetails};
 use crate::event_kind::EventKind;
-use crate::intent;
+use crate::intent::{self, EventSubject};
 use crate::network::{Answer, Attempt, Processor};
 use crate::payment_method::{PaymentMethod, PaymentMethodType};
 
-/// Which object an event is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventSubject {
-    Intent,
-    Charge,
-}
+pub use crate::confirmation::ConfirmContext;
+use crate::confirmation::IntentKind;
 
-/// The result of a transition.
-#[derive(Clone, Debug)]
-pub struct Transition {
-    pub intent: PaymentIntent,
-    /// A charge created or changed by the transition.
-    pub charge: Option<Charge>,
-    /// Events in the order they happened.
-    pub events: Vec<(EventKind, EventSubject)>,
-    /// The error to answer with (a 402 decline); the caller embeds the intent.
-    pub error: Option<ApiError>,
-    /// The payment succeeded with `setup_future_usage`: save the payment method to the
-    /// intent's customer for future use.
-    pub save_payment_method: bool,
-    /// The customer authenticated a manually confirmed intent: remember it, so that the
-    /// server's next confirmation does not ask again.
-    pub record_authentication: bool,
-}
-
-impl Transition {
-    fn new(intent: PaymentIntent) -> Transition {
-        Transition {
-            intent,
-            charge: None,
-            events: Vec::new(),
-            error: None,
-            save_payment_method: false,
-            record_authentication: false,
-        }
-    }
-}
-
-/// What a confirmation knows beyond the intent: the payment method being charged and the
-/// circumstances of the attempt, resolved by the caller.
-#[derive(Clone, Debug)]
-pub struct ConfirmContext<'a> {
-    pub payment_method: &'a PaymentMethod,
-    pub behavior: Behavior,
-    pub set_up_for_off_session: bool,
-    pub off_session: bool,
-    pub use_stripe_sdk: bool,
-    pub return_url: Option<String>,
-    pub error_on_requires_action: bool,
-    /// The hosted authentication page for this intent.
-    pub authenticate_url: String,
-    /// The id to give a charge, should the attempt create one.
-    pub charge_id: String,
-    /// The customer already authenticated this payment method for this intent (a manually
-    /// confirmed intent, confirmed again after its challenge).
-    pub authenticated: bool,
-}
+/// The result of a PaymentIntent's transition.
+pub type Transition = intent::Transition<PaymentIntent>;
 
 fn unexpected_state(action: &str, status: Status, allowed: &str) -> ApiError {
-    ApiError::invalid_request(format!(
-        "You cannot {action} this PaymentIntent because it has a status of {}. Only a \
-         PaymentIntent with one of the following statuses may be {allowed}.",
-        status.as_str()
-    ))
-    .with_code("payment_intent_unexpected_state")
+    IntentKind::Payment.unexpected_state(action, status.as_str(), allowed)
 }
 
 impl PaymentIntent {
@@ -134,13 +77,7 @@ impl PaymentIntent {
         network: &impl Processor,
         now: Timestamp,
     ) -> Result<Transition, ApiError> {
-        if self.status != Status::RequiresAction {
-            return Err(unexpected_state(
-                "authenticate",
-                self.status,
-                "authenticated: requires_action",
-            ));
-        }
+        IntentKind::Payment.check_awaiting_authentication(self.status.as_str())?;
         let mut next = self.clone();
         next.next_action = None;
         if ctx.payment_method.kind == PaymentMethodType::Ideal {

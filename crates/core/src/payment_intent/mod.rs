@@ -6,6 +6,7 @@
 //!   from the current intent (and what the network answers) to the next intent, the charge it
 //!   touched, the events to record and the error to answer.
 
+mod confirmable;
 pub mod decide;
 pub mod params;
 
@@ -17,34 +18,13 @@ use crate::Timestamp;
 use crate::address::Shipping;
 use crate::intent::Usage;
 
-pub use decide::{ConfirmContext, EventSubject, Transition};
-pub use params::{ConfirmParams, OffSession, PaymentIntentCreate, PaymentIntentUpdate};
+pub use crate::confirmation::OffSession;
+pub use crate::intent::EventSubject;
+pub use decide::{ConfirmContext, Transition};
+pub use params::{ConfirmParams, PaymentIntentCreate, PaymentIntentUpdate};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    RequiresPaymentMethod,
-    RequiresConfirmation,
-    RequiresAction,
-    Processing,
-    RequiresCapture,
-    Canceled,
-    Succeeded,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::RequiresPaymentMethod => "requires_payment_method",
-            Status::RequiresConfirmation => "requires_confirmation",
-            Status::RequiresAction => "requires_action",
-            Status::Processing => "processing",
-            Status::RequiresCapture => "requires_capture",
-            Status::Canceled => "canceled",
-            Status::Succeeded => "succeeded",
-        }
-    }
-}
+/// `status` (spec §3.4).
+pub use crate::intent::Status;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -246,20 +226,7 @@ pub fn eligible_payment_method_types(currency: &str) -> Vec<String> {
 
 /// The rendered `payment_method_options` for the intent's types.
 pub fn payment_method_options(types: &[String], request_three_d_secure: &str) -> Value {
-    let mut options = serde_json::Map::new();
-    for kind in types {
-        let value = match kind.as_str() {
-            "card" => json!({
-                "installments": null,
-                "mandate_options": null,
-                "network": null,
-                "request_three_d_secure": request_three_d_secure,
-            }),
-            _ => json!({}),
-        };
-        options.insert(kind.clone(), value);
-    }
-    Value::Object(options)
+    crate::intent::payment_method_options(types, request_three_d_secure, true)
 }
 
 #[cfg(test)]

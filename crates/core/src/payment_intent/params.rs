@@ -6,69 +6,37 @@ use tender_wire::{ApiError, Field, Metadata, Params};
 
 use super::{AutomaticPaymentMethods, CaptureMethod, ConfirmationMethod, PaymentIntent, Status};
 use crate::address::Shipping;
+use crate::confirmation::{ConfirmRequest, IntentKind};
 use crate::intent::{self, Usage};
 use crate::money::{self, Currency};
-use crate::payment_method::PaymentMethodCreate;
 
 const SETUP_FUTURE_USAGE: &[&str] = &["on_session", "off_session"];
 /// Payment method types Tender can process.
 pub const SUPPORTED_TYPES: &[&str] = &["card", "ideal"];
 
-/// `off_session`: `true`, or Stripe's finer `one_off` / `recurring`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OffSession {
-    No,
-    Yes,
-}
-
-/// What a confirmation carries, on `POST …/confirm` or on create with `confirm=true`.
+/// What a confirmation carries, on `POST …/confirm` or on create with `confirm=true`: the
+/// parameters every confirmation reads, and a PaymentIntent's own.
 #[derive(Clone, Debug, Default)]
 pub struct ConfirmParams {
-    pub confirmation_token: Option<String>,
-    pub payment_method: Option<String>,
-    pub payment_method_data: Option<PaymentMethodCreate>,
-    pub return_url: Option<String>,
-    pub off_session: Option<OffSession>,
-    pub error_on_requires_action: bool,
-    pub use_stripe_sdk: bool,
+    pub request: ConfirmRequest,
     pub setup_future_usage: Option<Field<Usage>>,
     pub shipping: Option<Field<Shipping>>,
     pub receipt_email: Option<Field<String>>,
     pub capture_method: Option<CaptureMethod>,
     pub request_three_d_secure: Option<String>,
-    pub mandate_data: Option<Value>,
-    /// Sent by Stripe.js when confirming with a publishable key.
-    pub client_secret: Option<String>,
 }
 
 impl ConfirmParams {
     /// Takes the confirmation parameters. On create they are only allowed with `confirm=true`.
     pub fn take(p: &mut Params) -> Result<ConfirmParams, ApiError> {
-        let payment_method_data = intent::take_payment_method_data(p)?;
-        let off_session = match p.string("off_session")?.as_deref() {
-            None => None,
-            Some("true" | "one_off" | "recurring") => Some(OffSession::Yes),
-            Some("false") => Some(OffSession::No),
-            Some(other) => {
-                return Err(ApiError::invalid_request(format!(
-                    "Invalid off_session: must be a boolean, `one_off` or `recurring` (received `{other}`)"
-                ))
-                .with_param("off_session"));
-            }
-        };
+        let request = ConfirmRequest::take(p, IntentKind::Payment)?;
         let (request_three_d_secure, options_capture) = take_payment_method_options(p)?;
         let capture_method = p
             .enumeration("capture_method", CaptureMethod::VALUES)?
             .map(|c| CaptureMethod::parse(&c))
             .or(options_capture);
         Ok(ConfirmParams {
-            confirmation_token: p.string("confirmation_token")?,
-            payment_method: p.string("payment_method")?,
-            payment_method_data,
-            return_url: p.string("return_url")?,
-            off_session,
-            error_on_requires_action: p.boolean("error_on_requires_action")?.unwrap_or(false),
-            use_stripe_sdk: p.boolean("use_stripe_sdk")?.unwrap_or(false),
+            request,
             setup_future_usage: present(
                 p.enumeration_field("setup_future_usage", SETUP_FUTURE_USAGE)?
                     .map(|usage| Usage::parse(&usage)),
@@ -77,26 +45,7 @@ impl ConfirmParams {
             receipt_email: present(p.string_field("receipt_email")?),
             capture_method,
             request_three_d_secure,
-            mandate_data: p.opaque("mandate_data")?,
-            client_secret: p.string("client_secret")?,
         })
-    }
-
-    /// Parameters Stripe only accepts together with `confirm=true`.
-    fn confirm_only(&self) -> Option<&'static str> {
-        if self.return_url.is_some() {
-            Some("return_url")
-        } else if self.off_session.is_some() {
-            Some("off_session")
-        } else if self.error_on_requires_action {
-            Some("error_on_requires_action")
-        } else if self.mandate_data.is_some() {
-            Some("mandate_data")
-        } else if self.confirmation_token.is_some() {
-            Some("confirmation_token")
-        } else {
-            None
-        }
     }
 
     /// Writes the confirmation's own parameters onto the intent (before the token's values,
@@ -236,7 +185,7 @@ impl PaymentIntentCreate {
             "payment_details",
             "customer_account",
         ]);
-        if !confirm && let Some(param) = create.confirm_params.confirm_only() {
+        if !confirm && let Some(param) = create.confirm_params.request.confirm_only() {
             return Err(ApiError::invalid_request(format!(
                 "The parameter `{param}` can only be used when `confirm` is `true`."
             ))
@@ -255,26 +204,15 @@ impl PaymentIntentCreate {
             Some(types) => types.clone(),
             None => super::eligible_payment_method_types(self.currency.code),
         };
-        intent.automatic_payment_methods =
-            match (&self.automatic_payment_methods, &self.payment_method_types) {
-                (Some(apm), _) => Some(apm.clone()),
-                // Since API 2023-08-16 automatic payment methods are on unless types are given.
-                (None, None) if self.confirmation_method == ConfirmationMethod::Automatic => {
-                    Some(AutomaticPaymentMethods {
-                        allow_redirects: None,
-                        enabled: true,
-                    })
-                }
-                _ => None,
-            };
-        let confirm = &self.confirm_params;
-        intent.payment_method_options = super::payment_method_options(
-            &types,
-            confirm
-                .request_three_d_secure
-                .as_deref()
-                .unwrap_or("automatic"),
+        intent.automatic_payment_methods = intent::new_automatic_payment_methods(
+            self.automatic_payment_methods.as_ref(),
+            self.payment_method_types.is_some(),
+            self.confirmation_method == ConfirmationMethod::Automatic,
         );
+        let confirm = &self.confirm_params;
+        let request = confirm.request_three_d_secure.as_deref();
+        intent.payment_method_options =
+            super::payment_method_options(&types, request.unwrap_or("automatic"));
         intent.payment_method_types = types;
         intent.capture_method = self.capture_method.unwrap_or_default();
         intent.confirmation_method = self.confirmation_method;
@@ -297,7 +235,7 @@ impl PaymentIntentCreate {
         if let Some(Field::Set(email)) = &confirm.receipt_email {
             intent.receipt_email = Some(email.clone());
         }
-        if confirm.payment_method.is_some() && !self.confirm {
+        if confirm.request.payment_method.is_some() && !self.confirm {
             intent.status = Status::RequiresConfirmation;
         }
         intent
@@ -453,17 +391,12 @@ impl PaymentIntentUpdate {
             intent.capture_method = capture;
         }
         if self.request_three_d_secure.is_some() || self.payment_method_types.is_some() {
-            let request = self
-                .request_three_d_secure
-                .clone()
-                .or_else(|| {
-                    intent.payment_method_options["card"]["request_three_d_secure"]
-                        .as_str()
-                        .map(str::to_owned)
-                })
-                .unwrap_or_else(|| "automatic".to_owned());
-            intent.payment_method_options =
-                super::payment_method_options(&intent.payment_method_types, &request);
+            intent.payment_method_options = intent::render_payment_method_options_again(
+                &intent.payment_method_options,
+                &intent.payment_method_types,
+                self.request_three_d_secure.as_deref(),
+                true,
+            );
         }
         if let Some(pm) = &self.payment_method {
             // A new payment method always needs a new confirmation.

@@ -16,50 +16,21 @@ use crate::intent;
 use crate::network::{self, Answer, Attempt, Processor};
 use crate::payment_method::PaymentMethod;
 
-/// The result of a transition.
-#[derive(Clone, Debug)]
-pub struct Transition {
-    pub intent: SetupIntent,
-    /// Event types about the intent, in the order they happened.
-    pub events: Vec<EventKind>,
-    /// The error to answer with (a 402 decline); the caller embeds the intent.
-    pub error: Option<ApiError>,
-}
+pub use crate::confirmation::ConfirmContext;
+use crate::confirmation::IntentKind;
+
+/// The result of a SetupIntent's transition: it never has a charge.
+pub type Transition = intent::Transition<SetupIntent>;
 
 impl Transition {
-    fn new(intent: SetupIntent, event: EventKind) -> Transition {
-        Transition {
-            intent,
-            events: vec![event],
-            error: None,
-        }
-    }
-
     /// The payment method is now set up: the caller saves it to the intent's customer.
     pub fn succeeded(&self) -> bool {
         self.error.is_none() && self.intent.status == Status::Succeeded
     }
 }
 
-/// What a confirmation knows beyond the intent: the payment method being set up and how the
-/// confirming client can show an authentication, resolved by the caller.
-#[derive(Clone, Debug)]
-pub struct ConfirmContext<'a> {
-    pub payment_method: &'a PaymentMethod,
-    pub behavior: Behavior,
-    pub use_stripe_sdk: bool,
-    pub return_url: Option<String>,
-    /// The hosted authentication page for this intent.
-    pub authenticate_url: String,
-}
-
 fn unexpected_state(action: &str, status: Status, allowed: &str) -> ApiError {
-    ApiError::invalid_request(format!(
-        "You cannot {action} this SetupIntent because it has a status of {}. Only a \
-         SetupIntent with one of the following statuses may be {allowed}.",
-        status.as_str()
-    ))
-    .with_code("setup_intent_unexpected_state")
+    IntentKind::Setup.unexpected_state(action, status.as_str(), allowed)
 }
 
 const OPEN_STATUSES: &str = "requires_payment_method, requires_confirmation, requires_action";
@@ -99,13 +70,7 @@ impl SetupIntent {
         succeeded: bool,
         network: &impl Processor,
     ) -> Result<Transition, ApiError> {
-        if self.status != Status::RequiresAction {
-            return Err(unexpected_state(
-                "authenticate",
-                self.status,
-                "authenticated: requires_action",
-            ));
-        }
+        IntentKind::Setup.check_awaiting_authentication(self.status.as_str())?;
         let mut next = self.clone();
         next.next_action = None;
         if succeeded {
@@ -133,7 +98,7 @@ impl SetupIntent {
         next.status = Status::Canceled;
         next.cancellation_reason = reason;
         next.next_action = None;
-        Ok(Transition::new(next, EventKind::SetupIntentCanceled))
+        Ok(Transition::with_event(next, EventKind::SetupIntentCanceled))
     }
 }
 
@@ -168,7 +133,7 @@ fn failed(mut intent: SetupIntent, error: ApiError, answer: bool) -> Transition 
     intent.status = Status::RequiresPaymentMethod;
     intent.payment_method = None;
     intent.last_setup_error = Some(error.to_object());
-    let mut transition = Transition::new(intent, EventKind::SetupIntentSetupFailed);
+    let mut transition = Transition::with_event(intent, EventKind::SetupIntentSetupFailed);
     transition.error = answer.then_some(error);
     transition
 }
@@ -202,11 +167,11 @@ fn verify(
                 ctx.use_stripe_sdk,
                 &format!("src_{}", intent.id.trim_start_matches("seti_")),
             ));
-            Transition::new(intent, EventKind::SetupIntentRequiresAction)
+            Transition::with_event(intent, EventKind::SetupIntentRequiresAction)
         }
         Answer::Approved { .. } => {
             intent.status = Status::Succeeded;
-            Transition::new(intent, EventKind::SetupIntentSucceeded)
+            Transition::with_event(intent, EventKind::SetupIntentSucceeded)
         }
         Answer::Declined(decline) => {
             let error = decline

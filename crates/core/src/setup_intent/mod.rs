@@ -10,11 +10,12 @@
 //!
 //! Tender builds no SetupAttempts: `latest_attempt` stays `null`.
 
+mod confirmable;
 pub mod decide;
 pub mod params;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tender_wire::Metadata;
 
 use crate::Timestamp;
@@ -23,48 +24,9 @@ use crate::payment_intent::AutomaticPaymentMethods;
 pub use decide::{ConfirmContext, Transition};
 pub use params::{ConfirmParams, SetupIntentCreate, SetupIntentUpdate};
 
-/// `status`: a PaymentIntent's, without `requires_capture` (nothing is charged).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    RequiresPaymentMethod,
-    RequiresConfirmation,
-    RequiresAction,
-    Processing,
-    Canceled,
-    Succeeded,
-}
-
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::RequiresPaymentMethod,
-        Status::RequiresConfirmation,
-        Status::RequiresAction,
-        Status::Processing,
-        Status::Canceled,
-        Status::Succeeded,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::RequiresPaymentMethod => "requires_payment_method",
-            Status::RequiresConfirmation => "requires_confirmation",
-            Status::RequiresAction => "requires_action",
-            Status::Processing => "processing",
-            Status::Canceled => "canceled",
-            Status::Succeeded => "succeeded",
-        }
-    }
-
-    /// Still open to a new payment method, a confirmation or a cancellation.
-    pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction
-        )
-    }
-}
-
+/// `status`: a PaymentIntent's; a SetupIntent never reaches `requires_capture` (nothing is
+/// charged).
+pub use crate::intent::Status;
 pub use crate::intent::Usage;
 
 /// A setup intent, rendered with the full key set of the API version Tender speaks.
@@ -153,38 +115,20 @@ impl SetupIntent {
     pub fn allows_redirects(&self) -> bool {
         AutomaticPaymentMethods::allows_redirects(self.automatic_payment_methods.as_ref())
     }
-
-    /// The `request_three_d_secure` currently rendered on the card options.
-    fn request_three_d_secure(&self) -> String {
-        self.payment_method_options["card"]["request_three_d_secure"]
-            .as_str()
-            .unwrap_or("automatic")
-            .to_owned()
-    }
 }
 
 /// The rendered `payment_method_options` for the intent's types: a SetupIntent's card hash
-/// has no `installments` (nothing is paid).
+/// A SetupIntent's card hash has no `installments` (nothing is paid).
 pub fn payment_method_options(types: &[String], request_three_d_secure: &str) -> Value {
-    let mut options = serde_json::Map::new();
-    for kind in types {
-        let value = match kind.as_str() {
-            "card" => json!({
-                "mandate_options": null,
-                "network": null,
-                "request_three_d_secure": request_three_d_secure,
-            }),
-            _ => json!({}),
-        };
-        options.insert(kind.clone(), value);
-    }
-    Value::Object(options)
+    crate::intent::payment_method_options(types, request_three_d_secure, false)
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use std::collections::BTreeSet;
+
+    use serde_json::json;
 
     use super::*;
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 use tender_wire::{ApiError, Field, Metadata, MetadataUpdate, Params};
 
 use super::{SetupIntent, Status, Usage};
+use crate::confirmation::{ConfirmRequest, IntentKind};
 use crate::intent;
 use crate::payment_intent::AutomaticPaymentMethods;
 use crate::payment_method::PaymentMethodCreate;
@@ -28,18 +29,12 @@ const IGNORED: &[&str] = &[
     "customer_account",
 ];
 
-/// What a confirmation carries, on `POST …/confirm` or on create with `confirm=true`.
+/// What a confirmation carries, on `POST …/confirm` or on create with `confirm=true`: the
+/// parameters every confirmation reads, and a SetupIntent's own.
 #[derive(Clone, Debug, Default)]
 pub struct ConfirmParams {
-    pub confirmation_token: Option<String>,
-    pub payment_method: Option<String>,
-    pub payment_method_data: Option<PaymentMethodCreate>,
-    pub return_url: Option<String>,
-    pub use_stripe_sdk: bool,
-    pub mandate_data: Option<Value>,
+    pub request: ConfirmRequest,
     pub request_three_d_secure: Option<String>,
-    /// Sent by Stripe.js when confirming with a publishable key.
-    pub client_secret: Option<String>,
 }
 
 impl ConfirmParams {
@@ -52,28 +47,9 @@ impl ConfirmParams {
 
     pub fn take(p: &mut Params) -> Result<ConfirmParams, ApiError> {
         Ok(ConfirmParams {
-            confirmation_token: p.string("confirmation_token")?,
-            payment_method: p.string("payment_method")?,
-            payment_method_data: intent::take_payment_method_data(p)?,
-            return_url: p.string("return_url")?,
-            use_stripe_sdk: p.boolean("use_stripe_sdk")?.unwrap_or(false),
-            mandate_data: p.opaque("mandate_data")?,
+            request: ConfirmRequest::take(p, IntentKind::Setup)?,
             request_three_d_secure: take_payment_method_options(p)?,
-            client_secret: p.string("client_secret")?,
         })
-    }
-
-    /// Parameters Stripe only accepts together with `confirm=true`.
-    fn confirm_only(&self) -> Option<&'static str> {
-        if self.return_url.is_some() {
-            Some("return_url")
-        } else if self.mandate_data.is_some() {
-            Some("mandate_data")
-        } else if self.confirmation_token.is_some() {
-            Some("confirmation_token")
-        } else {
-            None
-        }
     }
 }
 
@@ -169,7 +145,7 @@ impl SetupIntentCreate {
         };
         p.ignore(IGNORED);
         if !create.confirm
-            && let Some(param) = create.confirm_params.confirm_only()
+            && let Some(param) = create.confirm_params.request.confirm_only()
         {
             return Err(ApiError::invalid_request(format!(
                 "The parameter `{param}` can only be used when `confirm` is `true`."
@@ -187,24 +163,14 @@ impl SetupIntentCreate {
             .payment_method_types
             .clone()
             .unwrap_or_else(|| vec!["card".to_owned()]);
-        intent.automatic_payment_methods =
-            match (&self.automatic_payment_methods, &self.payment_method_types) {
-                (Some(apm), _) => Some(apm.clone()),
-                // Since API 2023-08-16 automatic payment methods are on unless types are given.
-                (None, None) => Some(AutomaticPaymentMethods {
-                    allow_redirects: None,
-                    enabled: true,
-                }),
-                _ => None,
-            };
-        let confirm = &self.confirm_params;
-        intent.payment_method_options = super::payment_method_options(
-            &types,
-            confirm
-                .request_three_d_secure
-                .as_deref()
-                .unwrap_or("automatic"),
+        intent.automatic_payment_methods = intent::new_automatic_payment_methods(
+            self.automatic_payment_methods.as_ref(),
+            self.payment_method_types.is_some(),
+            true,
         );
+        let request = self.confirm_params.request_three_d_secure.as_deref();
+        intent.payment_method_options =
+            super::payment_method_options(&types, request.unwrap_or("automatic"));
         intent.payment_method_types = types;
         intent.customer = self.customer.clone();
         intent.description = self.description.clone();
@@ -214,7 +180,8 @@ impl SetupIntentCreate {
         intent.flow_directions = self.flow_directions.clone();
         intent.excluded_payment_method_types = self.excluded_payment_method_types.clone();
         if !self.confirm
-            && (confirm.payment_method.is_some() || confirm.payment_method_data.is_some())
+            && (self.confirm_params.request.payment_method.is_some()
+                || self.confirm_params.request.payment_method_data.is_some())
         {
             intent.status = Status::RequiresConfirmation;
         }
@@ -318,12 +285,12 @@ impl SetupIntentUpdate {
             intent.excluded_payment_method_types = Some(excluded.clone());
         }
         if self.request_three_d_secure.is_some() || self.payment_method_types.is_some() {
-            let request = self
-                .request_three_d_secure
-                .clone()
-                .unwrap_or_else(|| intent.request_three_d_secure());
-            intent.payment_method_options =
-                super::payment_method_options(&intent.payment_method_types, &request);
+            intent.payment_method_options = intent::render_payment_method_options_again(
+                &intent.payment_method_options,
+                &intent.payment_method_types,
+                self.request_three_d_secure.as_deref(),
+                false,
+            );
         }
         if let Some(pm) = &self.payment_method {
             // A new payment method always needs a new confirmation.

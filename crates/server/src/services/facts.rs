@@ -7,7 +7,7 @@ use tender_store::Write;
 use tender_wire::ApiError;
 
 use crate::ctx::Ctx;
-use crate::resources::{Loaded, insert};
+use crate::resources::{Loaded, insert, persist};
 
 /// A fact Tender keeps about a payment method, of kind `K` (which only names the record's
 /// kind, in the resource table). Never rendered, never listed.
@@ -83,4 +83,28 @@ pub async fn record_off_session_setup(
         return Ok(None);
     }
     Ok(Some(insert(ctx.account_id(), &setup)?))
+}
+
+/// Whether `payment_method` was set up for off-session use.
+pub async fn set_up_for_off_session(ctx: &Ctx, payment_method: &str) -> Result<bool, ApiError> {
+    Ok(ctx
+        .find(&off_session_setup_id(payment_method))
+        .await?
+        .is_some())
+}
+
+/// The write recording that the customer authenticated `payment_method` for `intent`
+/// (replacing what was recorded for an earlier payment method).
+pub async fn record_authentication(
+    ctx: &Ctx,
+    intent: &str,
+    payment_method: &str,
+) -> Result<Write, ApiError> {
+    let fact = IntentAuthentication::new(
+        intent_authentication_id(intent),
+        payment_method.to_owned(),
+        ctx.now,
+    );
+    let read = ctx.find(&fact.id).await?.map(|record| record.version);
+    persist(ctx.account_id(), &fact, read)
 }

@@ -5,11 +5,12 @@
 
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
-use tender_core::confirmation::{self, PaymentMethodSource};
+use tender_core::confirmation::{self, ConfirmRequest, Confirmable, PaymentMethodSource};
 use tender_core::confirmation_token::StoredConfirmationToken;
-use tender_core::payment_intent::{self, PaymentIntent};
+use tender_core::intent::IntentUpdate;
+use tender_core::payment_intent::{self, PaymentIntent, PaymentIntentUpdate};
 use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate};
-use tender_core::setup_intent::{self, SetupIntent};
+use tender_core::setup_intent::{self, SetupIntent, SetupIntentUpdate};
 use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn};
@@ -25,28 +26,40 @@ pub use tender_core::confirmation::IntentKind;
 /// What differs between a PaymentIntent and a SetupIntent where the server treats them alike:
 /// which intent it is, what a publishable key may read of it, where its last error is, and its
 /// client secret.
-pub trait Intent: Resource + Sync {
-    const KIND: IntentKind;
+pub trait Intent: Resource + Confirmable<Params: Send + Sync> + Send + Sync {
     /// The fields a publishable key (with the client secret) may read.
     const PUBLISHABLE_FIELDS: &'static [&'static str];
     /// `last_payment_error` or `last_setup_error`.
     const LAST_ERROR: &'static str;
+    /// `POST /v1/…_intents/:id`'s parameters.
+    type Update: IntentUpdate<Self> + Send + Sync;
+    /// Parameters a confirmation accepts and ignores (besides Stripe.js's extras).
+    const CONFIRM_IGNORED: &'static [&'static str];
     fn client_secret(&self) -> &str;
 }
 
 impl Intent for PaymentIntent {
-    const KIND: IntentKind = IntentKind::Payment;
+    type Update = PaymentIntentUpdate;
     const PUBLISHABLE_FIELDS: &'static [&'static str] = payment_intent::PUBLISHABLE_FIELDS;
     const LAST_ERROR: &'static str = "last_payment_error";
+    const CONFIRM_IGNORED: &'static [&'static str] = &[
+        "mandate",
+        "radar_options",
+        "payment_details",
+        "amount_details",
+        "hooks",
+        "is_stripe_sdk",
+    ];
     fn client_secret(&self) -> &str {
         &self.client_secret
     }
 }
 
 impl Intent for SetupIntent {
-    const KIND: IntentKind = IntentKind::Setup;
+    type Update = SetupIntentUpdate;
     const PUBLISHABLE_FIELDS: &'static [&'static str] = setup_intent::PUBLISHABLE_FIELDS;
     const LAST_ERROR: &'static str = "last_setup_error";
+    const CONFIRM_IGNORED: &'static [&'static str] = &["is_stripe_sdk"];
     fn client_secret(&self) -> &str {
         &self.client_secret
     }
@@ -215,8 +228,7 @@ pub async fn resolve_source(
     ctx: &Ctx,
     kind: IntentKind,
     token: Option<Loaded<StoredConfirmationToken>>,
-    payment_method: Option<&str>,
-    payment_method_data: Option<&PaymentMethodCreate>,
+    request: &ConfirmRequest,
     on_intent: Option<&str>,
 ) -> Result<Source, ApiError> {
     let from_token = match &token {
@@ -226,8 +238,8 @@ pub async fn resolve_source(
     let payment_method = choose_payment_method(
         ctx,
         kind,
-        payment_method,
-        payment_method_data,
+        request.payment_method.as_deref(),
+        request.payment_method_data.as_ref(),
         from_token,
         on_intent,
     )
@@ -295,6 +307,23 @@ pub fn mint(ctx: &Ctx, data: &PaymentMethodCreate) -> Result<NamedPaymentMethod,
         version: None,
         spent: false,
     })
+}
+
+/// The payment method a create or update names by `payment_method` or
+/// `payment_method_data`, if any: resolved (a test id mints one) so that a bad id fails the
+/// request, as on Stripe.
+pub async fn named_payment_method(
+    ctx: &Ctx,
+    payment_method: Option<&str>,
+    payment_method_data: Option<&PaymentMethodCreate>,
+) -> Result<Option<NamedPaymentMethod>, ApiError> {
+    match (payment_method, payment_method_data) {
+        (Some(pm), _) => Ok(Some(
+            NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?,
+        )),
+        (None, Some(data)) => Ok(Some(mint(ctx, data)?)),
+        (None, None) => Ok(None),
+    }
 }
 
 /// The payment method a confirmation charges, and how it came to be named.

@@ -3,10 +3,10 @@
 //! intents and turning their transitions into writes, and the list endpoints' one
 //! implementation. Route modules use these; they never use one another.
 
+pub mod confirmation;
 pub mod customers;
 pub mod facts;
+pub mod intent_commands;
 pub mod intents;
 pub mod list;
-pub mod payment_intents;
 pub mod payment_methods;
-pub mod setup_intents;

@@ -22,9 +22,14 @@ fn context(pm: &PaymentMethod) -> ConfirmContext<'_> {
     ConfirmContext {
         payment_method: pm,
         behavior: pm.card_behavior(SECRET).unwrap(),
+        set_up_for_off_session: false,
+        off_session: false,
         use_stripe_sdk: false,
         return_url: None,
+        error_on_requires_action: false,
         authenticate_url: "http://tender/authenticate/acct_1/seti_1".into(),
+        charge_id: "ch_unused".into(),
+        authenticated: false,
     }
 }
 
@@ -57,7 +62,7 @@ fn confirm_from_every_status() {
             let t = result.unwrap();
             assert_eq!(t.intent.status, Status::Succeeded, "{status:?}");
             assert_eq!(t.intent.payment_method.as_deref(), Some("pm_1"));
-            assert_eq!(t.events, vec![EventKind::SetupIntentSucceeded]);
+            assert_eq!(t.event_kinds(), vec![EventKind::SetupIntentSucceeded]);
             assert!(t.succeeded());
         } else {
             assert_unexpected(result, status);
@@ -80,7 +85,7 @@ fn complete_authentication_from_every_status() {
             assert!(t.error.is_none());
             if succeeded {
                 assert_eq!(t.intent.status, Status::Succeeded);
-                assert_eq!(t.events, vec![EventKind::SetupIntentSucceeded]);
+                assert_eq!(t.event_kinds(), vec![EventKind::SetupIntentSucceeded]);
             } else {
                 assert_eq!(t.intent.status, Status::RequiresPaymentMethod);
                 assert_eq!(t.intent.payment_method, None);
@@ -88,7 +93,7 @@ fn complete_authentication_from_every_status() {
                 assert_eq!(error["code"], "setup_intent_authentication_failure");
                 assert_eq!(error["type"], "invalid_request_error");
                 assert_eq!(error["payment_method"]["id"], "pm_1");
-                assert_eq!(t.events, vec![EventKind::SetupIntentSetupFailed]);
+                assert_eq!(t.event_kinds(), vec![EventKind::SetupIntentSetupFailed]);
             }
         }
     }
@@ -103,7 +108,7 @@ fn cancel_from_every_status() {
             assert_eq!(t.intent.status, Status::Canceled);
             assert_eq!(t.intent.cancellation_reason.as_deref(), Some("abandoned"));
             assert_eq!(t.intent.next_action, None);
-            assert_eq!(t.events, vec![EventKind::SetupIntentCanceled]);
+            assert_eq!(t.event_kinds(), vec![EventKind::SetupIntentCanceled]);
         } else {
             assert_unexpected(result, status);
         }
@@ -169,7 +174,7 @@ fn declines_answer_402_and_reopen_the_intent() {
             t.intent.last_setup_error.as_ref().unwrap()["decline_code"],
             decline_code
         );
-        assert_eq!(t.events, vec![EventKind::SetupIntentSetupFailed]);
+        assert_eq!(t.event_kinds(), vec![EventKind::SetupIntentSetupFailed]);
         assert!(!t.succeeded());
     }
 }
@@ -205,7 +210,7 @@ fn authentication_cards_require_action_even_for_off_session_usage() {
         assert_eq!(si.usage, super::super::Usage::OffSession);
         let t = si.confirm(&context(&pm), &TestNetwork).unwrap();
         assert_eq!(t.intent.status, Status::RequiresAction, "{test_id}");
-        assert_eq!(t.events, vec![EventKind::SetupIntentRequiresAction]);
+        assert_eq!(t.event_kinds(), vec![EventKind::SetupIntentRequiresAction]);
         let action = t.intent.next_action.as_ref().unwrap();
         assert_eq!(action["type"], "use_stripe_sdk");
         assert_eq!(

@@ -17,8 +17,7 @@ use tender_core::payment_intent::PaymentIntent;
 use tender_core::setup_intent::SetupIntent;
 use tender_wire::IdIn;
 
-mod payment_intent;
-mod setup_intent;
+mod completion;
 
 use crate::ctx::Ctx;
 use crate::http::api::origin;
@@ -200,10 +199,10 @@ async fn complete(
     let (id, secret) = (intent.clone(), answer.client_secret.clone());
     let reply = match kind {
         IntentKind::Payment => {
-            payment_intent::complete_authentication(&ctx, id, secret, succeeded).await
+            completion::complete_authentication::<PaymentIntent>(&ctx, id, secret, succeeded).await
         }
         IntentKind::Setup => {
-            setup_intent::complete_authentication(&ctx, id, secret, succeeded).await
+            completion::complete_authentication::<SetupIntent>(&ctx, id, secret, succeeded).await
         }
     };
     let body: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);

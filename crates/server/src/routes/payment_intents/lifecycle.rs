@@ -1,69 +1,17 @@
-//! Confirm, capture and cancel an existing intent, and complete its 3D Secure challenge.
+//! Confirm, capture and cancel an existing PaymentIntent.
 
 use tender_core::charge::Charge;
-use tender_core::payment_intent::{ConfirmParams, PaymentIntent};
+use tender_core::payment_intent::PaymentIntent;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
-use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
+use crate::http::{Api, ClientKeys, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::Loaded;
-use crate::services::intents;
-use crate::services::intents::{load_intent, state_error};
-use crate::services::payment_intents::{self as confirm, Base, apply};
-
-pub struct Confirm {
-    id: String,
-    params: ConfirmParams,
-    expand: Expand,
-}
-
-impl Command for Confirm {
-    type Path = String;
-    const WRITES_EVENTS: bool = true;
-
-    fn parse(mut p: Params, id: String, ctx: &Ctx) -> Result<Self, ApiError> {
-        let params = ConfirmParams::take(&mut p)?;
-        intents::require_client_secret(ctx, params.client_secret.as_deref())?;
-        let expand = Expand::parse(&p.expand()?)?;
-        p.ignore(&[
-            "mandate",
-            "radar_options",
-            "payment_details",
-            "amount_details",
-            "hooks",
-            "is_stripe_sdk",
-        ]);
-        p.ignore(tender_core::confirmation_token::CLIENT_EXTRAS);
-        p.finish()?;
-        Ok(Confirm { id, params, expand })
-    }
-
-    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let loaded =
-            load_intent::<PaymentIntent>(ctx, &self.id, self.params.client_secret.as_deref())
-                .await?;
-        if ctx.key == KeyKind::Publishable
-            && loaded.object.confirmation_method
-                == tender_core::payment_intent::ConfirmationMethod::Manual
-        {
-            return Err(ApiError::invalid_request(
-                "This PaymentIntent's confirmation_method is manual: all payment attempts must \
-                 be initiated using a secret key.",
-            ));
-        }
-        confirm::confirm(
-            ctx,
-            loaded.object,
-            Some(loaded.version),
-            &self.params,
-            &self.expand,
-            Vec::new(),
-        )
-        .await
-    }
-}
+use crate::services::confirmation::{Base, apply_transition};
+use crate::services::intent_commands::Confirm;
+use crate::services::intents::state_error;
 
 /// The intent's latest charge, with its version.
 async fn latest_charge(
@@ -126,7 +74,7 @@ impl Command for Capture {
             charge_version: charge.map(|c| c.version),
             prior: Vec::new(),
         };
-        apply(ctx, transition, base, None, &self.expand).await
+        apply_transition(ctx, transition, base, &self.expand).await
     }
 }
 
@@ -172,12 +120,12 @@ impl Command for Cancel {
             charge_version: transition.charge.as_ref().and(charge.map(|c| c.version)),
             prior: Vec::new(),
         };
-        apply(ctx, transition, base, None, &self.expand).await
+        apply_transition(ctx, transition, base, &self.expand).await
     }
 }
 
 pub async fn confirm(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {
-    mutate::<Confirm>(api.into(), id).await
+    mutate::<Confirm<PaymentIntent>>(api.into(), id).await
 }
 
 pub async fn capture(Path(id): Path<String>, api: Api) -> Reply {

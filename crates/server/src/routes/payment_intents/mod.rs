@@ -9,7 +9,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use serde_json::value::RawValue;
 use tender_core::event_kind::EventKind;
-use tender_core::payment_intent::{PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate};
+use tender_core::payment_intent::{PaymentIntent, PaymentIntentCreate};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
 
@@ -17,10 +17,11 @@ use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::{insert, new_id, to_json, to_value};
+use crate::services::confirmation;
 use crate::services::customers::load_customer;
-use crate::services::intents::{load_intent, render_intent, state_error};
+use crate::services::intent_commands::Update;
+use crate::services::intents::{load_intent, render_intent};
 use crate::services::list::list;
-use crate::services::payment_intents;
 use crate::services::payment_methods::NamedPaymentMethod;
 use crate::state::AppState;
 
@@ -60,7 +61,7 @@ impl Command for Create {
         let created = ctx.event_json(EventKind::PaymentIntentCreated, to_json(&intent)?, None)?;
         if !self.create.confirm {
             let mut writes = vec![insert(ctx.account_id(), &intent)?, created];
-            if let Some(pm) = &self.create.confirm_params.payment_method {
+            if let Some(pm) = &self.create.confirm_params.request.payment_method {
                 // Resolve now so that a bad id fails the create, as on Stripe; a test id mints.
                 let named =
                     NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
@@ -77,7 +78,7 @@ impl Command for Create {
             let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
             return Ok(Effect::ok(body, writes));
         }
-        payment_intents::confirm(
+        confirmation::confirm(
             ctx,
             intent,
             None,
@@ -89,54 +90,12 @@ impl Command for Create {
     }
 }
 
-struct Update {
-    id: String,
-    update: PaymentIntentUpdate,
-    expand: Expand,
-}
-
-impl Command for Update {
-    type Path = String;
-
-    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
-        let update = PaymentIntentUpdate::take(&mut p)?;
-        let expand = Expand::parse(&p.expand()?)?;
-        p.finish()?;
-        Ok(Update { id, update, expand })
-    }
-
-    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx
-            .load::<PaymentIntent>(&self.id, IdIn::Url("intent"))
-            .await?;
-        if let Some(tender_wire::Field::Set(customer)) = &self.update.customer {
-            load_customer(ctx, customer, IdIn::Param("customer")).await?;
-        }
-        let mut writes = Vec::new();
-        let mut update = self.update.clone();
-        if let Some(pm) = &self.update.payment_method {
-            let named = NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
-            if named.version.is_none() {
-                writes.push(named.write(ctx)?);
-            }
-            update.payment_method = Some(named.object.id.clone());
-        }
-        let before = loaded.object.clone();
-        if let Err(error) = update.apply(&mut loaded.object) {
-            return Err(state_error(ctx, &before, error).await);
-        }
-        writes.push(loaded.update(ctx.account_id())?);
-        let body = render_intent(ctx, &loaded.object, &self.expand, &writes).await?;
-        Ok(Effect::ok(body, writes))
-    }
-}
-
 async fn create(api: Api) -> Reply {
     mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update>(api.into(), id).await
+    mutate::<Update<PaymentIntent>>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
-use tender_core::confirmation;
+use tender_core::confirmation::check_payment_method;
 use tender_core::event_kind::EventKind;
-use tender_core::setup_intent::{SetupIntent, SetupIntentCreate, SetupIntentUpdate};
+use tender_core::setup_intent::{SetupIntent, SetupIntentCreate};
 use tender_store::TagFilter;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params, id};
@@ -19,12 +19,12 @@ use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::resources::{insert, new_id, to_value};
+use crate::services::confirmation;
 use crate::services::customers::load_customer;
-use crate::services::intents::{self, IntentKind};
-use crate::services::intents::{load_intent, render_intent, state_error};
+use crate::services::intent_commands::Update;
+use crate::services::intents::{IntentKind, named_payment_method};
+use crate::services::intents::{load_intent, render_intent};
 use crate::services::list::list;
-use crate::services::payment_methods::NamedPaymentMethod;
-use crate::services::setup_intents;
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -33,22 +33,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/setup_intents/{id}", get(retrieve).post(update))
         .route("/v1/setup_intents/{id}/confirm", post(lifecycle::confirm))
         .route("/v1/setup_intents/{id}/cancel", post(lifecycle::cancel))
-}
-
-/// The payment method named by `payment_method` or `payment_method_data`, if any: resolved
-/// (a test id mints one) so that a bad id fails the request, as on Stripe.
-async fn named_payment_method(
-    ctx: &Ctx,
-    payment_method: Option<&str>,
-    payment_method_data: Option<&tender_core::payment_method::PaymentMethodCreate>,
-) -> Result<Option<NamedPaymentMethod>, ApiError> {
-    match (payment_method, payment_method_data) {
-        (Some(pm), _) => Ok(Some(
-            NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?,
-        )),
-        (None, Some(data)) => Ok(Some(intents::mint(ctx, data)?)),
-        (None, None) => Ok(None),
-    }
 }
 
 struct Create {
@@ -78,18 +62,18 @@ impl Command for Create {
         let params = &self.create.confirm_params;
         if self.create.confirm {
             let created = ctx.event(EventKind::SetupIntentCreated, to_value(&intent)?, None)?;
-            return setup_intents::confirm(ctx, intent, None, params, &self.expand, vec![created])
+            return confirmation::confirm(ctx, intent, None, params, &self.expand, vec![created])
                 .await;
         }
         let mut writes = Vec::new();
         let named = named_payment_method(
             ctx,
-            params.payment_method.as_deref(),
-            params.payment_method_data.as_ref(),
+            params.request.payment_method.as_deref(),
+            params.request.payment_method_data.as_ref(),
         )
         .await?;
         if let Some(named) = named {
-            confirmation::check_payment_method(
+            check_payment_method(
                 IntentKind::Setup,
                 &named.object,
                 named.spent,
@@ -108,60 +92,12 @@ impl Command for Create {
     }
 }
 
-struct Update {
-    id: String,
-    update: SetupIntentUpdate,
-    expand: Expand,
-}
-
-impl Command for Update {
-    type Path = String;
-
-    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
-        let update = SetupIntentUpdate::take(&mut p)?;
-        let expand = Expand::parse(&p.expand()?)?;
-        p.finish()?;
-        Ok(Update { id, update, expand })
-    }
-
-    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx
-            .load::<SetupIntent>(&self.id, IdIn::Url("intent"))
-            .await?;
-        if let Some(tender_wire::Field::Set(customer)) = &self.update.customer {
-            load_customer(ctx, customer, IdIn::Param("customer")).await?;
-        }
-        let mut writes = Vec::new();
-        let mut update = self.update.clone();
-        // Check the state first, so a refused update mints nothing.
-        if let Err(error) = update.apply(&mut loaded.object.clone()) {
-            return Err(state_error(ctx, &loaded.object, error).await);
-        }
-        let named = named_payment_method(
-            ctx,
-            self.update.payment_method.as_deref(),
-            self.update.payment_method_data.as_ref(),
-        )
-        .await?;
-        if let Some(named) = named {
-            if named.version.is_none() {
-                writes.push(named.write(ctx)?);
-            }
-            update.payment_method = Some(named.object.id.clone());
-        }
-        update.apply(&mut loaded.object)?;
-        writes.push(loaded.update(ctx.account_id())?);
-        let body = render_intent(ctx, &loaded.object, &self.expand, &writes).await?;
-        Ok(Effect::ok(body, writes))
-    }
-}
-
 async fn create(api: Api) -> Reply {
     mutate::<Create>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
-    mutate::<Update>(api.into(), id).await
+    mutate::<Update<SetupIntent>>(api.into(), id).await
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api<ClientKeys>) -> Reply {

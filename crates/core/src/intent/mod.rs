@@ -10,6 +10,11 @@ use crate::network::RequestThreeDSecure;
 use crate::payment_intent::AutomaticPaymentMethods;
 use crate::payment_method::PaymentMethodCreate;
 
+mod transition;
+mod update;
+pub use transition::{EventSubject, Transition};
+pub use update::IntentUpdate;
+
 /// How a saved payment method will be used: a SetupIntent's `usage`, a PaymentIntent's (and a
 /// ConfirmationToken's) `setup_future_usage`. `off_session` (a SetupIntent's default) asks the
 /// network for an exemption from authentication on later merchant-initiated payments.
@@ -37,6 +42,45 @@ impl Usage {
             Usage::OnSession => "on_session",
         }
     }
+}
+
+wire_enum! {
+    /// An intent's `status`. A SetupIntent never reaches `requires_capture`: nothing is
+    /// charged.
+    pub enum Status {
+        RequiresPaymentMethod = "requires_payment_method",
+        RequiresConfirmation = "requires_confirmation",
+        RequiresAction = "requires_action",
+        Processing = "processing",
+        RequiresCapture = "requires_capture",
+        Canceled = "canceled",
+        Succeeded = "succeeded",
+    }
+}
+
+impl Status {
+    /// Still open to a new payment method, a confirmation or a cancellation.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::RequiresPaymentMethod | Status::RequiresConfirmation | Status::RequiresAction
+        )
+    }
+}
+
+/// The update of a payment method's options after `payment_method_types` or
+/// `payment_method_options[card][request_three_d_secure]` changed: `payment_method_options`
+/// rendered again for `types`, keeping the current 3D Secure request unless `request`
+/// replaces it.
+pub fn render_payment_method_options_again(
+    options: &Value,
+    types: &[String],
+    request: Option<&str>,
+    installments: bool,
+) -> Value {
+    let current = options["card"]["request_three_d_secure"].as_str();
+    let request = request.or(current).unwrap_or("automatic");
+    payment_method_options(types, request, installments)
 }
 
 /// Values of `payment_method_options[card][request_three_d_secure]`.
@@ -80,6 +124,24 @@ pub fn take_automatic_payment_methods(
         allow_redirects,
         enabled,
     }))
+}
+
+/// A new intent's `automatic_payment_methods`: as given; otherwise on (since API 2023-08-16)
+/// unless `payment_method_types` were given or `on_by_default` is false (a manually confirmed
+/// PaymentIntent).
+pub fn new_automatic_payment_methods(
+    given: Option<&AutomaticPaymentMethods>,
+    types_given: bool,
+    on_by_default: bool,
+) -> Option<AutomaticPaymentMethods> {
+    match given {
+        Some(apm) => Some(apm.clone()),
+        None if !types_given && on_by_default => Some(AutomaticPaymentMethods {
+            allow_redirects: None,
+            enabled: true,
+        }),
+        None => None,
+    }
 }
 
 /// Refuses an empty `payment_method_types` or one naming a type outside `supported`.
@@ -135,6 +197,34 @@ pub fn three_d_secure_next_action(
             },
         }),
     }
+}
+
+/// The rendered `payment_method_options` for an intent's types. `installments` is a
+/// PaymentIntent's card option: a SetupIntent pays nothing and has none.
+pub fn payment_method_options(
+    types: &[String],
+    request_three_d_secure: &str,
+    installments: bool,
+) -> Value {
+    let mut options = serde_json::Map::new();
+    for kind in types {
+        let value = match kind.as_str() {
+            "card" if installments => json!({
+                "installments": null,
+                "mandate_options": null,
+                "network": null,
+                "request_three_d_secure": request_three_d_secure,
+            }),
+            "card" => json!({
+                "mandate_options": null,
+                "network": null,
+                "request_three_d_secure": request_three_d_secure,
+            }),
+            _ => json!({}),
+        };
+        options.insert(kind.clone(), value);
+    }
+    Value::Object(options)
 }
 
 /// Sets `payment_method_options[card][request_three_d_secure]` on an intent that accepts

@@ -1,0 +1,218 @@
+//! Confirming an intent, whichever it is, with core's confirmation engine
+//! (`tender_core::confirmation`): load what the confirmation names, let core decide, and turn
+//! the transition and its effects into writes and an answer. Also the writes of every other
+//! transition of an intent (capture, cancel, the hosted page's authentication).
+
+use serde_json::Value;
+use tender_core::charge::Charge;
+use tender_core::confirmation::{self, Confirmation, Effects, Env, Sources};
+use tender_core::intent::{EventSubject, Transition};
+use tender_core::network::TestNetwork;
+use tender_store::Write;
+use tender_wire::expand::Expand;
+use tender_wire::{ApiError, IdIn};
+
+use crate::ctx::Ctx;
+use crate::http::KeyKind;
+use crate::pipeline::Effect;
+use crate::resources::{Loaded, new_id, persist_json, to_json};
+use crate::services::facts;
+use crate::services::intents::{self, Intent, Source, render_intent, state_error};
+use crate::services::payment_methods::{NamedPaymentMethod, apply_payment_method_effects};
+
+/// Confirms `intent` (stored at `version`, or new) and says what to write and answer.
+/// `prior` holds writes that must come first (the intent's creation event).
+pub async fn confirm<I: Intent>(
+    ctx: &Ctx,
+    intent: I,
+    version: Option<i64>,
+    params: &I::Params,
+    expand: &Expand,
+    prior: Vec<Write>,
+) -> Result<Effect, ApiError> {
+    if let Err(error) = intent.check_confirmable() {
+        return Err(state_error(ctx, &intent, error).await);
+    }
+    let request = I::request(params);
+    let token = intents::load_token(ctx, request.confirmation_token.as_deref()).await?;
+    let prepared = confirmation::prepare(&intent, params, token.as_ref().map(|t| &t.object))?;
+    let source =
+        intents::resolve_source(ctx, I::KIND, token, request, prepared.view().payment_method)
+            .await?;
+    let pm = &source.payment_method;
+    // A payment method or intent made by this very request has no facts yet: no read.
+    let set_up_for_off_session =
+        pm.version.is_some() && facts::set_up_for_off_session(ctx, &pm.object.id).await?;
+    let authenticated =
+        version.is_some() && facts::already_authenticated(ctx, intent.id(), &pm.object.id).await?;
+    let sources = Sources {
+        payment_method: &pm.object,
+        spent: pm.spent,
+        token: source.token.as_ref().map(|t| &t.object),
+        set_up_for_off_session,
+        authenticated,
+    };
+    let key = ctx.fingerprint_key();
+    let outcome = confirmation::confirm(&prepared, params, sources, env(ctx, &intent, &key))?;
+    let base = Base {
+        intent_version: version,
+        charge_version: None,
+        prior,
+    };
+    apply(ctx, outcome, base, Some(source), expand).await
+}
+
+/// Completes the authentication of a `requires_action` intent from the hosted page.
+pub async fn complete_authentication<I: Intent>(
+    ctx: &Ctx,
+    loaded: Loaded<I>,
+    succeeded: bool,
+) -> Result<Effect, ApiError> {
+    let intent = &loaded.object;
+    let pm_id = intent.view().payment_method.ok_or_else(|| {
+        ApiError::invalid_request(format!(
+            "This {} has no payment method to authenticate.",
+            I::KIND.name()
+        ))
+    })?;
+    let pm = NamedPaymentMethod::resolve(ctx, pm_id, IdIn::Param("payment_method")).await?;
+    let set_up_for_off_session = facts::set_up_for_off_session(ctx, &pm.object.id).await?;
+    let key = ctx.fingerprint_key();
+    let outcome = confirmation::complete_authentication(
+        intent,
+        &pm.object,
+        set_up_for_off_session,
+        succeeded,
+        env(ctx, intent, &key),
+    )?;
+    let base = Base {
+        intent_version: Some(loaded.version),
+        ..Base::default()
+    };
+    let source = Source {
+        payment_method: pm,
+        token: None,
+    };
+    apply(ctx, outcome, base, Some(source), &Expand::default()).await
+}
+
+/// What core's engine needs from the world for `intent`; `key` is the account's
+/// fingerprint secret.
+fn env<'a, I: Intent>(ctx: &Ctx, intent: &I, key: &'a [u8]) -> Env<'a, TestNetwork> {
+    Env {
+        network: &TestNetwork,
+        now: ctx.now,
+        account_secret: key,
+        authenticate_url: intents::authenticate_url(ctx, intent.id(), intent.client_secret()),
+        charge_id: new_id::<Charge>(),
+    }
+}
+
+/// What a transition is applied over: the versions its objects were read at (`None`: made by
+/// this request), and the writes that must come before its own (the intent's creation event).
+#[derive(Default)]
+pub struct Base {
+    pub intent_version: Option<i64>,
+    /// The version of an existing charge the transition changes (a capture, a cancel).
+    pub charge_version: Option<i64>,
+    pub prior: Vec<Write>,
+}
+
+/// Turns a transition that is not a confirmation (a capture, a cancel) into writes and the
+/// answer.
+pub async fn apply_transition<I: Intent>(
+    ctx: &Ctx,
+    transition: Transition<I>,
+    base: Base,
+    expand: &Expand,
+) -> Result<Effect, ApiError> {
+    let outcome = Confirmation {
+        transition,
+        effects: Effects::default(),
+    };
+    apply(ctx, outcome, base, None, expand).await
+}
+
+/// Turns a confirmation's outcome into writes (facts, payment method, token, intent, charge,
+/// events) and the answer. `source` is the payment method (and token) it used.
+async fn apply<I: Intent>(
+    ctx: &Ctx,
+    outcome: Confirmation<I>,
+    base: Base,
+    source: Option<Source>,
+    expand: &Expand,
+) -> Result<Effect, ApiError> {
+    let Confirmation {
+        transition,
+        effects,
+    } = outcome;
+    let Transition {
+        intent,
+        charge,
+        events,
+        error,
+        ..
+    } = transition;
+    let mut writes = base.prior;
+    if effects.record_authentication
+        && let Some(pm) = intent.view().payment_method
+    {
+        writes.push(facts::record_authentication(ctx, intent.id(), pm).await?);
+    }
+    let mut attached = None;
+    if let Some(Source {
+        payment_method: mut pm,
+        token,
+    }) = source
+    {
+        let (fact, event) =
+            apply_payment_method_effects(ctx, &mut pm, &effects.payment_method).await?;
+        writes.extend(fact);
+        attached = event;
+        if pm.version.is_none() || pm.spent || attached.is_some() {
+            writes.push(pm.write(ctx)?);
+        }
+        if let (Some(token), Some(used)) = (token, effects.used_token) {
+            let used = Loaded {
+                object: used,
+                version: token.version,
+            };
+            writes.push(used.update(ctx.account_id())?);
+        }
+    }
+    // Each object is serialized once; its record, its events and the answer share the text.
+    let intent_json = to_json(&intent)?;
+    writes.push(persist_json(
+        ctx.account_id(),
+        &intent,
+        base.intent_version,
+        &intent_json,
+    ));
+    let charge_json = charge.as_ref().map(to_json).transpose()?;
+    if let (Some(charge), Some(json)) = (&charge, &charge_json) {
+        writes.push(persist_json(
+            ctx.account_id(),
+            charge,
+            base.charge_version,
+            json,
+        ));
+    }
+    for (kind, subject) in events {
+        let object = match (subject, &charge_json) {
+            (EventSubject::Intent, _) => intent_json.clone(),
+            (EventSubject::Charge, Some(json)) => json.clone(),
+            (EventSubject::Charge, None) => to_json(&Value::Null)?,
+        };
+        writes.push(ctx.event_json(kind, object, None)?);
+    }
+    writes.extend(attached);
+    // The secret key's answer without expansions is the intent as stored.
+    if error.is_none() && ctx.key == KeyKind::Secret && expand.is_empty() {
+        return Ok(Effect::ok_json(intent_json.get().to_owned(), writes));
+    }
+    let rendered = render_intent(ctx, &intent, expand, &writes).await?;
+    Ok(match error {
+        None => Effect::ok(rendered, writes),
+        Some(error) => Effect::error(&error.with_embedded(I::KIND.object(), rendered), writes),
+    })
+}

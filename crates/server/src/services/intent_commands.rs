@@ -1,0 +1,96 @@
+//! The commands that are the same for both intents, written once: update
+//! (`POST /v1/…_intents/:id`) and confirm (`POST /v1/…_intents/:id/confirm`).
+
+use tender_core::intent::IntentUpdate;
+use tender_wire::expand::Expand;
+use tender_wire::{ApiError, Field, IdIn, Params};
+
+use crate::ctx::Ctx;
+use crate::http::KeyKind;
+use crate::pipeline::{Command, Effect};
+use crate::services::confirmation;
+use crate::services::customers::load_customer;
+use crate::services::intents::{
+    Intent, load_intent, named_payment_method, render_intent, require_client_secret, state_error,
+};
+
+/// Confirms the stored intent of type `I` named in the URL.
+pub struct Confirm<I: Intent> {
+    id: String,
+    params: I::Params,
+    expand: Expand,
+}
+
+impl<I: Intent> Command for Confirm<I> {
+    type Path = String;
+    const WRITES_EVENTS: bool = true;
+
+    fn parse(mut p: Params, id: String, ctx: &Ctx) -> Result<Self, ApiError> {
+        let params = I::take_params(&mut p)?;
+        require_client_secret(ctx, I::request(&params).client_secret.as_deref())?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.ignore(I::CONFIRM_IGNORED);
+        p.ignore(tender_core::confirmation_token::CLIENT_EXTRAS);
+        p.finish()?;
+        Ok(Confirm { id, params, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let secret = I::request(&self.params).client_secret.as_deref();
+        let loaded = load_intent::<I>(ctx, &self.id, secret).await?;
+        if ctx.key == KeyKind::Publishable {
+            loaded.object.check_client_may_confirm()?;
+        }
+        confirmation::confirm(
+            ctx,
+            loaded.object,
+            Some(loaded.version),
+            &self.params,
+            &self.expand,
+            Vec::new(),
+        )
+        .await
+    }
+}
+
+/// Updates the stored intent of type `I` named in the URL.
+pub struct Update<I: Intent> {
+    id: String,
+    update: I::Update,
+    expand: Expand,
+}
+
+impl<I: Intent> Command for Update<I> {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let update = I::Update::take(&mut p)?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.finish()?;
+        Ok(Update { id, update, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let mut loaded = ctx.load::<I>(&self.id, IdIn::Url("intent")).await?;
+        if let Some(Field::Set(customer)) = self.update.customer() {
+            load_customer(ctx, customer, IdIn::Param("customer")).await?;
+        }
+        // Check the state first, so that a refused update mints nothing.
+        if let Err(error) = self.update.apply(&mut loaded.object.clone()) {
+            return Err(state_error(ctx, &loaded.object, error).await);
+        }
+        let mut writes = Vec::new();
+        let mut update = self.update.clone();
+        let (payment_method, payment_method_data) = self.update.payment_method();
+        if let Some(named) = named_payment_method(ctx, payment_method, payment_method_data).await? {
+            if named.version.is_none() {
+                writes.push(named.write(ctx)?);
+            }
+            update.set_payment_method(named.object.id.clone());
+        }
+        update.apply(&mut loaded.object)?;
+        writes.push(loaded.update(ctx.account_id())?);
+        let body = render_intent(ctx, &loaded.object, &self.expand, &writes).await?;
+        Ok(Effect::ok(body, writes))
+    }
+}
