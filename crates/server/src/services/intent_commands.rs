@@ -1,5 +1,8 @@
 //! The commands that are the same for both intents, written once: update
-//! (`POST /v1/…_intents/:id`) and confirm (`POST /v1/…_intents/:id/confirm`).
+//! (`POST /v1/…_intents/:id`), confirm (`POST /v1/…_intents/:id/confirm`) and cancel
+//! (`POST /v1/…_intents/:id/cancel`).
+
+use std::marker::PhantomData;
 
 use tender_core::intent::IntentUpdate;
 use tender_wire::expand::Expand;
@@ -8,7 +11,7 @@ use tender_wire::{ApiError, Field, IdIn, Params};
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::{Command, Effect};
-use crate::services::confirmation;
+use crate::services::confirmation::{self, apply_transition};
 use crate::services::customers::load_customer;
 use crate::services::intents::{
     Intent, load_intent, named_payment_method, render_intent, require_client_secret, state_error,
@@ -92,5 +95,38 @@ impl<I: Intent> Command for Update<I> {
         writes.push(loaded.update(ctx.account_id())?);
         let body = render_intent(ctx, &loaded.object, &self.expand, &writes).await?;
         Ok(Effect::ok(body, writes))
+    }
+}
+
+/// Cancels the stored intent of type `I` named in the URL.
+pub struct Cancel<I: Intent> {
+    id: String,
+    reason: Option<String>,
+    expand: Expand,
+    intent: PhantomData<fn() -> I>,
+}
+
+impl<I: Intent> Command for Cancel<I> {
+    type Path = String;
+
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let reason = p.enumeration("cancellation_reason", I::CANCELLATION_REASONS)?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.finish()?;
+        Ok(Cancel {
+            id,
+            reason,
+            expand,
+            intent: PhantomData,
+        })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let loaded = ctx.load::<I>(&self.id, IdIn::Url("intent")).await?;
+        let (transition, base) = match I::cancel(ctx, &loaded, self.reason.clone()).await {
+            Ok(canceled) => canceled,
+            Err(error) => return Err(state_error(ctx, &loaded.object, error).await),
+        };
+        apply_transition(ctx, transition, base, &self.expand).await
     }
 }
