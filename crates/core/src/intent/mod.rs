@@ -10,8 +10,10 @@ use crate::network::RequestThreeDSecure;
 use crate::payment_intent::AutomaticPaymentMethods;
 use crate::payment_method::PaymentMethodCreate;
 
+mod create;
 mod transition;
 mod update;
+pub use create::IntentCreate;
 pub use transition::{EventSubject, Transition};
 pub use update::IntentUpdate;
 

@@ -1,21 +1,69 @@
-//! The commands that are the same for both intents, written once: update
-//! (`POST /v1/…_intents/:id`), confirm (`POST /v1/…_intents/:id/confirm`) and cancel
+//! The commands that are the same for both intents, written once: create
+//! (`POST /v1/…_intents`), update (`POST /v1/…_intents/:id`), confirm (`POST /v1/…_intents/:id/confirm`) and cancel
 //! (`POST /v1/…_intents/:id/cancel`).
 
 use std::marker::PhantomData;
 
-use tender_core::intent::IntentUpdate;
+use tender_core::intent::{IntentCreate, IntentUpdate};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Field, IdIn, Params};
+use tender_wire::{ApiError, Field, IdIn, Params, id};
 
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::{Command, Effect};
+use crate::resources::{new_id, persist_json, to_json};
 use crate::services::confirmation::{self, apply_transition};
 use crate::services::customers::load_customer;
 use crate::services::intents::{
     Intent, load_intent, named_payment_method, render_intent, require_client_secret, state_error,
 };
+
+/// Creates an intent of type `I`, confirming it at once with `confirm=true`.
+pub struct Create<I: Intent> {
+    create: I::Create,
+    expand: Expand,
+}
+
+impl<I: Intent> Command for Create<I> {
+    type Path = ();
+    const WRITES_EVENTS: bool = true;
+
+    fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
+        let create = I::Create::take(&mut p)?;
+        let expand = Expand::parse(&p.expand()?)?;
+        p.finish()?;
+        Ok(Create { create, expand })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let create = &self.create;
+        if let Some(customer) = create.customer() {
+            load_customer(ctx, customer, IdIn::Param("customer")).await?;
+        }
+        let intent_id = new_id::<I>();
+        let mut intent = create.build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);
+        if create.confirms() {
+            let created = ctx.event_json(I::Create::CREATED, to_json(&intent)?, None)?;
+            let params = create.confirm_params();
+            return confirmation::confirm(ctx, intent, None, params, &self.expand, vec![created])
+                .await;
+        }
+        // Resolved now, so that a bad id fails the create, as on Stripe; a test id mints one.
+        let mut writes = Vec::new();
+        let (payment_method, payment_method_data) = create.payment_method();
+        if let Some(named) = named_payment_method(ctx, payment_method, payment_method_data).await? {
+            I::Create::attach_payment_method(&mut intent, &named.object, named.spent)?;
+            if named.version.is_none() {
+                writes.push(named.write(ctx)?);
+            }
+        }
+        let json = to_json(&intent)?;
+        writes.push(persist_json(ctx.account_id(), &intent, None, &json));
+        writes.push(ctx.event_json(I::Create::CREATED, json, None)?);
+        let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
+        Ok(Effect::ok(body, writes))
+    }
+}
 
 /// Confirms the stored intent of type `I` named in the URL.
 pub struct Confirm<I: Intent> {

@@ -8,10 +8,10 @@ use subtle::ConstantTimeEq;
 use tender_core::charge::Charge;
 use tender_core::confirmation::{self, ConfirmRequest, Confirmable, PaymentMethodSource};
 use tender_core::confirmation_token::StoredConfirmationToken;
-use tender_core::intent::{IntentUpdate, Transition};
-use tender_core::payment_intent::{self, PaymentIntent, PaymentIntentUpdate};
+use tender_core::intent::{IntentCreate, IntentUpdate, Transition};
+use tender_core::payment_intent::{self, PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate};
 use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate};
-use tender_core::setup_intent::{self, SetupIntent, SetupIntentUpdate};
+use tender_core::setup_intent::{self, SetupIntent, SetupIntentCreate, SetupIntentUpdate};
 use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn};
@@ -33,6 +33,8 @@ pub trait Intent: Resource + Confirmable<Params: Send + Sync> + Send + Sync {
     const PUBLISHABLE_FIELDS: &'static [&'static str];
     /// `last_payment_error` or `last_setup_error`.
     const LAST_ERROR: &'static str;
+    /// `POST /v1/…_intents`' parameters.
+    type Create: IntentCreate<Self> + Send + Sync;
     /// `POST /v1/…_intents/:id`'s parameters.
     type Update: IntentUpdate<Self> + Send + Sync;
     /// The reasons a caller may give when canceling.
@@ -49,6 +51,7 @@ pub trait Intent: Resource + Confirmable<Params: Send + Sync> + Send + Sync {
 }
 
 impl Intent for PaymentIntent {
+    type Create = PaymentIntentCreate;
     type Update = PaymentIntentUpdate;
     const CANCELLATION_REASONS: &'static [&'static str] = &[
         "duplicate",
@@ -92,6 +95,7 @@ impl Intent for PaymentIntent {
 }
 
 impl Intent for SetupIntent {
+    type Create = SetupIntentCreate;
     type Update = SetupIntentUpdate;
     const CANCELLATION_REASONS: &'static [&'static str] =
         setup_intent::params::CANCELLATION_REASONS;

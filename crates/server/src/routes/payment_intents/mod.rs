@@ -1,5 +1,6 @@
-//! `/v1/payment_intents` (spec §3): create, retrieve, update, list here; the confirmation
-//! path in [`confirm`]; capture, cancel and 3D Secure completion in [`lifecycle`].
+//! `/v1/payment_intents` (spec §3): the routes, retrieve and list here; create, update,
+//! confirm and cancel are the commands both intents share (`services::intent_commands`);
+//! capture in [`lifecycle`].
 
 mod lifecycle;
 
@@ -8,21 +9,17 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::value::RawValue;
-use tender_core::event_kind::EventKind;
-use tender_core::payment_intent::{PaymentIntent, PaymentIntentCreate};
+use tender_core::payment_intent::PaymentIntent;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
-use crate::pipeline::{Command, Effect, mutate};
-use crate::resources::{insert, new_id, to_json, to_value};
-use crate::services::confirmation;
-use crate::services::customers::load_customer;
-use crate::services::intent_commands::Update;
+use crate::pipeline::mutate;
+use crate::resources::to_json;
+use crate::services::intent_commands::{Create, Update};
 use crate::services::intents::{load_intent, render_intent};
 use crate::services::list::list;
-use crate::services::payment_methods::NamedPaymentMethod;
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -34,64 +31,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/payment_intents/{id}/cancel", post(lifecycle::cancel))
 }
 
-struct Create {
-    create: PaymentIntentCreate,
-    expand: Expand,
-}
-
-impl Command for Create {
-    type Path = ();
-    const WRITES_EVENTS: bool = true;
-
-    fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
-        let create = PaymentIntentCreate::take(&mut p)?;
-        let expand = Expand::parse(&p.expand()?)?;
-        p.finish()?;
-        Ok(Create { create, expand })
-    }
-
-    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        if let Some(customer) = &self.create.customer {
-            load_customer(ctx, customer, IdIn::Param("customer")).await?;
-        }
-        let intent_id = new_id::<PaymentIntent>();
-        let intent = self
-            .create
-            .build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);
-        let created = ctx.event_json(EventKind::PaymentIntentCreated, to_json(&intent)?, None)?;
-        if !self.create.confirm {
-            let mut writes = vec![insert(ctx.account_id(), &intent)?, created];
-            if let Some(pm) = &self.create.confirm_params.request.payment_method {
-                // Resolve now so that a bad id fails the create, as on Stripe; a test id mints.
-                let named =
-                    NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
-                let mut intent = intent;
-                intent.payment_method = Some(named.object.id.clone());
-                if named.version.is_none() {
-                    writes.push(named.write(ctx)?);
-                }
-                writes[0] = insert(ctx.account_id(), &intent)?;
-                writes[1] = ctx.event(EventKind::PaymentIntentCreated, to_value(&intent)?, None)?;
-                let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
-                return Ok(Effect::ok(body, writes));
-            }
-            let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
-            return Ok(Effect::ok(body, writes));
-        }
-        confirmation::confirm(
-            ctx,
-            intent,
-            None,
-            &self.create.confirm_params,
-            &self.expand,
-            vec![created],
-        )
-        .await
-    }
-}
-
 async fn create(api: Api) -> Reply {
-    mutate::<Create>(api.into(), ()).await
+    mutate::<Create<PaymentIntent>>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {

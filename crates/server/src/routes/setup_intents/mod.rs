@@ -1,5 +1,5 @@
-//! `/v1/setup_intents` (spec §5): create, retrieve, update, list here; the confirmation path
-//! in [`confirm`]; confirm, cancel and 3D Secure completion commands in [`lifecycle`].
+//! `/v1/setup_intents` (spec §5): the routes, retrieve and list here; create, update, confirm
+//! and cancel are the commands both intents share (`services::intent_commands`).
 
 mod lifecycle;
 
@@ -8,21 +8,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use serde_json::Value;
-use tender_core::confirmation::check_payment_method;
-use tender_core::event_kind::EventKind;
-use tender_core::setup_intent::{SetupIntent, SetupIntentCreate};
+use tender_core::setup_intent::SetupIntent;
 use tender_store::TagFilter;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Params, id};
+use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, ClientKeys, Path, Reply};
-use crate::pipeline::{Command, Effect, mutate};
-use crate::resources::{insert, new_id, to_value};
-use crate::services::confirmation;
-use crate::services::customers::load_customer;
-use crate::services::intent_commands::Update;
-use crate::services::intents::{IntentKind, named_payment_method};
+use crate::pipeline::mutate;
+use crate::services::intent_commands::{Create, Update};
 use crate::services::intents::{load_intent, render_intent};
 use crate::services::list::list;
 use crate::state::AppState;
@@ -35,65 +29,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/setup_intents/{id}/cancel", post(lifecycle::cancel))
 }
 
-struct Create {
-    create: SetupIntentCreate,
-    expand: Expand,
-}
-
-impl Command for Create {
-    type Path = ();
-    const WRITES_EVENTS: bool = true;
-
-    fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
-        let create = SetupIntentCreate::take(&mut p)?;
-        let expand = Expand::parse(&p.expand()?)?;
-        p.finish()?;
-        Ok(Create { create, expand })
-    }
-
-    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        if let Some(customer) = &self.create.customer {
-            load_customer(ctx, customer, IdIn::Param("customer")).await?;
-        }
-        let intent_id = new_id::<SetupIntent>();
-        let mut intent =
-            self.create
-                .build(intent_id.clone(), id::client_secret(&intent_id), ctx.now);
-        let params = &self.create.confirm_params;
-        if self.create.confirm {
-            let created = ctx.event(EventKind::SetupIntentCreated, to_value(&intent)?, None)?;
-            return confirmation::confirm(ctx, intent, None, params, &self.expand, vec![created])
-                .await;
-        }
-        let mut writes = Vec::new();
-        let named = named_payment_method(
-            ctx,
-            params.request.payment_method.as_deref(),
-            params.request.payment_method_data.as_ref(),
-        )
-        .await?;
-        if let Some(named) = named {
-            check_payment_method(
-                IntentKind::Setup,
-                &named.object,
-                named.spent,
-                intent.customer.as_ref(),
-                &intent.payment_method_types,
-            )?;
-            intent.payment_method = Some(named.object.id.clone());
-            if named.version.is_none() {
-                writes.push(named.write(ctx)?);
-            }
-        }
-        writes.push(insert(ctx.account_id(), &intent)?);
-        writes.push(ctx.event(EventKind::SetupIntentCreated, to_value(&intent)?, None)?);
-        let body = render_intent(ctx, &intent, &self.expand, &writes).await?;
-        Ok(Effect::ok(body, writes))
-    }
-}
-
 async fn create(api: Api) -> Reply {
-    mutate::<Create>(api.into(), ()).await
+    mutate::<Create<SetupIntent>>(api.into(), ()).await
 }
 
 async fn update(Path(id): Path<String>, api: Api) -> Reply {
