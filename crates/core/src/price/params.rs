@@ -8,6 +8,7 @@ use tender_wire::{ApiError, Field, MetadataUpdate, Params};
 use super::{CustomUnitAmount, Interval, Price, PriceType, Recurring};
 use crate::Timestamp;
 use crate::money;
+use crate::product::Product;
 
 /// Stripe's largest unit amount: twelve digits.
 pub const MAX_UNIT_AMOUNT: i64 = 999_999_999_999;
@@ -240,6 +241,23 @@ impl ProductData {
             tax_code: p.string("tax_code")?,
             unit_label: p.string("unit_label")?,
         })
+    }
+}
+
+impl ProductData {
+    /// The new `service` product, with id `id` (the one given, or a new one).
+    pub fn build(self, id: String, now: Timestamp) -> Result<Product, ApiError> {
+        let mut product = Product::new(id, self.name, now);
+        if let Some(active) = self.active {
+            product.active = active;
+        }
+        if let Some(metadata) = self.metadata {
+            metadata.apply(&mut product.metadata, "product_data[metadata]")?;
+        }
+        product.statement_descriptor = self.statement_descriptor;
+        product.tax_code = self.tax_code;
+        product.unit_label = self.unit_label;
+        Ok(product)
     }
 }
 

@@ -254,22 +254,64 @@ fn filter(query: &str) -> PriceFilter {
     filter
 }
 
+/// Whether `price` passes `filter` as the store applies it: the tag, then every body field.
+fn passes(filter: &PriceFilter, price: &Price) -> bool {
+    let (tag, exact) = filter.tag();
+    let tag_ok = if exact {
+        price.list_tag() == tag
+    } else {
+        price.list_tag().starts_with(&tag)
+    };
+    let body = serde_json::to_value(price).unwrap();
+    tag_ok
+        && filter.body_fields().iter().all(|(path, value)| {
+            path.split('.').try_fold(&body, |v, key| v.get(key)) == Some(value)
+        })
+        && filter
+            .lookup_keys
+            .as_ref()
+            .is_none_or(|keys| price.lookup_key.as_ref().is_some_and(|k| keys.contains(k)))
+}
+
 #[test]
 fn list_filters_default_to_active_prices() {
     let monthly =
         price("product=prod_1&currency=usd&unit_amount=5&recurring[interval]=month&lookup_key=m");
     let mut archived = price("product=prod_1&currency=eur&unit_amount=5");
     archived.active = false;
-    assert!(filter("").matches(&monthly));
-    assert!(!filter("").matches(&archived));
-    assert!(filter("active=false").matches(&archived));
-    assert!(filter("product=prod_1&type=recurring&currency=USD").matches(&monthly));
-    assert!(!filter("product=prod_2").matches(&monthly));
-    assert!(!filter("type=one_time").matches(&monthly));
-    assert!(filter("recurring[interval]=month&recurring[usage_type]=licensed").matches(&monthly));
-    assert!(!filter("recurring[interval]=year").matches(&monthly));
-    assert!(filter("lookup_keys[]=m&lookup_keys[]=n").matches(&monthly));
-    assert!(!filter("lookup_keys[]=n").matches(&monthly));
+    assert!(passes(&filter(""), &monthly));
+    assert!(!passes(&filter(""), &archived));
+    assert!(passes(&filter("active=false"), &archived));
+    assert!(passes(
+        &filter("product=prod_1&type=recurring&currency=USD"),
+        &monthly
+    ));
+    assert!(!passes(&filter("product=prod_2"), &monthly));
+    assert!(!passes(&filter("type=one_time"), &monthly));
+    assert!(passes(
+        &filter("recurring[interval]=month&recurring[usage_type]=licensed"),
+        &monthly
+    ));
+    assert!(!passes(&filter("recurring[interval]=year"), &monthly));
+    assert!(!passes(&filter("recurring[interval]=month"), &archived));
+    assert!(passes(&filter("lookup_keys[]=m&lookup_keys[]=n"), &monthly));
+    assert!(!passes(&filter("lookup_keys[]=n"), &monthly));
+    assert_eq!(
+        filter("product=prod_1").tag(),
+        ("active:prod_1".to_owned(), true)
+    );
+    assert_eq!(
+        filter("active=false").tag(),
+        ("inactive:".to_owned(), false)
+    );
+    assert_eq!(
+        filter("type=one_time&currency=eur&recurring[interval]=week").body_fields(),
+        vec![
+            ("type", json!("one_time")),
+            ("currency", json!("eur")),
+            ("recurring.interval", json!("week"))
+        ]
+    );
     assert_eq!(monthly.list_tag(), "active:prod_1");
     assert_eq!(archived.list_tag(), "inactive:prod_1");
     let mut p = Params::from_form(b"recurring[interval]=hour").unwrap();
