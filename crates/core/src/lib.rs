@@ -10,6 +10,7 @@
 //! - [`network`]: the simulated card network (a [`network::Processor`]).
 //! - [`payment_intent`]: the PaymentIntent resource and its state machine.
 //! - [`setup_intent`]: the SetupIntent resource and its state machine.
+//! - [`product`], [`price`]: the Billing catalog (what is sold, and for how much).
 //! - [`intent`]: what the two intents share (3D Secure next actions, common parameters).
 
 #[macro_use]
@@ -29,6 +30,8 @@ pub mod money;
 pub mod network;
 pub mod payment_intent;
 pub mod payment_method;
+pub mod price;
+pub mod product;
 pub mod refund;
 pub mod setup_intent;
 pub mod webhook_endpoint;
