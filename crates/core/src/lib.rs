@@ -11,12 +11,15 @@
 //! - [`payment_intent`]: the PaymentIntent resource and its state machine.
 //! - [`setup_intent`]: the SetupIntent resource and its state machine.
 //! - [`product`], [`price`]: the Billing catalog (what is sold, and for how much).
+//! - [`billing`]: subscriptions and invoices (status machines, amounts, periods, and what
+//!   paying an invoice's PaymentIntent settles).
 //! - [`intent`]: what the two intents share (3D Secure next actions, common parameters).
 
 #[macro_use]
 mod wire_enum;
 
 pub mod address;
+pub mod billing;
 pub mod card;
 pub mod charge;
 pub mod confirmation;

@@ -1,0 +1,13 @@
+//! Billing: subscriptions and invoices, the pure rules.
+//!
+//! - [`period`]: where a billing period ends (the calendar arithmetic a renewal scheduler
+//!   reads).
+//! - [`subscription_status`]: the subscription's status machine and `payment_behavior`.
+//! - [`invoice`]: the invoice's status machine and amounts.
+//! - [`settlement`]: what a payment of an invoice's PaymentIntent does to the invoice and its
+//!   subscription, decided once for confirm, `/pay` and the end of 3D Secure.
+
+pub mod invoice;
+pub mod period;
+pub mod settlement;
+pub mod subscription_status;
