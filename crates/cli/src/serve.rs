@@ -29,6 +29,11 @@ pub struct ServeArgs {
     /// Do not deliver webhooks from this node (another node delivers them).
     #[arg(long, env = "TENDER_NO_WEBHOOKS")]
     no_webhooks: bool,
+    /// Let tests move this server's clock forward (`POST /v1/test_helpers/tender_clock/advance
+    /// seconds=N`), to reach time-based states such as `incomplete_expired` without waiting.
+    /// For test servers only.
+    #[arg(long, env = "TENDER_TEST_CLOCK")]
+    test_clock: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -76,6 +81,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         })
     };
     let mut config = config_for(&args.database, args.listen, webhooks);
+    config.test_clock = args.test_clock;
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
     crate::locate::announce("serve", server.addr, &config.database_url);

@@ -7,7 +7,7 @@ use tender_store::{Account, Store, StoreError};
 use tender_wire::ApiError;
 use tender_wire::id::{generate, random_base62};
 
-use crate::ctx::unix_now;
+use crate::clock::system_now;
 use crate::http::KeyKind;
 use crate::store_error;
 
@@ -80,7 +80,7 @@ pub fn new_account(secret_key: Option<String>, publishable_key: Option<String>) 
         secret_key: secret_key.unwrap_or_else(|| format!("sk_test_{}", random_base62(48))),
         publishable_key: publishable_key
             .unwrap_or_else(|| format!("pk_test_{}", random_base62(48))),
-        created: unix_now(),
+        created: system_now(),
     }
 }
 

@@ -19,6 +19,7 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::ServerError;
 use crate::accounts::{AccountDirectory, ensure_default_account};
+use crate::clock::Clock;
 use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, with_body_deadline};
 use crate::pipeline::InFlight;
 use crate::routes;
@@ -39,6 +40,9 @@ pub struct Config {
     pub webhooks: Option<DispatcherConfig>,
     /// Timeouts, header limits and the optional rate limit.
     pub limits: Limits,
+    /// Let tests move the time requests see (`/v1/test_helpers/tender_clock`, `crate::clock`).
+    /// Off by default: a server for anything but tests keeps the system time.
+    pub test_clock: bool,
 }
 
 /// What `tender serve` runs with when given no options.
@@ -51,6 +55,7 @@ impl Default for Config {
             publishable_key: None,
             webhooks: Some(DispatcherConfig::default()),
             limits: Limits::default(),
+            test_clock: false,
         }
     }
 }
@@ -138,6 +143,11 @@ impl Server {
             webhooks: Arc::new(Notify::new()),
             limits: config.limits.clone(),
             rate_limiter: RateLimiter::new(config.limits.rate_limit),
+            clock: if config.test_clock {
+                Clock::controllable()
+            } else {
+                Clock::system()
+            },
         });
         let listener = TcpListener::bind(&config.listen)
             .await

@@ -1,7 +1,6 @@
 //! [`Ctx`]: what a handler knows about the request it serves, and the loads it can make.
 
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -42,13 +41,14 @@ impl Ctx {
         idempotency_key: Option<String>,
         origin: String,
     ) -> Ctx {
+        let now = state.clock.now();
         Ctx {
             state,
             account,
             key,
             request_id,
             idempotency_key,
-            now: unix_now(),
+            now,
             origin,
             reads: Mutex::new(Vec::new()),
         }
@@ -174,11 +174,4 @@ impl Ctx {
         hasher.update(self.account.id.as_bytes());
         hasher.finalize().into()
     }
-}
-
-pub fn unix_now() -> Timestamp {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
 }

@@ -8,7 +8,7 @@ use tender_store::Store;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::ctx::unix_now;
+use crate::clock::system_now;
 
 /// Keys are kept at least this long, as on Stripe ("at least 24 hours old").
 pub const IDEMPOTENCY_RETENTION_SECS: i64 = 24 * 60 * 60;
@@ -20,7 +20,7 @@ pub fn spawn(store: Arc<dyn Store>, mut shutdown: watch::Receiver<bool>) -> Join
     tokio::spawn(async move {
         loop {
             match store
-                .prune_idempotency(unix_now() - IDEMPOTENCY_RETENTION_SECS)
+                .prune_idempotency(system_now() - IDEMPOTENCY_RETENTION_SECS)
                 .await
             {
                 Ok(0) => {}

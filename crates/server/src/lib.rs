@@ -7,6 +7,7 @@
 
 mod accounts;
 mod app;
+mod clock;
 mod ctx;
 mod housekeeping;
 mod http;

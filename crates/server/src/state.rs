@@ -7,6 +7,7 @@ use tender_store::Store;
 use tokio::sync::Notify;
 
 use crate::accounts::AccountDirectory;
+use crate::clock::Clock;
 use crate::http::{Limits, RateLimiter};
 use crate::pipeline::InFlight;
 
@@ -20,4 +21,6 @@ pub struct AppState {
     pub limits: Limits,
     /// `None` when rate limiting is off.
     pub rate_limiter: Option<RateLimiter>,
+    /// The time requests see (movable by tests on a server started with a test clock).
+    pub clock: Clock,
 }

@@ -12,6 +12,7 @@ mod prices;
 mod products;
 mod refunds;
 mod setup_intents;
+mod test_clock;
 mod webhook_endpoints;
 
 use std::sync::Arc;
@@ -37,4 +38,5 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(webhook_endpoints::routes())
         .merge(products::routes())
         .merge(prices::routes())
+        .merge(test_clock::routes())
 }

@@ -60,6 +60,8 @@ fn config(webhooks: Option<tender_server::DispatcherConfig>) -> Config {
         secret_key: Some(SECRET_KEY.into()),
         publishable_key: Some(PUBLISHABLE_KEY.into()),
         webhooks,
+        // Every test server lets its test move the clock (`/v1/test_helpers/tender_clock`).
+        test_clock: true,
         ..Config::default()
     }
 }

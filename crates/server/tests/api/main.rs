@@ -16,6 +16,7 @@ mod protocol;
 mod races;
 mod sdk_types;
 mod setup_intents;
+mod test_clock;
 mod webhook_receivers;
 mod webhooks;
 mod webhooks_order;
