@@ -16,7 +16,7 @@ fn listed(body: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| id(p))
+        .map(id)
         .collect()
 }
 
