@@ -197,6 +197,21 @@ mod tests {
         }
     }
 
+    /// Settles the open first invoice of `subscription`, paid with `payment_method`.
+    fn settle_first(
+        outcome: PaymentOutcome,
+        subscription: &SubscriptionView,
+        payment_method: Option<&str>,
+    ) -> Settlement {
+        settle(
+            outcome,
+            &open_first_invoice(),
+            Some(subscription),
+            payment_method,
+            NOW,
+        )
+    }
+
     fn incomplete(save_default: bool) -> SubscriptionView {
         SubscriptionView {
             status: SubscriptionStatus::Incomplete,
@@ -208,13 +223,7 @@ mod tests {
     #[test]
     fn a_success_pays_the_invoice_activates_and_saves_the_default_payment_method() {
         let sub = incomplete(true);
-        let settled = settle(
-            PaymentOutcome::Succeeded,
-            &open_first_invoice(),
-            Some(&sub),
-            Some("pm_1"),
-            NOW,
-        );
+        let settled = settle_first(PaymentOutcome::Succeeded, &sub, Some("pm_1"));
         assert_eq!(settled.invoice_status, InvoiceStatus::Paid);
         assert_eq!(settled.amounts.amount_paid, 2000);
         assert_eq!(settled.amounts.amount_remaining, 0);
@@ -243,13 +252,7 @@ mod tests {
     #[test]
     fn without_on_subscription_the_default_payment_method_is_kept() {
         let sub = incomplete(false);
-        let settled = settle(
-            PaymentOutcome::Succeeded,
-            &open_first_invoice(),
-            Some(&sub),
-            Some("pm_1"),
-            NOW,
-        );
+        let settled = settle_first(PaymentOutcome::Succeeded, &sub, Some("pm_1"));
         let change = settled.subscription.unwrap_or(SubscriptionChange {
             status: SubscriptionStatus::Canceled,
             default_payment_method: Some("wrong".into()),
@@ -261,13 +264,7 @@ mod tests {
     #[test]
     fn a_decline_or_3d_secure_leaves_the_invoice_open_and_the_subscription_incomplete() {
         let sub = incomplete(true);
-        let failed = settle(
-            PaymentOutcome::Failed,
-            &open_first_invoice(),
-            Some(&sub),
-            Some("pm_1"),
-            NOW,
-        );
+        let failed = settle_first(PaymentOutcome::Failed, &sub, Some("pm_1"));
         assert_eq!(failed.invoice_status, InvoiceStatus::Open);
         assert_eq!(failed.amounts.amount_remaining, 2000);
         assert_eq!((failed.paid_at, failed.attempted), (None, true));
@@ -279,13 +276,7 @@ mod tests {
                 BillingEvent::InvoiceUpdated
             ]
         );
-        let action = settle(
-            PaymentOutcome::RequiresAction,
-            &open_first_invoice(),
-            Some(&sub),
-            None,
-            NOW,
-        );
+        let action = settle_first(PaymentOutcome::RequiresAction, &sub, None);
         assert_eq!(
             action.events[0].type_name(),
             "invoice.payment_action_required"
@@ -330,13 +321,7 @@ mod tests {
             assert!(!settled.changes_anything());
             assert!(settled.events.is_empty());
         }
-        let processing = settle(
-            PaymentOutcome::Processing,
-            &open_first_invoice(),
-            Some(&sub),
-            None,
-            NOW,
-        );
+        let processing = settle_first(PaymentOutcome::Processing, &sub, None);
         assert!(!processing.changes_anything());
     }
 

@@ -23,8 +23,8 @@ const MAX_ADVANCE: i64 = 10 * 366 * 86_400;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route(PATH, get(retrieve))
-        .route(ADVANCE_PATH, post(advance))
+        .route("/v1/test_helpers/tender_clock", get(retrieve))
+        .route("/v1/test_helpers/tender_clock/advance", post(advance))
 }
 
 async fn retrieve(api: Api) -> Reply {

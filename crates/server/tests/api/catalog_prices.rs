@@ -12,12 +12,7 @@ fn id(body: &Value) -> String {
 }
 
 fn listed(body: &Value) -> Vec<String> {
-    body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(id)
-        .collect()
+    body["data"].as_array().unwrap().iter().map(id).collect()
 }
 
 async fn product(app: &TestApp, name: &str) -> String {

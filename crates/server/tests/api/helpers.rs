@@ -81,6 +81,23 @@ impl TestApp {
         TestApp::spawn_with(None).await
     }
 
+    /// A server without webhooks whose configuration `adjust` changes from the tests' (on the
+    /// same kind of fresh database).
+    pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut app = TestApp::spawn_without_webhooks().await;
+        if let Some(server) = app.server.take() {
+            server.shutdown().await.expect("clean shutdown");
+        }
+        let mut config = config(None);
+        adjust(&mut config);
+        let server = Server::start_with_store(&config, app.store.clone())
+            .await
+            .expect("server starts");
+        app.base = format!("http://{}", server.addr);
+        app.server = Some(server);
+        app
+    }
+
     /// Stops the server and starts a new one, with the test dispatcher, on the same database.
     pub async fn restart_with_webhooks(&mut self) {
         if let Some(server) = self.server.take() {

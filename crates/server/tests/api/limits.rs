@@ -6,35 +6,18 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use tender_server::{Config, Limits, RateLimit, Server};
+use tender_server::{Limits, RateLimit};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{PUBLISHABLE_KEY, SECRET_KEY, TestApp};
+use crate::helpers::{SECRET_KEY, TestApp};
 
 const RATE_LIMIT_MESSAGE: &str = "Too many requests hit the API too quickly. We recommend an exponential backoff of your \
      requests.";
 
 /// A test app whose server runs with `limits` (on the same kind of fresh database).
 async fn spawn(limits: Limits) -> TestApp {
-    let mut app = TestApp::spawn_without_webhooks().await;
-    if let Some(server) = app.server.take() {
-        server.shutdown().await.expect("clean shutdown");
-    }
-    let config = Config {
-        listen: "127.0.0.1:0".into(),
-        secret_key: Some(SECRET_KEY.into()),
-        publishable_key: Some(PUBLISHABLE_KEY.into()),
-        webhooks: None,
-        limits,
-        ..Config::default()
-    };
-    let server = Server::start_with_store(&config, app.store.clone())
-        .await
-        .expect("server starts");
-    app.base = format!("http://{}", server.addr);
-    app.server = Some(server);
-    app
+    TestApp::spawn_configured(|config| config.limits = limits).await
 }
 
 fn addr(app: &TestApp) -> SocketAddr {

@@ -2,9 +2,8 @@
 //! instead of sleeping; a server started without it does not serve the paths.
 
 use reqwest::{Method, StatusCode};
-use tender_server::{Config, Server};
 
-use crate::helpers::{PUBLISHABLE_KEY, SECRET_KEY, TestApp};
+use crate::helpers::{PUBLISHABLE_KEY, TestApp};
 
 const CLOCK: &str = "/v1/test_helpers/tender_clock";
 const ADVANCE: &str = "/v1/test_helpers/tender_clock/advance";
@@ -68,23 +67,7 @@ async fn the_clock_only_moves_forward_and_only_for_the_secret_key() {
 
 #[tokio::test]
 async fn a_server_without_a_test_clock_does_not_serve_it() {
-    let mut app = TestApp::spawn_without_webhooks().await;
-    if let Some(server) = app.server.take() {
-        server.shutdown().await.expect("clean shutdown");
-    }
-    let config = Config {
-        listen: "127.0.0.1:0".into(),
-        secret_key: Some(SECRET_KEY.into()),
-        publishable_key: Some(PUBLISHABLE_KEY.into()),
-        webhooks: None,
-        ..Config::default()
-    };
-    let server = Server::start_with_store(&config, app.store.clone())
-        .await
-        .expect("server starts");
-    app.base = format!("http://{}", server.addr);
-    app.server = Some(server);
-
+    let app = TestApp::spawn_configured(|config| config.test_clock = false).await;
     let refused = app.post(ADVANCE, "seconds=60").await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "{:?}", refused.body);
     assert_eq!(

@@ -94,6 +94,12 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/v1/webhook_endpoints/{id}", Access::Secret),
     ("POST", "/v1/webhook_endpoints/{id}", Access::Secret),
     ("DELETE", "/v1/webhook_endpoints/{id}", Access::Secret),
+    ("GET", "/v1/test_helpers/tender_clock", Access::Secret),
+    (
+        "POST",
+        "/v1/test_helpers/tender_clock/advance",
+        Access::Secret,
+    ),
 ];
 
 /// `(method, path)` of every `.route(...)` in `src/routes`, read from the source.
