@@ -170,7 +170,7 @@ impl Command for Detach {
             ));
         };
         named.spent = true;
-        let writes = vec![
+        let mut writes = vec![
             named.write(ctx)?,
             ctx.event(
                 EventKind::PaymentMethodDetached,
@@ -178,6 +178,16 @@ impl Command for Detach {
                 Some(serde_json::json!({ "customer": customer })),
             )?,
         ];
+        // The customer's default for invoices, if it was this one, is cleared.
+        if let Ok(mut owner) = load_customer(ctx, &customer, IdIn::Param("customer")).await {
+            let before = to_value(&owner.object)?;
+            if owner.object.forget_payment_method(&named.object.id) {
+                let after = to_value(&owner.object)?;
+                let previous = tender_core::event::previous_attributes(&before, &after);
+                writes.push(owner.update(ctx.account_id())?);
+                writes.push(ctx.event(EventKind::CustomerUpdated, after, previous)?);
+            }
+        }
         respond(ctx, &named.object, &self.expand, writes).await
     }
 }
