@@ -10,3 +10,4 @@ pub mod list;
 pub mod payment_intents;
 pub mod payment_methods;
 pub mod setup_intents;
+pub mod tokens;
