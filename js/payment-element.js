@@ -4,55 +4,19 @@
  * sends card data straight to Tender when the merchant page asks it to (confirmation token,
  * payment method, intent confirmation). It talks to exactly one page: the origin named in
  * its URL, which must also be the page that framed it. Answers carry API objects only,
- * never the card number or security code.
+ * never the card number or security code. Uses frame-common.js, loaded before it.
  */
 (function () {
   'use strict';
 
   const CHANNEL = 'tender:payment-element';
-  const PARENT = new URLSearchParams(location.search).get('origin');
-  const ancestors = location.ancestorOrigins;
-  // A page may not borrow this frame by claiming another origin than its own.
-  if (window.parent === window || !PARENT || PARENT === 'null' ||
-      (ancestors && ancestors.length > 0 && ancestors[0] !== PARENT)) {
-    return;
-  }
-  const API_BASE = location.origin + location.pathname.replace(/\/v3\/[^/]*$/, '');
-  const USER_AGENT = 'tender.js/v3; payment-element';
+  const PARENT = framingOrigin();
+  if (!PARENT) return;
   const $ = (id) => document.getElementById(id);
   const root = document.documentElement;
 
   // ---------------------------------------------------------------------------------------
   // Static data: icons, brands, countries, banks.
-
-  const FONT = 'font-family="Arial,Helvetica,sans-serif" font-weight="700" text-anchor="middle"';
-  const ICONS = {
-    visa: `<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#1434cb"/><text x="12" y="11" ${FONT} font-style="italic" font-size="6.6" fill="#fff">VISA</text></svg>`,
-    mastercard: '<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#252525"/><circle cx="9.6" cy="8" r="4.4" fill="#eb001b"/><circle cx="14.4" cy="8" r="4.4" fill="#f79e1b"/><path d="M12 4.3a4.4 4.4 0 0 1 0 7.4 4.4 4.4 0 0 1 0-7.4z" fill="#ff5f00"/></svg>',
-    amex: `<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#1f72cd"/><text x="12" y="10.4" ${FONT} font-size="5.6" fill="#fff">AMEX</text></svg>`,
-    discover: `<svg viewBox="0 0 24 16"><rect x=".25" y=".25" width="23.5" height="15.5" rx="2" fill="#fff" stroke="#d9d9d9" stroke-width=".5"/><path d="M9 15.75h12.75a2 2 0 0 0 2-2V9.5C19.5 12.5 14 14.9 9 15.75z" fill="#f48120"/><text x="12" y="8.6" ${FONT} font-size="3.9" fill="#231f20">DISCOVER</text></svg>`,
-    diners: '<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#0079be"/><circle cx="12" cy="8" r="5.2" fill="#fff"/><circle cx="10.4" cy="8" r="2.9" fill="none" stroke="#0079be"/><circle cx="13.6" cy="8" r="2.9" fill="none" stroke="#0079be"/></svg>',
-    jcb: `<svg viewBox="0 0 24 16"><rect x=".25" y=".25" width="23.5" height="15.5" rx="2" fill="#fff" stroke="#d9d9d9" stroke-width=".5"/><rect x="4" y="3" width="5" height="10" rx="1.5" fill="#0e4c96"/><rect x="9.5" y="3" width="5" height="10" rx="1.5" fill="#e21836"/><rect x="15" y="3" width="5" height="10" rx="1.5" fill="#00a14b"/><text x="12" y="9.8" ${FONT} font-size="4.6" fill="#fff">JCB</text></svg>`,
-    unionpay: '<svg viewBox="0 0 24 16"><rect x=".25" y=".25" width="23.5" height="15.5" rx="2" fill="#fff" stroke="#d9d9d9" stroke-width=".5"/><path d="M5.5 3h4.5l-1.8 10H3.7z" fill="#e21836"/><path d="M10 3h4.5l-1.8 10H8.2z" fill="#00447c"/><path d="M14.5 3H19l-1.8 10h-4.5z" fill="#007b84"/></svg>',
-    card: '<svg viewBox="0 0 24 16" fill="none"><rect x=".75" y=".75" width="22.5" height="14.5" rx="2" stroke="currentColor" stroke-width="1.5"/><path d="M.75 5h22.5" stroke="currentColor" stroke-width="2.2"/><rect x="3.5" y="10" width="6" height="2" rx=".6" fill="currentColor"/></svg>',
-    cardGrey: '<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#e3e8ee"/><rect x="2.5" y="10" width="7" height="2" rx=".6" fill="#a3acb9"/><rect x="2.5" y="4" width="4" height="3" rx=".6" fill="#c2c9d2"/></svg>',
-    cvc: '<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#e3e8ee"/><rect y="3" width="24" height="3" fill="#697386"/><rect x="12.5" y="8.5" width="8" height="4" rx="1" fill="#fff"/><text x="16.5" y="11.7" font-family="Arial,Helvetica,sans-serif" font-size="3.4" font-weight="700" text-anchor="middle" fill="#697386">123</text></svg>',
-    ideal: `<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#cc0066"/><text x="12" y="10.9" ${FONT} font-size="7" fill="#fff">iD</text></svg>`,
-    redirect: '<svg viewBox="0 0 28 20" fill="none"><rect x=".75" y=".75" width="26.5" height="18.5" rx="2.5" stroke="currentColor" stroke-width="1.5"/><path d="M.75 5h26.5" stroke="currentColor" stroke-width="1.5"/><path d="M11 14l6-6m-4 0h4v4" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"/></svg>',
-  };
-
-  // Number prefixes, digit groups, lengths and security code length of each network.
-  const BRANDS = [
-    { brand: 'amex', pattern: /^3[47]/, gaps: [4, 10], lengths: [15], cvc: 4 },
-    { brand: 'diners', pattern: /^36/, gaps: [4, 10], lengths: [14], cvc: 3 },
-    { brand: 'diners', pattern: /^3(0[0-59]|[89])/, gaps: [4, 8, 12], lengths: [16], cvc: 3 },
-    { brand: 'jcb', pattern: /^35/, gaps: [4, 8, 12], lengths: [16], cvc: 3 },
-    { brand: 'unionpay', pattern: /^62/, gaps: [4, 8, 12], lengths: [16, 17, 18, 19], cvc: 3 },
-    { brand: 'discover', pattern: /^(6011|64[4-9]|65)/, gaps: [4, 8, 12], lengths: [16], cvc: 3 },
-    { brand: 'mastercard', pattern: /^(5[1-5]|2[2-7])/, gaps: [4, 8, 12], lengths: [16], cvc: 3 },
-    { brand: 'visa', pattern: /^4/, gaps: [4, 8, 12], lengths: [16], cvc: 3 },
-  ];
-  const UNKNOWN_BRAND = { brand: 'unknown', gaps: [4, 8, 12], lengths: [16], cvc: 3 };
 
   const COUNTRIES = [
     ['AU', 'Australia'], ['AT', 'Austria'], ['BE', 'Belgium'], ['BR', 'Brazil'], ['CA', 'Canada'],
@@ -88,82 +52,6 @@
   // ---------------------------------------------------------------------------------------
   // Card number, expiry, security code, postal code: parsing, formatting, checking.
 
-  const digitsOf = (text) => text.replace(/\D/g, '');
-  const brandOf = (digits) => BRANDS.find((b) => b.pattern.test(digits)) || UNKNOWN_BRAND;
-  const maxLength = (brand) => brand.lengths[brand.lengths.length - 1];
-
-  function luhn(digits) {
-    let sum = 0;
-    for (let i = 0; i < digits.length; i++) {
-      let d = +digits[digits.length - 1 - i];
-      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-    }
-    return sum % 10 === 0;
-  }
-
-  function formatNumber(raw) {
-    const brand = brandOf(digitsOf(raw));
-    const digits = digitsOf(raw).slice(0, maxLength(brand));
-    let out = '';
-    for (let i = 0; i < digits.length; i++) {
-      if (brand.gaps.includes(i)) out += ' ';
-      out += digits[i];
-    }
-    return out;
-  }
-
-  /** MMYY from what was typed or autofilled ("4" → "04", "12/2030" → "1230"). */
-  function expiryDigits(raw) {
-    let d = digitsOf(raw);
-    if (d.length === 6 && /^(0[1-9]|1[0-2])20\d\d$/.test(d)) d = d.slice(0, 2) + d.slice(4);
-    if (/^[2-9]/.test(d) || /^1[3-9]/.test(d)) d = '0' + d;
-    return d.slice(0, 4);
-  }
-
-  function formatExpiry(raw, deleting) {
-    const d = expiryDigits(raw);
-    if (d.length > 2) return `${d.slice(0, 2)} / ${d.slice(2)}`;
-    if (d.length === 2 && !deleting) return `${d} / `;
-    return d;
-  }
-
-  // A problem with a field; an `incomplete` one is only shown once the customer moves on.
-  const problem = (code, message, incomplete) => ({ code, message, incomplete: !!incomplete });
-
-  function checkNumber() {
-    const digits = digitsOf(fields.number.input.value);
-    const brand = brandOf(digits);
-    if (brand.lengths.includes(digits.length) && luhn(digits)) return null;
-    if (digits.length < maxLength(brand)) {
-      return problem('incomplete_number', 'Your card number is incomplete.', true);
-    }
-    return problem('invalid_number', 'Your card number is invalid.');
-  }
-
-  function checkExpiry() {
-    const d = expiryDigits(fields.exp.input.value);
-    if (d.length < 4) return problem('incomplete_expiry', "Your card's expiration date is incomplete.", true);
-    const month = +d.slice(0, 2);
-    const year = 2000 + +d.slice(2);
-    const now = new Date();
-    if (month < 1 || month > 12) return problem('invalid_expiry_month', "Your card's expiration date is invalid.");
-    if (year < now.getFullYear()) return problem('invalid_expiry_year_past', "Your card's expiration year is in the past.");
-    if (year === now.getFullYear() && month < now.getMonth() + 1) {
-      return problem('invalid_expiry_month_past', "Your card's expiration date is in the past.");
-    }
-    if (year > now.getFullYear() + 50) return problem('invalid_expiry_year', "Your card's expiration year is invalid.");
-    return null;
-  }
-
-  function checkCvc() {
-    const needed = brandOf(digitsOf(fields.number.input.value)).cvc;
-    if (digitsOf(fields.cvc.input.value).length < needed) {
-      return problem('incomplete_cvc', "Your card's security code is incomplete.", true);
-    }
-    return null;
-  }
-
   function checkPostal() {
     const rule = POSTAL[fields.country.input.value];
     const value = fields.postal.input.value.trim();
@@ -174,6 +62,10 @@
 
   // ---------------------------------------------------------------------------------------
   // Fields
+
+  const checkNumber = () => numberProblem(fields.number.input.value);
+  const checkExpiry = () => expiryProblem(fields.exp.input.value);
+  const checkCvc = () => cvcProblem(fields.cvc.input.value, fields.number.input.value);
 
   const field = (inputId, errorId, check, active) => ({
     input: $(inputId), error: errorId ? $(errorId) : null, check, active: active || (() => true),
@@ -256,24 +148,6 @@
     if (serialized === lastChange) return;
     lastChange = serialized;
     send(message);
-  }
-
-  /** Rewrites an input's value, keeping the caret after the same number of characters. */
-  function reformat(input, formatted) {
-    const old = input.value;
-    if (formatted === old) return;
-    const caret = input.selectionStart == null ? old.length : input.selectionStart;
-    const before = old.slice(0, caret).replace(/[^0-9A-Za-z]/g, '').length;
-    input.value = formatted;
-    if (document.activeElement !== input) return;
-    let pos = formatted.length;
-    if (caret < old.length) {
-      pos = 0;
-      for (let seen = 0; pos < formatted.length && seen < before; pos++) {
-        if (/[0-9A-Za-z]/.test(formatted[pos])) seen++;
-      }
-    }
-    input.setSelectionRange(pos, pos);
   }
 
   function showBrand() {
@@ -564,41 +438,8 @@
   // ---------------------------------------------------------------------------------------
   // Talking to Tender: the card data leaves this frame only in these requests.
 
-  function formEncode(value, prefix, out) {
-    out = out || new URLSearchParams();
-    if (value === undefined || value === null) return out;
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => formEncode(item, `${prefix}[${i}]`, out));
-    } else if (typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) formEncode(item, prefix ? `${prefix}[${key}]` : key, out);
-    } else {
-      out.append(prefix, String(value));
-    }
-    return out;
-  }
-
-  async function post(path, params) {
-    let response;
-    try {
-      response = await fetch(API_BASE + path, { method: 'POST', body: formEncode(params), credentials: 'omit' });
-    } catch (e) {
-      return {
-        error: {
-          type: 'api_connection_error',
-          message: 'We could not reach the payment server. Check your connection and try again.',
-        },
-      };
-    }
-    let body = null;
-    try {
-      body = await response.json();
-    } catch (e) { /* reported below */ }
-    if (response.ok && body) return { object: body };
-    return {
-      error: (body && body.error) ||
-        { type: 'api_error', message: `Unexpected answer from the server (HTTP ${response.status}).` },
-    };
-  }
+  /** Tender's SDK and what wraps it (React, a plugin), then this Element. */
+  const userAgent = () => `${config.userAgent || 'tender.js/v3'}; payment-element`;
 
   /** `payment_method_data` for what the customer entered, merged with the merchant's. */
   function paymentMethodData(merchant) {
@@ -608,7 +449,7 @@
       billing.name = fields.name.input.value.trim() || billing.name;
       return Object.assign(given, {
         type: 'ideal', ideal: { bank: fields.bank.input.value }, billing_details: billing,
-        payment_user_agent: USER_AGENT,
+        payment_user_agent: userAgent(),
       });
     }
     const address = Object.assign({}, billing.address, { country: fields.country.input.value });
@@ -624,27 +465,11 @@
         cvc: digitsOf(fields.cvc.input.value),
       },
       billing_details: billing,
-      payment_user_agent: USER_AGENT,
+      payment_user_agent: userAgent(),
     });
   }
 
-  const answer = (got, key) => (got.error ? { error: got.error } : { [key]: got.object });
-
-  // One request with card data at a time: a second Pay click must not charge twice.
-  let busy = false;
-  async function exclusively(work) {
-    if (busy) {
-      return { error: { type: 'invalid_request_error', code: 'request_in_progress', message: 'A request with these payment details is already in progress.' } };
-    }
-    busy = true;
-    try {
-      return await work();
-    } finally {
-      busy = false;
-    }
-  }
-
-  const CALLS = {
+    const CALLS = {
     async configure(args) {
       configure(args.config);
       return {};
@@ -713,6 +538,7 @@
         send({ type: 'ready' });
       }
     } else if (m.type === 'call') {
+      if (config && m.args && typeof m.args.userAgent === 'string') config.userAgent = m.args.userAgent;
       let result;
       try {
         result = CALLS[m.method] ? await CALLS[m.method](m.args || {})
