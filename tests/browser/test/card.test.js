@@ -66,7 +66,8 @@ describe('the Card Element', () => {
     await page.waitForFunction(() => window.changes[window.changes.length - 1].brand === 'amex');
     await page.evaluate(() => window.card.clear());
     await typeCard(frame);
-    await page.waitForFunction(() => window.changes[window.changes.length - 1].complete);
+    // Complete as soon as the postal code has a character: wait for all of it.
+    await page.waitForFunction(() => window.changes[window.changes.length - 1].value.postalCode === '94111');
     assert.deepEqual(await lastChange(page), {
       elementType: 'card', empty: false, complete: true, error: undefined, brand: 'visa', value: { postalCode: '94111' },
     });
@@ -88,6 +89,10 @@ describe('the Card Element', () => {
     const pm = await merchant.stripe.paymentMethods.retrieve(result.paymentIntent.payment_method);
     assert.equal(pm.billing_details.name, 'Jenny Rosen');
     assert.equal(pm.card.last4, '4242');
+    // element.update, as @stripe/react-stripe-js sends changed options.
+    await page.evaluate(() => window.card.update({ hidePostalCode: true, style: { base: { color: 'rgb(1, 2, 3)' } } }));
+    await frame.locator('#postal').waitFor({ state: 'hidden' });
+    assert.equal(await frame.locator('#cardnumber').evaluate((e) => getComputedStyle(e).color), 'rgb(1, 2, 3)');
     assert.deepEqual(page.errors, []);
   });
 
