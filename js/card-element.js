@@ -16,6 +16,7 @@
   const CHANNEL = 'tender:card-element';
   const PARENT = framingOrigin();
   if (!PARENT) return;
+  const send = sender(CHANNEL, PARENT);
   const TYPES = ['card', 'cardNumber', 'cardExpiry', 'cardCvc'];
   const TYPE = new URLSearchParams(location.search).get('type');
   if (!TYPES.includes(TYPE)) return;
@@ -264,13 +265,13 @@
       const d = Object.assign({}, data);
       if (!d.address_zip && got.postal) d.address_zip = got.postal;
       const card = Object.assign({}, d, got.card);
-      return answer(await post('/v1/tokens', { key: config.key, card, payment_user_agent: userAgent() }), 'token');
+      return answer(await api('POST', '/v1/tokens', { key: config.key, card, payment_user_agent: userAgent() }), 'token');
     }),
     createPaymentMethod: ({ params, siblings }) => exclusively(async () => {
       const got = collectCard(siblings);
       if (got.error) return { error: got.error };
       const p = Object.assign({}, params);
-      return answer(await post('/v1/payment_methods', Object.assign(p, {
+      return answer(await api('POST', '/v1/payment_methods', Object.assign(p, {
         key: config.key,
         type: 'card',
         card: got.card,
@@ -286,7 +287,7 @@
       }
       const merchant = Object.assign({}, paymentMethodData);
       const path = kind === 'setup' ? '/v1/setup_intents' : '/v1/payment_intents';
-      return answer(await post(`${path}/${id}/confirm`, Object.assign({}, params, {
+      return answer(await api('POST', `${path}/${id}/confirm`, Object.assign({}, params, {
         key: config.key,
         client_secret: clientSecret,
         use_stripe_sdk: true,
@@ -301,54 +302,25 @@
     }),
   };
 
-  // ---------------------------------------------------------------------------------------
-  // Messages
-
-  function send(message) {
-    window.parent.postMessage(Object.assign({ channel: CHANNEL }, message), PARENT);
-  }
-
-  window.addEventListener('message', async (event) => {
-    if (event.source !== window.parent || event.origin !== PARENT) return;
-    const m = event.data;
-    if (!m || m.channel !== CHANNEL) return;
-    if (m.type === 'init') {
-      configure(m.config);
-      send({ type: 'ready' });
-    } else if (m.type === 'call') {
-      if (config && m.args && typeof m.args.userAgent === 'string') config.userAgent = m.args.userAgent;
-      let result;
-      try {
-        result = CALLS[m.method] ? await CALLS[m.method](m.args || {})
-          : { error: { type: 'invalid_request_error', message: `Unknown call ${m.method}.` } };
-      } catch (e) {
-        result = { error: { type: 'api_error', message: 'The card Element failed unexpectedly.' } };
-      }
-      send({ type: 'result', id: m.id, result });
-    } else if (m.type === 'focus') {
-      inputs[shown()[0]].focus();
-    } else if (m.type === 'blur') {
-      if (document.activeElement) document.activeElement.blur();
-    } else if (m.type === 'clear') {
+  wireFields();
+  new ResizeObserver(reportHeight).observe(document.body);
+  serveFrame({
+    channel: CHANNEL,
+    parent: PARENT,
+    send,
+    name: 'card Element',
+    configure,
+    calls: CALLS,
+    focus: () => inputs[shown()[0]].focus(),
+    onUserAgent(userAgent) {
+      config.userAgent = userAgent;
+    },
+    other(m) {
+      if (m.type !== 'clear') return;
       for (const input of Object.values(inputs)) input.value = '';
       touched.clear();
       showBrand();
       emitChange();
-    }
+    },
   });
-
-  document.addEventListener('focusin', (event) => {
-    if (!event.relatedTarget) send({ type: 'focus' });
-  });
-  document.addEventListener('focusout', (event) => {
-    if (!event.relatedTarget) send({ type: 'blur' });
-  });
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') send({ type: 'escape' });
-  });
-  $('form').addEventListener('submit', (event) => event.preventDefault());
-
-  wireFields();
-  new ResizeObserver(reportHeight).observe(document.body);
-  send({ type: 'loaded' });
 })();

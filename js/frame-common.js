@@ -1,8 +1,9 @@
 /*
  * What the iframes on Tender's origin share (payment-element.html, card-element.html): the
- * check that a frame talks only to the page that framed it, Tender's API, and the card rules
- * (brands, formatting, the checks and their messages). A classic script: its declarations
- * are visible to the frame's own script, loaded after it, and to nothing outside the frame.
+ * check that a frame talks only to the page that framed it, the messages between them, and
+ * the card rules (brands, formatting, the checks and their messages). Tender's API is in
+ * api.js, loaded after this (it uses `API_BASE`). Classic scripts: their declarations are
+ * visible to the frame's own script, loaded last, and to nothing outside the frame.
  */
 'use strict';
 
@@ -23,46 +24,64 @@ function framingOrigin() {
 
 const API_BASE = location.origin + location.pathname.replace(/\/v3\/[^/]*$/, '');
 
+/** Posts to the page that framed this frame (`parent`, and only it), on `channel`. */
+function sender(channel, parent) {
+  return (message) => window.parent.postMessage(Object.assign({ channel }, message), parent);
+}
+
+/**
+ * Answers the page that framed this frame on `channel`: `init` configures (the first makes
+ * the frame `ready`); `call` runs `calls[method]` and answers with its result (`name` words an
+ * unexpected failure), each call carrying the SDK's current `userAgent` for `onUserAgent`;
+ * `focus` and `blur` move the focus; the rest goes to `other`. Reports focus, blur and Escape
+ * of the frame as a whole, then says it has loaded: call it once the fields are wired.
+ */
+function serveFrame({ channel, parent, send, name, configure, calls, focus, onUserAgent, other }) {
+  let ready = false;
+  window.addEventListener('message', async (event) => {
+    if (event.source !== window.parent || event.origin !== parent) return;
+    const m = event.data;
+    if (!m || m.channel !== channel) return;
+    if (m.type === 'init') {
+      configure(m.config);
+      if (!ready) {
+        ready = true;
+        send({ type: 'ready' });
+      }
+    } else if (m.type === 'call') {
+      if (m.args && typeof m.args.userAgent === 'string') onUserAgent(m.args.userAgent);
+      let result;
+      try {
+        result = calls[m.method] ? await calls[m.method](m.args || {})
+          : { error: { type: 'invalid_request_error', message: `Unknown call ${m.method}.` } };
+      } catch (e) {
+        result = { error: { type: 'api_error', message: `The ${name} failed unexpectedly.` } };
+      }
+      send({ type: 'result', id: m.id, result });
+    } else if (m.type === 'focus') {
+      focus();
+    } else if (m.type === 'blur') {
+      if (document.activeElement) document.activeElement.blur();
+    } else {
+      other(m);
+    }
+  });
+  // Focus and blur of the element as a whole, not of each field.
+  document.addEventListener('focusin', (event) => {
+    if (!event.relatedTarget) send({ type: 'focus' });
+  });
+  document.addEventListener('focusout', (event) => {
+    if (!event.relatedTarget) send({ type: 'blur' });
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') send({ type: 'escape' });
+  });
+  document.getElementById('form').addEventListener('submit', (event) => event.preventDefault());
+  send({ type: 'loaded' });
+}
+
 // ---------------------------------------------------------------------------------------
-// Talking to Tender: card data leaves a frame only in these requests.
-
-function formEncode(value, prefix, out) {
-  out = out || new URLSearchParams();
-  if (value === undefined || value === null) return out;
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => formEncode(item, `${prefix}[${i}]`, out));
-  } else if (typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) formEncode(item, prefix ? `${prefix}[${key}]` : key, out);
-  } else {
-    out.append(prefix, String(value));
-  }
-  return out;
-}
-
-/** A POST to Tender's API; resolves `{object}` or `{error}` (the API's error, intact). */
-async function post(path, params) {
-  let response;
-  try {
-    response = await fetch(API_BASE + path, { method: 'POST', body: formEncode(params), credentials: 'omit' });
-  } catch (e) {
-    return {
-      error: {
-        type: 'api_connection_error',
-        message: 'We could not reach the payment server. Check your connection and try again.',
-      },
-    };
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch (e) { /* reported below */ }
-  if (response.ok && body) return { object: body };
-  return {
-    error: (body && body.error) ||
-      { type: 'api_error', message: `Unexpected answer from the server (HTTP ${response.status}).` },
-  };
-}
-
+// Talking to Tender (api.js, loaded next): card data leaves a frame only in those requests.
 
 const answer = (got, key) => (got.error ? { error: got.error } : { [key]: got.object });
 

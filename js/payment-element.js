@@ -12,6 +12,7 @@
   const CHANNEL = 'tender:payment-element';
   const PARENT = framingOrigin();
   if (!PARENT) return;
+  const send = sender(CHANNEL, PARENT);
   const $ = (id) => document.getElementById(id);
   const root = document.documentElement;
 
@@ -87,12 +88,9 @@
   const cardTerms = $('card-terms');
 
   let config = null;     // from the merchant page: key, mode, amount, currency, appearance, layout…
-  let types = [];        // payment method types shown
-  let selected = null;   // the one chosen (null: accordion collapsed)
-  let ready = false;
 
   function activeFields() {
-    return selected ? FIELDS_OF[selected].filter((name) => fields[name].active()) : [];
+    return layout.selected ? FIELDS_OF[layout.selected].filter((name) => fields[name].active()) : [];
   }
 
   function showProblem(name, found) {
@@ -111,7 +109,7 @@
 
   /** Checks every field of the selected method; shows all problems, returns the first. */
   function validateAll() {
-    if (!selected) {
+    if (!layout.selected) {
       return { type: 'validation_error', code: 'incomplete', message: 'Select a payment method.' };
     }
     let first = null;
@@ -130,8 +128,8 @@
     return {
       complete: names.length > 0 && names.every((n) => !fields[n].check()),
       empty: names.every((n) => !fields[n].input.value),
-      collapsed: !selected,
-      value: { type: selected || undefined },
+      collapsed: !layout.selected,
+      value: { type: layout.selected || undefined },
     };
   }
 
@@ -252,7 +250,7 @@
   }
 
   // ---------------------------------------------------------------------------------------
-  // Layout: tabs or accordion around the per-method panels.
+  // Which payment methods show; payment-element-layout.js lays them out.
 
   function eligibleTypes() {
     if (Array.isArray(config.paymentMethodTypes) && config.paymentMethodTypes.length) {
@@ -268,106 +266,14 @@
     return found;
   }
 
-  function layoutOf(layout) {
-    const options = typeof layout === 'string' ? { type: layout } : Object.assign({}, layout);
-    if (options.type !== 'accordion') options.type = 'tabs';
-    return options;
-  }
+  const layout = methodsLayout({
+    container: $('methods'),
+    panels,
+    labels: (type) => ({ icon: ICONS[METHODS[type].icon], label: METHODS[type].label }),
+    onSelect: () => emitChange(),
+  });
 
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function methodLabel(node, type) {
-    node.insertAdjacentHTML('beforeend', ICONS[METHODS[type].icon]);
-    node.lastElementChild.setAttribute('aria-hidden', 'true');
-    node.append(el('span', {}, METHODS[type].label));
-  }
-
-  let layout = { type: 'tabs' };
-
-  function render(first) {
-    const methods = $('methods');
-    const focused = document.activeElement;
-    types = eligibleTypes();
-    layout = layoutOf(config.layout);
-    if (selected && !types.includes(selected)) selected = null;
-    if (!selected && !(first && layout.type === 'accordion' && layout.defaultCollapsed)) selected = types[0];
-    for (const panel of Object.values(panels)) panel.remove();
-    methods.textContent = '';
-    if (types.length === 1) {
-      methods.append(panels[types[0]]);
-    } else if (layout.type === 'accordion') {
-      const list = el('div', { class: `accordion${layout.spacedAccordionItems ? ' spaced' : ''}` });
-      for (const type of types) {
-        const item = el('div', { class: 'item', 'data-type': type });
-        const header = el('button', {
-          type: 'button', class: 'item-header', id: `header-${type}`, 'aria-controls': `panel-${type}`,
-        });
-        if (layout.radios !== false) header.append(el('span', { class: 'radio', 'aria-hidden': 'true' }));
-        methodLabel(header, type);
-        header.addEventListener('click', () => select(type));
-        panels[type].setAttribute('role', 'region');
-        panels[type].setAttribute('aria-labelledby', `header-${type}`);
-        item.append(header, panels[type]);
-        list.append(item);
-      }
-      methods.append(list);
-    } else {
-      const list = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Payment method' });
-      for (const type of types) {
-        const tab = el('button', {
-          type: 'button', class: 'tab', role: 'tab', id: `tab-${type}`, 'aria-controls': `panel-${type}`,
-        });
-        methodLabel(tab, type);
-        tab.addEventListener('click', () => select(type));
-        tab.addEventListener('keydown', (event) => moveTab(event, type));
-        list.append(tab);
-      }
-      methods.append(list);
-      for (const type of types) {
-        panels[type].setAttribute('role', 'tabpanel');
-        panels[type].setAttribute('aria-labelledby', `tab-${type}`);
-        methods.append(panels[type]);
-      }
-    }
-    showSelection();
-    if (focused && focused !== document.body && document.contains(focused)) focused.focus();
-  }
-
-  function showSelection() {
-    for (const type of Object.keys(panels)) panels[type].hidden = type !== selected;
-    for (const tab of document.querySelectorAll('.tab')) {
-      const on = tab.id === `tab-${selected}`;
-      tab.setAttribute('aria-selected', String(on));
-      tab.tabIndex = on ? 0 : -1;
-    }
-    for (const item of document.querySelectorAll('.item')) {
-      const on = item.dataset.type === selected;
-      item.dataset.selected = String(on);
-      item.querySelector('.item-header').setAttribute('aria-expanded', String(on));
-    }
-  }
-
-  function select(type) {
-    if (selected === type) return;
-    selected = type;
-    showSelection();
-    emitChange();
-  }
-
-  /** Arrow keys move between tabs, as in any tab list. */
-  function moveTab(event, type) {
-    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
-    if (!step) return;
-    event.preventDefault();
-    const next = types[(types.indexOf(type) + step + types.length) % types.length];
-    select(next);
-    $(`tab-${next}`).focus();
-  }
+  const render = (first) => layout.render(eligibleTypes(), config.layout, first);
 
   // ---------------------------------------------------------------------------------------
   // Appearance and size
@@ -445,7 +351,7 @@
   function paymentMethodData(merchant) {
     const given = Object.assign({}, merchant);
     const billing = Object.assign({}, given.billing_details);
-    if (selected === 'ideal') {
+    if (layout.selected === 'ideal') {
       billing.name = fields.name.input.value.trim() || billing.name;
       return Object.assign(given, {
         type: 'ideal', ideal: { bank: fields.bank.input.value }, billing_details: billing,
@@ -476,13 +382,13 @@
     },
     async submit() {
       const error = validateAll();
-      return error ? { error } : { selectedPaymentMethod: selected };
+      return error ? { error } : { selectedPaymentMethod: layout.selected };
     },
     createConfirmationToken: ({ params, clientContext }) => exclusively(async () => {
       const error = validateAll();
       if (error) return { error };
       const p = params || {};
-      const got = await post('/v1/confirmation_tokens', {
+      const got = await api('POST', '/v1/confirmation_tokens', {
         key: config.key,
         payment_method_data: paymentMethodData(p.payment_method_data),
         return_url: p.return_url,
@@ -496,10 +402,10 @@
     createPaymentMethod: ({ params }) => exclusively(async () => {
       const error = validateAll();
       if (error) return { error };
-      if (selected !== 'card') {
+      if (layout.selected !== 'card') {
         return { error: { type: 'invalid_request_error', message: 'Only card payment methods can be created before confirmation.' } };
       }
-      const got = await post('/v1/payment_methods', Object.assign({ key: config.key }, paymentMethodData(params)));
+      const got = await api('POST', '/v1/payment_methods', Object.assign({ key: config.key }, paymentMethodData(params)));
       return answer(got, 'paymentMethod');
     }),
     confirm: ({ kind, id, clientSecret, params }) => exclusively(async () => {
@@ -513,7 +419,7 @@
       const data = paymentMethodData(given.payment_method_data);
       delete given.payment_method_data;
       const path = kind === 'setup' ? '/v1/setup_intents' : '/v1/payment_intents';
-      const got = await post(`${path}/${id}/confirm`, Object.assign(given, {
+      const got = await api('POST', `${path}/${id}/confirm`, Object.assign(given, {
         key: config.key, client_secret: clientSecret, use_stripe_sdk: true, payment_method_data: data,
       }));
       return answer(got, 'intent');
@@ -523,62 +429,6 @@
   // ---------------------------------------------------------------------------------------
   // Messages
 
-  function send(message) {
-    window.parent.postMessage(Object.assign({ channel: CHANNEL }, message), PARENT);
-  }
-
-  window.addEventListener('message', async (event) => {
-    if (event.source !== window.parent || event.origin !== PARENT) return;
-    const m = event.data;
-    if (!m || m.channel !== CHANNEL) return;
-    if (m.type === 'init') {
-      configure(m.config);
-      if (!ready) {
-        ready = true;
-        send({ type: 'ready' });
-      }
-    } else if (m.type === 'call') {
-      if (config && m.args && typeof m.args.userAgent === 'string') config.userAgent = m.args.userAgent;
-      let result;
-      try {
-        result = CALLS[m.method] ? await CALLS[m.method](m.args || {})
-          : { error: { type: 'invalid_request_error', message: `Unknown call ${m.method}.` } };
-      } catch (e) {
-        result = { error: { type: 'api_error', message: 'The Payment Element failed unexpectedly.' } };
-      }
-      send({ type: 'result', id: m.id, result });
-    } else if (m.type === 'focus') {
-      const first = activeFields()[0];
-      if (first) fields[first].input.focus();
-    } else if (m.type === 'blur') {
-      if (document.activeElement) document.activeElement.blur();
-    } else if (m.type === 'clear') {
-      for (const name of Object.keys(fields)) {
-        if (name !== 'country') fields[name].input.value = '';
-        showProblem(name, null);
-      }
-      showBrand();
-      emitChange();
-    } else if (m.type === 'failure') {
-      showFailure(typeof m.message === 'string' ? m.message : '');
-    } else if (m.type === 'collapse' && layout.type === 'accordion') {
-      selected = null;
-      showSelection();
-      emitChange();
-    }
-  });
-
-  // Focus and blur of the element as a whole, not of each field.
-  document.addEventListener('focusin', (event) => {
-    if (!event.relatedTarget) send({ type: 'focus' });
-  });
-  document.addEventListener('focusout', (event) => {
-    if (!event.relatedTarget) send({ type: 'blur' });
-  });
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') send({ type: 'escape' });
-  });
-  $('form').addEventListener('submit', (event) => event.preventDefault());
   // New details answer the last failure: it no longer describes what is typed.
   document.addEventListener('input', () => showFailure(null));
 
@@ -586,5 +436,33 @@
   wireFields();
   showBrand();
   new ResizeObserver(reportHeight).observe(document.body);
-  send({ type: 'loaded' });
+  serveFrame({
+    channel: CHANNEL,
+    parent: PARENT,
+    send,
+    name: 'Payment Element',
+    configure,
+    calls: CALLS,
+    focus() {
+      const first = activeFields()[0];
+      if (first) fields[first].input.focus();
+    },
+    onUserAgent(userAgent) {
+      if (config) config.userAgent = userAgent;
+    },
+    other(m) {
+      if (m.type === 'clear') {
+        for (const name of Object.keys(fields)) {
+          if (name !== 'country') fields[name].input.value = '';
+          showProblem(name, null);
+        }
+        showBrand();
+        emitChange();
+      } else if (m.type === 'failure') {
+        showFailure(typeof m.message === 'string' ? m.message : '');
+      } else if (m.type === 'collapse') {
+        layout.collapse();
+      }
+    },
+  });
 })();

@@ -264,7 +264,7 @@ export interface CardElementStyle {
     iconColor?: string;
     '::placeholder'?: { color?: string };
   };
-  invalid?: { color?: string; iconColor?: string };
+  invalid?: { color?: string };
 }
 
 export interface CardElementOptions {
@@ -277,6 +277,7 @@ export interface CardElementOptions {
   hideIcon?: boolean;
   /** `cardNumber` only. */
   showIcon?: boolean;
+  /** Accepted; Tender draws one icon style. */
   iconStyle?: 'default' | 'solid';
   /** Split Elements only. */
   placeholder?: string;

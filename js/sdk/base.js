@@ -60,54 +60,6 @@ class IntegrationError extends Error {
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// HTTP
-
-/** Stripe's form encoding: nested objects as a[b][c], arrays as a[0]; null is left out. */
-function formEncode(value, prefix, out) {
-  out = out || new URLSearchParams();
-  if (value === undefined || value === null) return out;
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => formEncode(item, `${prefix}[${i}]`, out));
-  } else if (typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      formEncode(item, prefix ? `${prefix}[${key}]` : key, out);
-    }
-  } else {
-    out.append(prefix, String(value));
-  }
-  return out;
-}
-
-/** One API call; resolves `{object}` or `{error}` (the API's error, fields intact). */
-async function api(method, path, params) {
-  const query = formEncode(params);
-  let url = API_BASE + path;
-  const init = { method, credentials: 'omit' };
-  if (method === 'GET') url += '?' + query;
-  else init.body = query;
-  let response;
-  try {
-    response = await fetch(url, init);
-  } catch (e) {
-    return {
-      error: {
-        type: 'api_connection_error',
-        message: 'We could not reach the payment server. Check your connection and try again.',
-      },
-    };
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch (e) { /* not JSON: reported below */ }
-  if (response.ok && body) return { object: body };
-  return {
-    error: (body && body.error) ||
-      { type: 'api_error', message: `Unexpected answer from the server (HTTP ${response.status}).` },
-  };
-}
-
 /** `pi_…_secret_…` or `seti_…_secret_…` → the intent's id and kind. */
 function parseSecret(secret, caller) {
   const match = typeof secret === 'string' && /^((pi|seti)_[A-Za-z0-9]+)_secret_\w+$/.exec(secret);

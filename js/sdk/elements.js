@@ -146,8 +146,10 @@ class Elements {
     return element;
   }
 
+  /** By type, or by the component @stripe/react-stripe-js passes (its `__elementType`). */
   getElement(type) {
-    return this._created[type] || null;
+    const name = (type && typeof type === 'object') || typeof type === 'function' ? type.__elementType : type;
+    return this._created[name] || null;
   }
 
   /** A destroyed Element frees its type. */

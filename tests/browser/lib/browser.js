@@ -38,11 +38,13 @@ async function serveSdkFromDisk(context, tenderUrl, dir) {
   const served = readFileSync(join(dir, '../crates/server/src/routes/browser_sdk.rs'), 'utf8');
   const parts = [...served.matchAll(/js\/(sdk\/[a-z-]+\.js)/g)].map((m) => m[1]);
   const sdk = () => `(function () {\n'use strict';\n${parts.map((f) => readFileSync(join(dir, f), 'utf8')).join('')}})();\n`;
-  const frames = ['payment-element.html', 'payment-element.js', 'card-element.html', 'card-element.js', 'frame-common.js'];
+  const frames = ['payment-element.html', 'payment-element.js', 'payment-element-layout.js',
+    'card-element.html', 'card-element.js',
+    'frame-common.js', 'sdk/api.js'];
   await context.route(`${tenderUrl}/v3**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/v3' || path === '/v3/') return route.fulfill({ contentType: 'application/javascript', body: sdk() });
-    const file = frames.find((name) => path === `/v3/${name}`);
+    const file = frames.find((name) => path === `/v3/${name.replace('sdk/', '')}`);
     if (!file) return route.continue();
     const type = file.endsWith('.html') ? 'text/html' : 'application/javascript';
     return route.fulfill({ contentType: type, body: readFileSync(join(dir, file)) });

@@ -167,7 +167,7 @@ window.addEventListener('message', (event) => window.seen.push(event.data));`,
     const cardPage = await fetch(`${tender.url}/v3/card-element.html`);
     assert.equal(cardPage.status, 200);
     assert.match(cardPage.headers.get('content-security-policy'), /connect-src 'self'/);
-    for (const file of ['payment-element.js', 'card-element.js', 'frame-common.js']) {
+    for (const file of ['payment-element.js', 'payment-element-layout.js', 'card-element.js', 'frame-common.js', 'api.js']) {
       const script = await fetch(`${tender.url}/v3/${file}`);
       assert.equal(script.status, 200, file);
       assert.equal(script.headers.get('content-type'), 'application/javascript; charset=utf-8');

@@ -14,14 +14,14 @@ import { PUBLISHABLE_KEY, startTender } from '../lib/tender.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const packageJson = JSON.parse(readFileSync(join(here, '../package.json'), 'utf8'));
 
-function reactPage(tender) {
+function reactPage(tender, app = 'app.js') {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Checkout</title>
 <script src="${tender}/v3/"></script>
 </head>
 <body><div id="root"></div>
 <script>window.PUBLISHABLE_KEY = '${PUBLISHABLE_KEY}';</script>
-<script src="/assets/app.js"></script>
+<script src="/assets/${app}"></script>
 </body></html>`;
 }
 
@@ -31,8 +31,9 @@ describe("Stripe's React library and loader against Tender", () => {
   let browser;
 
   before(async () => {
-    const [bundle] = (await build({
-      entryPoints: [join(here, '../react/app.jsx')],
+    const [bundle, cardBundle] = (await build({
+      entryPoints: [join(here, '../react/app.jsx'), join(here, '../react/card-app.jsx')],
+      outdir: 'react-out',
       bundle: true,
       write: false,
       format: 'iife',
@@ -44,7 +45,9 @@ describe("Stripe's React library and loader against Tender", () => {
     merchant = await startMerchant(tender);
     browser = await launch();
     merchant.assets.set('app.js', bundle.text);
+    merchant.assets.set('card-app.js', cardBundle.text);
     merchant.pages.set('react', reactPage(tender.url));
+    merchant.pages.set('react-card', reactPage(tender.url, 'card-app.js'));
   });
 
   after(async () => {
@@ -162,6 +165,26 @@ describe("Stripe's React library and loader against Tender", () => {
     const intent = await merchant.stripe.paymentIntents.retrieve(latestIntent().id);
     assert.equal(intent.status, 'succeeded');
     assert.equal(intent.amount, 3297);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('<CardElement>, getElement(CardElement), confirmCardPayment and ElementsConsumer', async () => {
+    const page = await newPage(browser, tender);
+    await page.goto(`${merchant.url}/pages/react-card`);
+    await page.locator('#consumer:text("ready")').waitFor();
+    const frame = elementFrame(page, '#card-element');
+    await frame.locator('#cardnumber').pressSequentially('4242424242424242');
+    await frame.locator('#exp').pressSequentially('1234');
+    await frame.locator('#cvc').pressSequentially('123');
+    await frame.locator('#postal').pressSequentially('94111');
+    await page.locator('#brand:text("visa")').waitFor();
+    await page.click('#pay');
+    await page.locator('#message:text("Payment succeeded")').waitFor();
+    const { data: [intent] } = await merchant.stripe.paymentIntents.list({ limit: 1 });
+    assert.equal(intent.status, 'succeeded');
+    assert.equal(intent.amount, 2000);
+    const pm = await merchant.stripe.paymentMethods.retrieve(intent.payment_method);
+    assert.equal(pm.billing_details.name, 'Jenny Rosen');
     assert.deepEqual(page.errors, []);
   });
 });

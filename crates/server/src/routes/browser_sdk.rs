@@ -21,6 +21,7 @@ use crate::state::AppState;
 const STRIPE_JS: &str = concat!(
     "(function () {\n'use strict';\n",
     include_str!("../../../../js/sdk/base.js"),
+    include_str!("../../../../js/sdk/api.js"),
     include_str!("../../../../js/sdk/challenge.js"),
     include_str!("../../../../js/sdk/frame-element.js"),
     include_str!("../../../../js/sdk/card-elements.js"),
@@ -30,10 +31,13 @@ const STRIPE_JS: &str = concat!(
     include_str!("../../../../js/sdk/export.js"),
     "})();\n",
 );
-/// What the iframes share (origin check, API calls, card rules), loaded before their own.
+/// What the iframes share (origin check, messages, card rules), loaded before their own, and
+/// the API calls, which the SDK shares with them.
 const FRAME_COMMON_JS: &str = include_str!("../../../../js/frame-common.js");
+const API_JS: &str = include_str!("../../../../js/sdk/api.js");
 const ELEMENT_HTML: &str = include_str!("../../../../js/payment-element.html");
 const ELEMENT_JS: &str = include_str!("../../../../js/payment-element.js");
+const ELEMENT_LAYOUT_JS: &str = include_str!("../../../../js/payment-element-layout.js");
 const CARD_ELEMENT_HTML: &str = include_str!("../../../../js/card-element.html");
 const CARD_ELEMENT_JS: &str = include_str!("../../../../js/card-element.js");
 const TYPES: &str = include_str!("../../../../js/stripe.d.ts");
@@ -51,8 +55,13 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v3", get(|| script(STRIPE_JS)))
         .route("/v3/", get(|| script(STRIPE_JS)))
         .route("/v3/frame-common.js", get(|| script(FRAME_COMMON_JS)))
+        .route("/v3/api.js", get(|| script(API_JS)))
         .route("/v3/payment-element.html", get(|| frame_page(ELEMENT_HTML)))
         .route("/v3/payment-element.js", get(|| script(ELEMENT_JS)))
+        .route(
+            "/v3/payment-element-layout.js",
+            get(|| script(ELEMENT_LAYOUT_JS)),
+        )
         .route(
             "/v3/card-element.html",
             get(|| frame_page(CARD_ELEMENT_HTML)),

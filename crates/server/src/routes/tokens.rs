@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
+use tender_core::confirmation_token::CLIENT_EXTRAS;
 use tender_core::token::{StoredToken, TokenCreate};
 use tender_wire::{ApiError, IdIn, Params};
 
@@ -20,18 +21,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/tokens", post(create))
         .route("/v1/tokens/{id}", get(retrieve))
 }
-
-/// Fraud signals and client metadata Stripe.js sends along with card data: accepted, unused.
-const STRIPE_JS_EXTRAS: &[&str] = &[
-    "guid",
-    "muid",
-    "sid",
-    "payment_user_agent",
-    "time_on_page",
-    "referrer",
-    "pasted_fields",
-    "client_attribution_metadata",
-];
 
 struct Create {
     create: TokenCreate,
@@ -49,7 +38,7 @@ impl Command for Create {
             ))
             .with_param("expand"));
         }
-        p.ignore(STRIPE_JS_EXTRAS);
+        p.ignore(CLIENT_EXTRAS);
         p.finish()?;
         Ok(Create { create })
     }

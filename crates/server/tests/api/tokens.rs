@@ -14,6 +14,25 @@ async fn tokenize(app: &TestApp, form: &str) -> crate::helpers::Answer {
         .await
 }
 
+/// A fresh token of [`CARD`], by its id.
+async fn token_id(app: &TestApp) -> String {
+    let created = tokenize(app, CARD).await;
+    assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
+    created.body["id"].as_str().unwrap().to_owned()
+}
+
+/// A ConfirmationToken made in the browser from a card token.
+async fn ctoken_from(app: &TestApp, token: &str) -> crate::helpers::Answer {
+    app.call_as(
+        PUBLISHABLE_KEY,
+        Method::POST,
+        "/v1/confirmation_tokens",
+        &format!("payment_method_data[type]=card&payment_method_data[card][token]={token}"),
+        &[],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_card_token_is_created_with_the_publishable_key_and_read_with_the_secret_key() {
     let app = TestApp::spawn().await;
@@ -88,10 +107,7 @@ async fn card_errors_are_raised_at_tokenisation() {
 #[tokio::test]
 async fn a_token_is_redeemed_once_into_a_payment_method_that_pays() {
     let app = TestApp::spawn().await;
-    let token = tokenize(&app, CARD).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = token_id(&app).await;
     let pm = app
         .post(
             "/v1/payment_methods",
@@ -160,19 +176,8 @@ async fn test_tokens_work_everywhere_and_stored_tokens_through_confirmation_toke
     assert_eq!(pi.body["status"], "succeeded", "{:?}", pi.body);
 
     // A stored token in a ConfirmationToken (the browser's way), which then confirms.
-    let token = tokenize(&app, CARD).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let ctoken = app
-        .call_as(
-            PUBLISHABLE_KEY,
-            Method::POST,
-            "/v1/confirmation_tokens",
-            &format!("payment_method_data[type]=card&payment_method_data[card][token]={token}"),
-            &[],
-        )
-        .await;
+    let token = token_id(&app).await;
+    let ctoken = ctoken_from(&app, &token).await;
     assert_eq!(ctoken.status, StatusCode::OK, "{:?}", ctoken.body);
     assert_eq!(
         ctoken.body["payment_method_preview"]["card"]["last4"],
@@ -188,15 +193,7 @@ async fn test_tokens_work_everywhere_and_stored_tokens_through_confirmation_toke
         )
         .await;
     assert_eq!(paid.body["status"], "succeeded", "{:?}", paid.body);
-    let reuse = app
-        .call_as(
-            PUBLISHABLE_KEY,
-            Method::POST,
-            "/v1/confirmation_tokens",
-            &format!("payment_method_data[type]=card&payment_method_data[card][token]={token}"),
-            &[],
-        )
-        .await;
+    let reuse = ctoken_from(&app, &token).await;
     assert_eq!(reuse.error("code"), Some("token_already_used"));
     assert_eq!(
         reuse.error("param"),
@@ -205,10 +202,7 @@ async fn test_tokens_work_everywhere_and_stored_tokens_through_confirmation_toke
 
     // Inside an intent's payment_method_data a stored token is refused with directions
     // (see docs/COMPATIBILITY.md), and stays unused.
-    let fresh = tokenize(&app, CARD).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let fresh = token_id(&app).await;
     let refused = app
         .post(
             "/v1/payment_intents",
@@ -233,10 +227,7 @@ async fn test_tokens_work_everywhere_and_stored_tokens_through_confirmation_toke
 #[tokio::test]
 async fn two_redemptions_at_once_mint_one_payment_method() {
     let app = TestApp::spawn().await;
-    let token = tokenize(&app, CARD).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = token_id(&app).await;
     let form = format!("type=card&card[token]={token}");
     let (a, b) = tokio::join!(
         app.post("/v1/payment_methods", &form),
