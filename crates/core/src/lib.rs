@@ -10,6 +10,7 @@
 //! - [`network`]: the simulated card network (a [`network::Processor`]).
 //! - [`payment_intent`]: the PaymentIntent resource and its state machine.
 //! - [`setup_intent`]: the SetupIntent resource and its state machine.
+//! - [`token`]: card Tokens (`tok_…`), the legacy Tokens API.
 //! - [`intent`]: what the two intents share (3D Secure next actions, common parameters).
 
 #[macro_use]
@@ -31,6 +32,7 @@ pub mod payment_intent;
 pub mod payment_method;
 pub mod refund;
 pub mod setup_intent;
+pub mod token;
 pub mod webhook_endpoint;
 
 /// Unix seconds.

@@ -11,6 +11,7 @@ use tender_core::payment_intent::PaymentIntent;
 use tender_core::payment_method::PaymentMethod;
 use tender_core::refund::Refund;
 use tender_core::setup_intent::SetupIntent;
+use tender_core::token::StoredToken;
 use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::IndexKeys;
 
@@ -80,6 +81,7 @@ resources! {
         };
     StoredConfirmationToken => "confirmation_token", "ctoken", at token,
         expands ["payment_method_preview.customer"];
+    StoredToken => "token", "tok", at token;
     Charge => "charge", "ch",
         expands [
             "balance_transaction",

@@ -10,6 +10,7 @@ mod payment_intents;
 mod payment_methods;
 mod refunds;
 mod setup_intents;
+mod tokens;
 mod webhook_endpoints;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(payment_intents::routes())
         .merge(setup_intents::routes())
         .merge(confirmation_tokens::routes())
+        .merge(tokens::routes())
         .merge(authenticate::routes())
         .merge(browser_sdk::routes())
         .merge(webhook_endpoints::routes())

@@ -169,7 +169,9 @@ async fn apply<I: Intent>(
             apply_payment_method_effects(ctx, &mut pm, &effects.payment_method).await?;
         writes.extend(fact);
         attached = event;
-        if pm.version.is_none() || pm.spent || attached.is_some() {
+        if pm.version.is_none() {
+            writes.extend(pm.new_writes(ctx)?);
+        } else if pm.spent || attached.is_some() {
             writes.push(pm.write(ctx)?);
         }
         if let (Some(token), Some(used)) = (token, effects.used_token) {

@@ -1,7 +1,7 @@
 //! What route modules share, without HTTP: loading and writing the objects one resource's
-//! requests touch in another's (customers, payment methods, facts), confirming the two
-//! intents and turning their transitions into writes, and the list endpoints' one
-//! implementation. Route modules use these; they never use one another.
+//! requests touch in another's (customers, payment methods, facts, card tokens), the commands
+//! both intents share, confirming an intent and turning its transition into writes, and the
+//! list endpoints' one implementation. Route modules use these; they never use one another.
 
 pub mod confirmation;
 pub mod customers;
@@ -10,3 +10,4 @@ pub mod intent_commands;
 pub mod intents;
 pub mod list;
 pub mod payment_methods;
+pub mod tokens;

@@ -14,6 +14,7 @@ mod protocol;
 mod races;
 mod sdk_types;
 mod setup_intents;
+mod tokens;
 mod webhook_receivers;
 mod webhooks;
 mod webhooks_order;

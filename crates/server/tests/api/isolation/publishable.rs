@@ -28,6 +28,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/v3/", Access::Open),
     ("GET", "/v3/payment-element.html", Access::Open),
     ("GET", "/v3/payment-element.js", Access::Open),
+    ("GET", "/v3/payment-element-layout.js", Access::Open),
+    ("GET", "/v3/card-element.html", Access::Open),
+    ("GET", "/v3/card-element.js", Access::Open),
+    ("GET", "/v3/frame-common.js", Access::Open),
+    ("GET", "/v3/api.js", Access::Open),
     ("GET", "/v3/stripe.d.ts", Access::Open),
     ("GET", "/authenticate/{account}/{intent}", Access::Open),
     (
@@ -84,6 +89,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/v1/setup_intents/{id}/cancel", Access::Secret),
     ("POST", "/v1/confirmation_tokens", Access::Client),
     ("GET", "/v1/confirmation_tokens/{id}", Access::Secret),
+    ("POST", "/v1/tokens", Access::Client),
+    ("GET", "/v1/tokens/{id}", Access::Secret),
     (
         "POST",
         "/v1/test_helpers/confirmation_tokens",
