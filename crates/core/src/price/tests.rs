@@ -3,8 +3,9 @@
 use serde_json::{Value, json};
 use tender_wire::{ApiError, Params};
 
+use super::amount::{Amount, parse_decimal};
 use super::filter::PriceFilter;
-use super::params::{Amount, PriceCreate, PriceUpdate, ProductSource, parse_decimal};
+use super::params::{PriceCreate, PriceUpdate, ProductSource};
 use super::*;
 
 fn create(form: &str) -> Result<PriceCreate, ApiError> {

@@ -5,6 +5,7 @@
 
 mod catalog_prices;
 mod catalog_products;
+mod catalog_races;
 mod charges_refunds;
 mod customers;
 mod fidelity;
