@@ -35,3 +35,16 @@ pub mod webhook_endpoint;
 
 /// Unix seconds.
 pub type Timestamp = i64;
+
+/// Reads a form as a request's parameters with `take`, refusing whatever it leaves: how the
+/// unit tests feed parameters to the domain.
+#[cfg(test)]
+pub(crate) fn take_form<T>(
+    form: &str,
+    take: impl FnOnce(&mut tender_wire::Params) -> Result<T, tender_wire::ApiError>,
+) -> Result<T, tender_wire::ApiError> {
+    let mut params = tender_wire::Params::from_form(form.as_bytes())?;
+    let taken = take(&mut params)?;
+    params.finish()?;
+    Ok(taken)
+}

@@ -13,11 +13,16 @@ pub fn id(body: &Value) -> String {
 }
 
 pub fn listed(body: &Value) -> Vec<String> {
-    body["data"]
+    body["data"].as_array().unwrap().iter().map(id).collect()
+}
+
+/// The `type` of each event `/v1/events?{query}` lists, newest first.
+pub fn event_types(events: &Value) -> Vec<&str> {
+    events["data"]
         .as_array()
         .unwrap()
         .iter()
-        .map(id)
+        .map(|e| e["type"].as_str().unwrap())
         .collect()
 }
 
@@ -110,9 +115,11 @@ async fn create_retrieve_update_with_events() {
     assert_eq!(no_delete.status, StatusCode::NOT_FOUND);
 
     let events = app.get("/v1/events", "type=price.*").await;
+    assert_eq!(
+        event_types(&events.body),
+        ["price.updated", "price.created"]
+    );
     let data = events.body["data"].as_array().unwrap();
-    let types: Vec<&str> = data.iter().map(|e| e["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["price.updated", "price.created"]);
     assert_eq!(
         data[0]["data"]["previous_attributes"],
         json!({"metadata": {"plan": "gold"}, "nickname": "Quarterly", "tax_behavior": "unspecified"})
@@ -152,14 +159,8 @@ async fn product_data_decimals_and_custom_amounts() {
     );
     assert_eq!(custom.body["unit_amount"], Value::Null);
     let events = app.get("/v1/events", "").await;
-    let types: Vec<&str> = events.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["type"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        types,
+        event_types(&events.body),
         [
             "price.created",
             "product.created",
