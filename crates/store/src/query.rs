@@ -21,6 +21,28 @@ impl Dialect {
         }
     }
 
+    /// `id` is one of the strings of the JSON array bound at `p`: one statement text
+    /// whatever the number of ids, so the prepared-statement caches stay small.
+    fn id_in_json(self, p: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("id IN (SELECT value FROM json_each({p}))"),
+            Dialect::Postgres => {
+                format!("id = ANY (ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb)))")
+            }
+        }
+    }
+
+    /// The JSON text of the body's value at the dotted path bound at `path` equals the text
+    /// bound at `json`. Both engines print a scalar the way serde_json does (`"usd"`, `true`).
+    fn body_equals(self, path: &str, json: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("body -> ('$.' || {path}) = {json}"),
+            Dialect::Postgres => {
+                format!("(body::jsonb #> string_to_array({path}, '.'))::text = {json}")
+            }
+        }
+    }
+
     /// Spelled exactly like the partial indexes' predicate, so the planners can use them.
     fn not_deleted(self, table: &str) -> String {
         match self {
@@ -117,6 +139,16 @@ pub(crate) fn list_sql(dialect: Dialect, query: &ListQuery, anchor: Option<Ancho
             let p = b.bind(Param::Text(value.clone()));
             b.and(&format!("{column} = {p}"));
         }
+    }
+    if let Some(ids) = &query.ids {
+        let json = serde_json::Value::from(ids.clone()).to_string();
+        let p = b.bind(Param::Text(json));
+        b.and(&dialect.id_in_json(&p));
+    }
+    for filter in &query.body {
+        let path = b.bind(Param::Text(filter.path.clone()));
+        let json = b.bind(Param::Text(filter.json.clone()));
+        b.and(&dialect.body_equals(&path, &json));
     }
     for (op, bound) in [
         (">", query.created.gt),
@@ -337,11 +369,18 @@ pub(crate) fn filters_storable(query: &ListQuery) -> bool {
         Some(TagFilter::Exact(tag) | TagFilter::Prefix(tag)) => vec![tag],
         Some(TagFilter::AnyOf(tags)) => tags.iter().map(String::as_str).collect(),
     };
+    let ids = query.ids.iter().flatten().map(String::as_str);
+    let body = query
+        .body
+        .iter()
+        .flat_map(|filter| [filter.path.as_str(), filter.json.as_str()]);
     [&query.customer, &query.payment_intent, &query.charge]
         .into_iter()
         .flatten()
         .map(String::as_str)
         .chain(tags)
+        .chain(ids)
+        .chain(body)
         .all(storable)
 }
 

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 // The cases live in `conformance/`; a test crate's root resolves modules next to itself.
+#[path = "conformance/body_filters.rs"]
+mod body_filters;
 #[path = "conformance/concurrency.rs"]
 mod concurrency;
 #[path = "conformance/cursors.rs"]
@@ -69,6 +71,9 @@ conformance! {
     lists::filters_by_tag,
     lists::filters_by_created_range,
     lists::deleted_are_not_listed_but_gettable,
+    body_filters::filters_by_ids,
+    body_filters::filters_by_body_fields,
+    body_filters::unstorable_filters_match_nothing,
     cursors::cursor_pages_walk_the_whole_list,
     cursors::cursors_combine_with_filters,
     cursors::tag_filters_page_with_cursors,

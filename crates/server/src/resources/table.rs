@@ -9,6 +9,8 @@ use tender_core::customer::Customer;
 use tender_core::event::Event;
 use tender_core::payment_intent::PaymentIntent;
 use tender_core::payment_method::PaymentMethod;
+use tender_core::price::Price;
+use tender_core::product::Product;
 use tender_core::refund::Refund;
 use tender_core::setup_intent::SetupIntent;
 use tender_core::token::StoredToken;
@@ -16,6 +18,7 @@ use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::IndexKeys;
 
 use super::Resource;
+use crate::services::catalog::LookupKeyHolder;
 use crate::services::facts::{IntentAuthentication, OffSessionSetup};
 
 macro_rules! resources {
@@ -112,6 +115,22 @@ resources! {
             ..IndexKeys::default()
         };
     StoredWebhookEndpoint => "webhook_endpoint", "we", at endpoint;
+    // Listed active or archived (`active` is the most common product filter).
+    Product => "product", "prod",
+        expands ["default_price"],
+        index |p| IndexKeys {
+            tag: Some(p.list_tag().to_owned()),
+            ..IndexKeys::default()
+        };
+    // Listed by whether active and by product through the tag (`active:prod_…`): every price
+    // list has an `active` filter (`true` unless asked otherwise), so it is one index range.
+    Price => "price", "price",
+        expands ["product"],
+        index |pr| IndexKeys {
+            tag: Some(pr.list_tag()),
+            ..IndexKeys::default()
+        };
+    LookupKeyHolder => "price_lookup_key", "lookupkey";
     OffSessionSetup => "off_session_setup", "offsessionsetup";
     IntentAuthentication => "intent_authentication", "authenticated";
 }

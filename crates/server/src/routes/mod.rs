@@ -8,6 +8,8 @@ mod customers;
 mod events;
 mod payment_intents;
 mod payment_methods;
+mod prices;
+mod products;
 mod refunds;
 mod setup_intents;
 mod tokens;
@@ -35,4 +37,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(authenticate::routes())
         .merge(browser_sdk::routes())
         .merge(webhook_endpoints::routes())
+        .merge(products::routes())
+        .merge(prices::routes())
 }

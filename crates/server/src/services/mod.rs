@@ -1,8 +1,10 @@
 //! What route modules share, without HTTP: loading and writing the objects one resource's
-//! requests touch in another's (customers, payment methods, facts, card tokens), the commands
-//! both intents share, confirming an intent and turning its transition into writes, and the
-//! list endpoints' one implementation. Route modules use these; they never use one another.
+//! requests touch in another's (customers, payment methods, facts, card tokens, the catalog's
+//! products, prices and lookup keys), the commands both intents share, confirming an intent
+//! and turning its transition into writes, and the list endpoints' one implementation. Route
+//! modules use these; they never use one another.
 
+pub mod catalog;
 pub mod confirmation;
 pub mod customers;
 pub mod facts;

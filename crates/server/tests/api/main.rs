@@ -3,6 +3,9 @@
 //! schema per test in database `test` on 127.0.0.1:5432).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod catalog_prices;
+mod catalog_products;
+mod catalog_races;
 mod charges_refunds;
 mod customers;
 mod fidelity;

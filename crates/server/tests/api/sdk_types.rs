@@ -6,14 +6,15 @@
 //! Bodies are parsed from the bytes Tender sends with `miniserde::json::from_str`, the call
 //! async-stripe's client makes on every response (and its webhook parser on every event), into
 //! the type each request of the SDK declares as its output. Pinned to async-stripe
-//! 1.0.0-rc.10 (the workspace's version). The flows live in [`payments`], [`setup`] and
-//! [`objects`]; [`details`] fills the optional parts; [`errors`] parses error bodies.
+//! 1.0.0-rc.10 (the workspace's version). The flows live in [`payments`], [`setup`],
+//! [`objects`] and [`catalog`]; [`details`] fills the optional parts; [`errors`] parses error bodies.
 
 use reqwest::{Method, StatusCode};
 use stripe_types::{AsCursorOpt, Expandable};
 
 use crate::helpers::{PUBLISHABLE_KEY, SECRET_KEY, TestApp};
 
+mod catalog;
 mod details;
 mod errors;
 mod objects;
