@@ -75,8 +75,9 @@
     number: field('cardnumber', 'cardnumber-error', checkNumber),
     exp: field('exp', 'exp-error', checkExpiry),
     cvc: field('cvc', 'cvc-error', checkCvc),
-    country: field('country', null, () => null),
-    postal: field('postal', 'postal-error', checkPostal, () => !!POSTAL[fields.country.input.value]),
+    country: field('country', null, () => null, () => !config || !config.addressBilling),
+    postal: field('postal', 'postal-error', checkPostal,
+      () => (!config || !config.addressBilling) && !!POSTAL[fields.country.input.value]),
     name: field('ideal-name', 'ideal-name-error', () => (fields.name.input.value.trim() ? null
       : problem('incomplete_name', 'Your full name is incomplete.', true))),
     bank: field('ideal-bank', 'ideal-bank-error', () => (fields.bank.input.value ? null
@@ -334,6 +335,7 @@
     applyAppearance(config.appearance);
     if (first) applyDefaults(config.defaultValues);
     showPostal();
+    $('address-row').hidden = !!config.addressBilling;
     showTerms();
     render(first);
     // The state the form starts in is not a change.
@@ -358,9 +360,12 @@
         payment_user_agent: userAgent(),
       });
     }
-    const address = Object.assign({}, billing.address, { country: fields.country.input.value });
-    if (fields.postal.active()) address.postal_code = fields.postal.input.value.trim();
-    billing.address = address;
+    // With a billing Address Element, the address came with the merchant's billing details.
+    if (!config.addressBilling) {
+      const address = Object.assign({}, billing.address, { country: fields.country.input.value });
+      if (fields.postal.active()) address.postal_code = fields.postal.input.value.trim();
+      billing.address = address;
+    }
     const exp = expiryDigits(fields.exp.input.value);
     return Object.assign(given, {
       type: 'card',

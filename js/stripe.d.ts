@@ -337,14 +337,81 @@ export interface CreateTokenCardData {
   currency?: string;
 }
 
+// ---------------------------------------------------------------------------------------
+// The Address Element
+
+export interface AddressElementOptions {
+  mode: 'shipping' | 'billing';
+  /** `ISO 3166-1 alpha-2` codes; the select offers only these. */
+  allowedCountries?: string[];
+  /** Accepted and ignored: Tender offers no address autocomplete (it needs a network service). */
+  autocomplete?: { mode: 'automatic' | 'disabled' | 'google_maps_api'; apiKey?: string };
+  defaultValues?: {
+    name?: string | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    phone?: string | null;
+    address?: Partial<Address> & { country: string };
+  };
+  /** `phone: 'always'` shows a phone field (hidden otherwise). */
+  fields?: { phone?: 'always' | 'never' | 'auto' };
+  /** `phone.required: 'always'` makes the phone field required. */
+  validation?: { phone?: { required: 'always' | 'never' | 'auto' } };
+  display?: { name?: 'full' | 'split' | 'organization' };
+}
+
+export interface AddressElementValue {
+  name: string;
+  firstName?: string;
+  lastName?: string;
+  phone?: string | null;
+  address: {
+    line1: string | null;
+    line2: string | null;
+    city: string | null;
+    state: string | null;
+    postal_code: string | null;
+    country: string;
+  };
+}
+
+export interface AddressElementChangeEvent {
+  elementType: 'address';
+  elementMode: 'shipping' | 'billing';
+  empty: boolean;
+  complete: boolean;
+  isNewAddress: boolean;
+  value: AddressElementValue;
+}
+
+export interface AddressElement {
+  mount(target: string | HTMLElement): AddressElement;
+  unmount(): void;
+  destroy(): void;
+  update(options: Partial<Omit<AddressElementOptions, 'mode'>>): AddressElement;
+  focus(): AddressElement;
+  blur(): AddressElement;
+  clear(): AddressElement;
+  /** Validates (showing the errors in the iframe) and reads the address. */
+  getValue(): Promise<{ complete: boolean; isNewAddress: boolean; value: AddressElementValue }>;
+  on(event: 'change', handler: (event: AddressElementChangeEvent) => void): AddressElement;
+  on(event: 'ready' | 'focus' | 'blur' | 'escape' | 'loaderstart', handler: (event: { elementType: 'address' }) => void): AddressElement;
+  once(event: string, handler: (event: any) => void): AddressElement;
+  off(event: string, handler?: (event: any) => void): AddressElement;
+}
+
 export interface StripeElements {
   create(type: 'payment', options?: PaymentElementOptions): PaymentElement;
   create(type: CardElementType, options?: CardElementOptions): CardElement;
+  /** Billing mode: the address is the payment method's billing details; shipping mode: the `shipping`. */
+  create(type: 'address', options: AddressElementOptions): AddressElement;
   getElement(type: 'payment'): PaymentElement | null;
+  getElement(type: 'address'): AddressElement | null;
   getElement(type: CardElementType): CardElement | null;
   update(options: ElementsUpdateOptions): Promise<void>;
   fetchUpdates(): Promise<{ error?: StripeError }>;
-  submit(): Promise<{ error: StripeError; selectedPaymentMethod?: undefined } | { error?: undefined; selectedPaymentMethod: string }>;
+  /** Validates the Payment Element and the Address Element; `selectedPaymentMethod` is absent without a Payment Element. */
+  submit(): Promise<{ error: StripeError; selectedPaymentMethod?: undefined } | { error?: undefined; selectedPaymentMethod?: string }>;
 }
 
 // ---------------------------------------------------------------------------------------

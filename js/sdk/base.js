@@ -29,6 +29,7 @@ const API_BASE = TENDER_ORIGIN + SCRIPT_URL.pathname.replace(/\/v3\/?$/, '');
 const FRAMES = {
   payment: { url: API_BASE + '/v3/payment-element.html', channel: 'tender:payment-element' },
   card: { url: API_BASE + '/v3/card-element.html', channel: 'tender:card-element' },
+  address: { url: API_BASE + '/v3/address-element.html', channel: 'tender:address-element' },
 };
 const NEVER = new Promise(() => {}); // what a call that navigates away resolves with
 

@@ -52,6 +52,7 @@ const ELEMENT_TYPES = {
   cardNumber: (elements, options) => new CardElement(elements, 'cardNumber', options),
   cardExpiry: (elements, options) => new CardElement(elements, 'cardExpiry', options),
   cardCvc: (elements, options) => new CardElement(elements, 'cardCvc', options),
+  address: (elements, options) => new AddressElement(elements, 'address', options),
 };
 
 class Elements {
@@ -107,8 +108,15 @@ class Elements {
       defaultValues: elementOptions.defaultValues,
       business: elementOptions.business,
       terms: elementOptions.terms,
+      // A billing Address Element takes the address: the card fields stop asking for one.
+      addressBilling: this._billingAddressElement(),
       userAgent: this._stripe._userAgent(),
     };
+  }
+
+  _billingAddressElement() {
+    const address = this._created.address;
+    return !!address && address._options.mode === 'billing';
   }
 
   /** `client_context` of a ConfirmationToken: how these Elements were configured. */
@@ -136,13 +144,14 @@ class Elements {
         'pass `mode`, `amount` and `currency`.');
     }
     if ((type === 'card' && ['cardNumber', 'cardExpiry', 'cardCvc'].some((t) => this._created[t])) ||
-        (type !== 'card' && type !== 'payment' && this._created.card)) {
+        (CARD_TYPES.includes(type) && type !== 'card' && this._created.card)) {
       throw new IntegrationError('Do not mix the card Element with the cardNumber, cardExpiry ' +
         'and cardCvc Elements in one Elements group.');
     }
     const element = make(this, options || {});
     this._created[type] = element;
     if (type === 'payment') this._element = element;
+    if (type === 'address' && this._element) this._element._configure();
     return element;
   }
 
@@ -156,6 +165,7 @@ class Elements {
   _forget(element) {
     if (this._created[element._type] === element) delete this._created[element._type];
     if (this._element === element) this._element = null;
+    if (element._type === 'address' && this._element) this._element._configure();
   }
 
   /** Shallow-merges options (amount, currency, mode, appearance…) and re-renders. */
@@ -174,9 +184,26 @@ class Elements {
     return result;
   }
 
-  /** Validates the form: `{error}` (type `validation_error`) or `{selectedPaymentMethod}`. */
+  /**
+   * Validates the Payment Element and the Address Element together (each shows its own
+   * errors): `{error}` (type `validation_error`, the Payment Element's first) or
+   * `{selectedPaymentMethod}`.
+   */
   async submit() {
-    return this._mounted('elements.submit()')._call('submit', {});
+    const mounted = (element) => (element && element._frame ? element : null);
+    const payment = mounted(this._element);
+    const address = mounted(this._created.address);
+    if (!payment && !address) {
+      throw new IntegrationError('elements.submit(): the Payment Element or the Address Element ' +
+        'must be created and mounted first.');
+    }
+    const [paid, addressed] = await Promise.all([
+      payment ? payment._call('submit', {}) : {},
+      address ? address._call('submit', {}) : {},
+    ]);
+    if (paid.error) return { error: paid.error };
+    if (addressed.error) return { error: addressed.error };
+    return payment ? paid : {};
   }
 
   _mounted(caller) {

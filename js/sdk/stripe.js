@@ -58,9 +58,25 @@ class StripeClient {
       throw new IntegrationError('stripe.createConfirmationToken(): pass the `elements` instance.');
     }
     const element = elements._mounted('stripe.createConfirmationToken()');
+    const withAddress = await this._withAddress(elements, params, true);
+    if (withAddress.error) return { error: withAddress.error };
     return element._call('createConfirmationToken', {
-      params: params || {}, clientContext: elements._clientContext(),
+      params: withAddress.params, clientContext: elements._clientContext(),
     });
+  }
+
+  /**
+   * `params` with the Address Element's address (if the group has one mounted): billing
+   * details under `payment_method_data`, or `shipping` when `takesShipping`. What the merchant
+   * passed explicitly wins. `{error}` when the address is incomplete.
+   */
+  async _withAddress(elements, params, takesShipping) {
+    const given = Object.assign({}, params);
+    const found = await addressParams(elements);
+    if (found.error) return { error: found.error };
+    if (found.billing) given.payment_method_data = withBilling(given.payment_method_data, found.billing);
+    if (found.shipping && takesShipping && !given.shipping) given.shipping = found.shipping;
+    return { params: given };
   }
 
   /**
@@ -91,7 +107,10 @@ class StripeClient {
         "`paymentMethodCreation: 'manual'` to create PaymentMethods from them.");
     }
     const paymentElement = elements._mounted('stripe.createPaymentMethod()');
-    return paymentElement._call('createPaymentMethod', { params: params || {} });
+    const found = await addressParams(elements);
+    if (found.error) return { error: found.error };
+    const given = found.billing ? withBilling(params, found.billing) : params || {};
+    return paymentElement._call('createPaymentMethod', { params: given });
   }
 
   confirmPayment(options) {
@@ -131,8 +150,11 @@ class StripeClient {
     if (elements && !confirmParams.payment_method) {
       // Card data is in the iframe: it confirms, and answers with the intent.
       element = elements._mounted(caller);
+      // SetupIntents have no shipping.
+      const withAddress = await this._withAddress(elements, confirmParams, kind === 'payment');
+      if (withAddress.error) return { error: withAddress.error };
       confirmed = await element._call('confirm', {
-        kind, id: intent.id, clientSecret, params: confirmParams,
+        kind, id: intent.id, clientSecret, params: withAddress.params,
       });
     } else {
       const got = await api('POST', `${KINDS[kind].path}/${intent.id}/confirm`, Object.assign({}, confirmParams, {

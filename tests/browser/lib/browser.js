@@ -40,6 +40,7 @@ async function serveSdkFromDisk(context, tenderUrl, dir) {
   const sdk = () => `(function () {\n'use strict';\n${parts.map((f) => readFileSync(join(dir, f), 'utf8')).join('')}})();\n`;
   const frames = ['payment-element.html', 'payment-element.js', 'payment-element-layout.js',
     'card-element.html', 'card-element.js',
+    'address-element.html', 'address-element.js', 'address-countries.js',
     'frame-common.js', 'sdk/api.js'];
   await context.route(`${tenderUrl}/v3**`, (route) => {
     const path = new URL(route.request().url()).pathname;

@@ -167,3 +167,27 @@ window.createIntent = async (path = '/create-intent') => {
 };`,
   });
 }
+
+/**
+ * The Address Element above the Payment Element, as Stripe's "Collect addresses" guide
+ * writes it: `elements.create('address', options)` in a deferred-intent group; its change
+ * events are kept in `window.changes`, and `window.ready` counts the Elements that are ready.
+ */
+export function addressPage(tender, options) {
+  return checkoutPage({
+    tender,
+    body: '<form id="payment-form"><div id="address-element"></div><div id="payment-element"></div></form>',
+    script: `const stripe = Stripe('${PUBLISHABLE_KEY}');
+const elements = stripe.elements({ mode: 'payment', amount: 1099, currency: 'usd' });
+const address = elements.create('address', ${JSON.stringify(options)});
+window.changes = [];
+window.ready = 0;
+address.on('change', (event) => window.changes.push(event));
+address.on('ready', (event) => { window.readyEvent = event; window.ready += 1; });
+address.mount('#address-element');
+const payment = elements.create('payment');
+payment.on('ready', () => { window.ready += 1; });
+payment.mount('#payment-element');
+window.address = address;`,
+  });
+}

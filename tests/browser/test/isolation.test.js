@@ -1,10 +1,11 @@
 // Card data stays in Tender's iframes (the Payment Element, the Card Element family): the
 // merchant page cannot reach it, receives only API objects, and an iframe answers only the
-// page that framed it. Plus how Tender serves the SDK.
+// page that framed it; the Address Element's inputs are out of its reach too. Plus how Tender
+// serves the SDK.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkoutPage, elementFrame, fillCard, launch, newPage } from '../lib/browser.js';
-import { cardPage, deferredPage } from '../lib/pages.js';
+import { addressPage, cardPage, deferredPage } from '../lib/pages.js';
 import { startMerchant } from '../lib/servers.js';
 import { startTender } from '../lib/tender.js';
 
@@ -23,6 +24,7 @@ describe('isolation', () => {
     merchant.pages.set('deferred', deferredPage(tender.url));
     merchant.pages.set('card', cardPage(tender.url));
     merchant.pages.set('split', cardPage(tender.url, { split: true }));
+    merchant.pages.set('address', addressPage(tender.url, { mode: 'billing' }));
   });
 
   after(async () => {
@@ -129,6 +131,39 @@ describe('isolation', () => {
     }
   });
 
+  test('the Address Element\'s inputs are out of the page\'s reach: it reads only getValue()', async () => {
+    const page = await newPage(browser, tender);
+    await page.goto(`${merchant.url}/pages/address`);
+    await page.waitForFunction(() => window.ready === 2);
+    const frame = elementFrame(page, '#address-element');
+    await frame.locator('#name').fill('Jenny Rosen');
+    await frame.locator('#line1').fill('185 Berry St');
+    const probe = await page.evaluate(() => {
+      const frame = document.querySelector('#address-element iframe');
+      const attempt = (read) => {
+        try {
+          read();
+          return 'readable';
+        } catch (e) {
+          return e.name;
+        }
+      };
+      return {
+        contentDocument: frame.contentDocument,
+        document: attempt(() => frame.contentWindow.document.body),
+        input: attempt(() => frame.contentWindow.document.getElementById('line1').value),
+        html: document.documentElement.outerHTML,
+      };
+    });
+    assert.equal(probe.contentDocument, null);
+    assert.equal(probe.document, 'SecurityError');
+    assert.equal(probe.input, 'SecurityError');
+    assert.ok(!probe.html.includes('Berry'));
+    // Control: the same street is there for the page through the API the Element offers.
+    const { value } = await page.evaluate(() => window.address.getValue());
+    assert.equal(value.address.line1, '185 Berry St');
+  });
+
   test('the iframe only talks to the origin that framed it', async () => {
     // `localhost` and `127.0.0.1` are different origins: an "attacker" page on one frames the
     // element naming the merchant's origin (the other) in the URL, to borrow it.
@@ -139,7 +174,7 @@ describe('isolation', () => {
       script: `window.seen = [];
 window.addEventListener('message', (event) => window.seen.push(event.data));`,
     });
-    for (const element of ['payment-element.html', 'card-element.html?type=card&']) {
+    for (const element of ['payment-element.html', 'card-element.html?type=card&', 'address-element.html?type=address&']) {
       const src = (origin) => `${tender.url}/v3/${element}${element.includes('?') ? '' : '?'}origin=${encodeURIComponent(origin)}`;
       merchant.pages.set('borrow', frameWith(merchant.url).replace(/src="[^"]*payment-element[^"]*"/, `src="${src(merchant.url)}"`));
       merchant.pages.set('own', frameWith(attacker).replace(/src="[^"]*payment-element[^"]*"/, `src="${src(attacker)}"`));
@@ -167,7 +202,11 @@ window.addEventListener('message', (event) => window.seen.push(event.data));`,
     const cardPage = await fetch(`${tender.url}/v3/card-element.html`);
     assert.equal(cardPage.status, 200);
     assert.match(cardPage.headers.get('content-security-policy'), /connect-src 'self'/);
-    for (const file of ['payment-element.js', 'payment-element-layout.js', 'card-element.js', 'frame-common.js', 'api.js']) {
+    const addressFrame = await fetch(`${tender.url}/v3/address-element.html`);
+    assert.equal(addressFrame.status, 200);
+    assert.match(addressFrame.headers.get('content-security-policy'), /connect-src 'self'/);
+    for (const file of ['payment-element.js', 'payment-element-layout.js', 'card-element.js', 'frame-common.js', 'api.js',
+      'address-element.js', 'address-countries.js']) {
       const script = await fetch(`${tender.url}/v3/${file}`);
       assert.equal(script.status, 200, file);
       assert.equal(script.headers.get('content-type'), 'application/javascript; charset=utf-8');

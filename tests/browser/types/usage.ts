@@ -1,6 +1,7 @@
 // Merchant code typed against js/stripe.d.ts (checked by test/types.test.js with tsc --strict):
-// the Payment Element's guide flow, the Card Element family, tokens and subscription mode.
-import type { CardElementChangeEvent, StripeConstructor } from '../../../js/stripe.js';
+// the Payment Element's guide flow, the Card Element family, tokens, subscription mode and
+// the Address Element.
+import type { AddressElementChangeEvent, CardElementChangeEvent, StripeConstructor } from '../../../js/stripe.js';
 
 declare const Stripe: StripeConstructor;
 
@@ -44,4 +45,22 @@ export async function cardElement(clientSecret: string): Promise<string> {
   return [paid.paymentIntent.status, withToken.paymentIntent?.id, made.paymentMethod?.id,
     older.paymentMethod?.card?.last4, saved.setupIntent?.status, acted.paymentIntent?.status,
     String(used), typeof number.mount].join(' ');
+}
+
+export async function addressElement(): Promise<string> {
+  const stripe = Stripe('pk_test_x');
+  const elements = stripe.elements({ mode: 'payment', amount: 1099, currency: 'usd' });
+  const address = elements.create('address', {
+    mode: 'shipping', allowedCountries: ['US', 'GB'], fields: { phone: 'always' },
+    validation: { phone: { required: 'always' } }, display: { name: 'split' },
+    defaultValues: { name: 'Jenny Rosen', address: { country: 'US', postal_code: '94107' } },
+  });
+  address.mount('#address-element');
+  address.on('change', (event: AddressElementChangeEvent) => {
+    if (event.complete) console.log(event.elementMode, event.value.address.postal_code);
+  });
+  const { complete, value } = await address.getValue();
+  elements.getElement('address')?.clear();
+  const { error } = await elements.submit();
+  return [complete, value.name, value.address.country, error?.message].join(' ');
 }

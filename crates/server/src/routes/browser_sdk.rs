@@ -1,5 +1,5 @@
 //! The browser SDK (`js/` at the repository root): a `Stripe()` global with Elements (the
-//! Payment Element and the Card Element family), so that Stripe's guide code and Stripe's own
+//! Payment Element, the Card Element family and the Address Element), so that Stripe's guide code and Stripe's own
 //! front-end libraries run against Tender with only the `<script src>` changed. Served at `/v3/` like `https://js.stripe.com/v3/`, without an API
 //! key: the SDK is public, and it learns the API's address from its own URL.
 //!
@@ -25,6 +25,7 @@ const STRIPE_JS: &str = concat!(
     include_str!("../../../../js/sdk/challenge.js"),
     include_str!("../../../../js/sdk/frame-element.js"),
     include_str!("../../../../js/sdk/card-elements.js"),
+    include_str!("../../../../js/sdk/address-element.js"),
     include_str!("../../../../js/sdk/elements.js"),
     include_str!("../../../../js/sdk/stripe.js"),
     include_str!("../../../../js/sdk/card-payments.js"),
@@ -40,6 +41,9 @@ const ELEMENT_JS: &str = include_str!("../../../../js/payment-element.js");
 const ELEMENT_LAYOUT_JS: &str = include_str!("../../../../js/payment-element-layout.js");
 const CARD_ELEMENT_HTML: &str = include_str!("../../../../js/card-element.html");
 const CARD_ELEMENT_JS: &str = include_str!("../../../../js/card-element.js");
+const ADDRESS_ELEMENT_HTML: &str = include_str!("../../../../js/address-element.html");
+const ADDRESS_ELEMENT_JS: &str = include_str!("../../../../js/address-element.js");
+const ADDRESS_COUNTRIES_JS: &str = include_str!("../../../../js/address-countries.js");
 const TYPES: &str = include_str!("../../../../js/stripe.d.ts");
 
 const JAVASCRIPT: &str = "application/javascript; charset=utf-8";
@@ -67,6 +71,15 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(|| frame_page(CARD_ELEMENT_HTML)),
         )
         .route("/v3/card-element.js", get(|| script(CARD_ELEMENT_JS)))
+        .route(
+            "/v3/address-element.html",
+            get(|| frame_page(ADDRESS_ELEMENT_HTML)),
+        )
+        .route("/v3/address-element.js", get(|| script(ADDRESS_ELEMENT_JS)))
+        .route(
+            "/v3/address-countries.js",
+            get(|| script(ADDRESS_COUNTRIES_JS)),
+        )
         .route("/v3/stripe.d.ts", get(types))
 }
 
