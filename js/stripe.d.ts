@@ -1,5 +1,6 @@
 // Type declarations for Tender's browser SDK (served at /v3/stripe.d.ts): the part of
-// Stripe.js v3 that Tender implements. Names and shapes follow @stripe/stripe-js, so code
+// Stripe.js that Tender implements (Elements with the Payment Element and the Card Element
+// family, ConfirmationTokens, card confirmations, Tokens). Names and shapes follow @stripe/stripe-js, so code
 // typed against Stripe's declarations type-checks against these for the supported surface.
 
 export type Intent = 'payment' | 'setup';
@@ -92,6 +93,31 @@ export interface PaymentMethod {
   [field: string]: unknown;
 }
 
+/** A card Token (`tok_…`) from stripe.createToken: single use, redeemed on your server. */
+export interface Token {
+  id: string;
+  object: 'token';
+  type: 'card';
+  card: {
+    id: string;
+    object: 'card';
+    brand: string;
+    last4: string;
+    exp_month: number;
+    exp_year: number;
+    funding: string;
+    country: string | null;
+    name: string | null;
+    address_zip: string | null;
+    cvc_check: string | null;
+    [field: string]: unknown;
+  };
+  client_ip: string | null;
+  created: number;
+  livemode: boolean;
+  used: boolean;
+}
+
 export interface ConfirmationToken {
   id: string;
   object: 'confirmation_token';
@@ -140,10 +166,13 @@ interface ElementsOptionsBase {
   fonts?: unknown[];
 }
 
-/** Deferred mode: collect payment details before the intent exists. */
+/**
+ * Deferred mode: collect payment details before the intent exists. `subscription` collects
+ * like `payment` (the first invoice's amount) and implies `setupFutureUsage: 'off_session'`.
+ */
 export interface ElementsOptionsMode extends ElementsOptionsBase {
-  mode: 'payment' | 'setup';
-  /** Required in `payment` mode, in the currency's smallest unit. */
+  mode: 'payment' | 'setup' | 'subscription';
+  /** Required in `payment` and `subscription` modes, in the currency's smallest unit. */
   amount?: number;
   currency?: string;
   setupFutureUsage?: 'off_session' | 'on_session' | null;
@@ -162,10 +191,13 @@ export interface ElementsOptionsClientSecret extends ElementsOptionsBase {
   clientSecret: string;
 }
 
-export type ElementsOptions = ElementsOptionsMode | ElementsOptionsClientSecret;
+/** Only Card Elements: neither a mode nor a client secret is needed. */
+export type ElementsOptionsCardOnly = ElementsOptionsBase;
+
+export type ElementsOptions = ElementsOptionsMode | ElementsOptionsClientSecret | ElementsOptionsCardOnly;
 
 export interface ElementsUpdateOptions {
-  mode?: 'payment' | 'setup';
+  mode?: 'payment' | 'setup' | 'subscription';
   amount?: number;
   currency?: string;
   setupFutureUsage?: 'off_session' | 'on_session' | null;
@@ -218,12 +250,168 @@ export interface PaymentElement {
   off(event: string, handler?: (event: any) => void): PaymentElement;
 }
 
+// ---------------------------------------------------------------------------------------
+// The Card Element family
+
+export type CardElementType = 'card' | 'cardNumber' | 'cardExpiry' | 'cardCvc';
+
+/** Stripe's `style` option: the states Tender styles, and the properties it applies. */
+export interface CardElementStyle {
+  base?: {
+    color?: string;
+    fontFamily?: string;
+    fontSize?: string;
+    iconColor?: string;
+    '::placeholder'?: { color?: string };
+  };
+  invalid?: { color?: string };
+}
+
+export interface CardElementOptions {
+  style?: CardElementStyle;
+  /** `card` only: the postal code field's starting value. */
+  value?: { postalCode?: string };
+  /** `card` only. */
+  hidePostalCode?: boolean;
+  /** `card` only. */
+  hideIcon?: boolean;
+  /** `cardNumber` only. */
+  showIcon?: boolean;
+  /** Accepted; Tender draws one icon style. */
+  iconStyle?: 'default' | 'solid';
+  /** Split Elements only. */
+  placeholder?: string;
+  disabled?: boolean;
+}
+
+export interface CardElementChangeEvent {
+  elementType: CardElementType;
+  empty: boolean;
+  complete: boolean;
+  error: { type: 'validation_error'; code: string; message: string } | undefined;
+  /** `card` and `cardNumber`: visa, mastercard, amex, discover, diners, jcb, unionpay, unknown. */
+  brand?: string;
+  /** `card` only. */
+  value?: { postalCode: string };
+}
+
+export interface CardElement {
+  mount(domElement: string | HTMLElement): void;
+  unmount(): void;
+  destroy(): void;
+  update(options: Partial<CardElementOptions>): CardElement;
+  focus(): CardElement;
+  blur(): CardElement;
+  clear(): CardElement;
+  on(event: 'change', handler: (event: CardElementChangeEvent) => void): CardElement;
+  on(event: 'ready' | 'focus' | 'blur' | 'escape' | 'loaderstart', handler: (event: { elementType: CardElementType }) => void): CardElement;
+  once(event: string, handler: (event: any) => void): CardElement;
+  off(event: string, handler?: (event: any) => void): CardElement;
+}
+
+/** The card data an intent confirmation or a PaymentMethod takes from a Card Element. */
+export interface CardPaymentMethodData {
+  card: CardElement | { token: string };
+  billing_details?: BillingDetails;
+  metadata?: Record<string, string>;
+}
+
+export interface ConfirmCardData {
+  /** A Card Element (with billing details), a Token, or an existing PaymentMethod's id. */
+  payment_method?: string | CardPaymentMethodData;
+  return_url?: string;
+  shipping?: { name: string; address: Address; phone?: string | null };
+  receipt_email?: string;
+  setup_future_usage?: 'off_session' | 'on_session' | null;
+  [param: string]: unknown;
+}
+
+export interface CreateTokenCardData {
+  name?: string;
+  address_line1?: string;
+  address_line2?: string;
+  address_city?: string;
+  address_state?: string;
+  address_zip?: string;
+  address_country?: string;
+  currency?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// The Address Element
+
+export interface AddressElementOptions {
+  mode: 'shipping' | 'billing';
+  /** `ISO 3166-1 alpha-2` codes; the select offers only these. */
+  allowedCountries?: string[];
+  /** Accepted and ignored: Tender offers no address autocomplete (it needs a network service). */
+  autocomplete?: { mode: 'automatic' | 'disabled' | 'google_maps_api'; apiKey?: string };
+  defaultValues?: {
+    name?: string | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    phone?: string | null;
+    address?: Partial<Address> & { country: string };
+  };
+  /** `phone: 'always'` shows a phone field (hidden otherwise). */
+  fields?: { phone?: 'always' | 'never' | 'auto' };
+  /** `phone.required: 'always'` makes the phone field required. */
+  validation?: { phone?: { required: 'always' | 'never' | 'auto' } };
+  display?: { name?: 'full' | 'split' | 'organization' };
+}
+
+export interface AddressElementValue {
+  name: string;
+  firstName?: string;
+  lastName?: string;
+  phone?: string | null;
+  address: {
+    line1: string | null;
+    line2: string | null;
+    city: string | null;
+    state: string | null;
+    postal_code: string | null;
+    country: string;
+  };
+}
+
+export interface AddressElementChangeEvent {
+  elementType: 'address';
+  elementMode: 'shipping' | 'billing';
+  empty: boolean;
+  complete: boolean;
+  isNewAddress: boolean;
+  value: AddressElementValue;
+}
+
+export interface AddressElement {
+  mount(target: string | HTMLElement): AddressElement;
+  unmount(): void;
+  destroy(): void;
+  update(options: Partial<Omit<AddressElementOptions, 'mode'>>): AddressElement;
+  focus(): AddressElement;
+  blur(): AddressElement;
+  clear(): AddressElement;
+  /** Validates (showing the errors in the iframe) and reads the address. */
+  getValue(): Promise<{ complete: boolean; isNewAddress: boolean; value: AddressElementValue }>;
+  on(event: 'change', handler: (event: AddressElementChangeEvent) => void): AddressElement;
+  on(event: 'ready' | 'focus' | 'blur' | 'escape' | 'loaderstart', handler: (event: { elementType: 'address' }) => void): AddressElement;
+  once(event: string, handler: (event: any) => void): AddressElement;
+  off(event: string, handler?: (event: any) => void): AddressElement;
+}
+
 export interface StripeElements {
   create(type: 'payment', options?: PaymentElementOptions): PaymentElement;
+  create(type: CardElementType, options?: CardElementOptions): CardElement;
+  /** Billing mode: the address is the payment method's billing details; shipping mode: the `shipping`. */
+  create(type: 'address', options: AddressElementOptions): AddressElement;
   getElement(type: 'payment'): PaymentElement | null;
+  getElement(type: 'address'): AddressElement | null;
+  getElement(type: CardElementType): CardElement | null;
   update(options: ElementsUpdateOptions): Promise<void>;
   fetchUpdates(): Promise<{ error?: StripeError }>;
-  submit(): Promise<{ error: StripeError; selectedPaymentMethod?: undefined } | { error?: undefined; selectedPaymentMethod: string }>;
+  /** Validates the Payment Element and the Address Element; `selectedPaymentMethod` is absent without a Payment Element. */
+  submit(): Promise<{ error: StripeError; selectedPaymentMethod?: undefined } | { error?: undefined; selectedPaymentMethod?: string }>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -242,7 +430,7 @@ export interface ConfirmParams {
 type Result<K extends string, T> = ({ [key in K]: T } & { error?: undefined }) | ({ [key in K]?: undefined } & { error: StripeError });
 
 export interface Stripe {
-  elements(options: ElementsOptions): StripeElements;
+  elements(options?: ElementsOptions): StripeElements;
   createConfirmationToken(options: {
     elements: StripeElements;
     params?: {
@@ -256,6 +444,31 @@ export interface Stripe {
     elements: StripeElements;
     params?: { billing_details?: BillingDetails; metadata?: Record<string, string>; allow_redisplay?: string };
   }): Promise<Result<'paymentMethod', PaymentMethod>>;
+  createPaymentMethod(options: {
+    type: 'card';
+    card: CardElement;
+    billing_details?: BillingDetails;
+    metadata?: Record<string, string>;
+  }): Promise<Result<'paymentMethod', PaymentMethod>>;
+  /** The older signature. */
+  createPaymentMethod(
+    type: 'card',
+    card: CardElement,
+    data?: { billing_details?: BillingDetails; metadata?: Record<string, string> },
+  ): Promise<Result<'paymentMethod', PaymentMethod>>;
+  confirmCardPayment(
+    clientSecret: string,
+    data?: ConfirmCardData,
+    options?: { handleActions?: boolean },
+  ): Promise<Result<'paymentIntent', PaymentIntent>>;
+  confirmCardSetup(
+    clientSecret: string,
+    data?: ConfirmCardData,
+    options?: { handleActions?: boolean },
+  ): Promise<Result<'setupIntent', SetupIntent>>;
+  createToken(card: CardElement, data?: CreateTokenCardData): Promise<Result<'token', Token>>;
+  /** Names the library or plugin using the SDK; sent in `payment_user_agent`. */
+  registerAppInfo(info: { name: string; version?: string; url?: string; partner_id?: string }): void;
   confirmPayment(options: {
     elements?: StripeElements;
     clientSecret?: string;
@@ -301,7 +514,8 @@ export interface StripeConstructorOptions {
 export interface StripeConstructor {
   (publishableKey: string, options?: StripeConstructorOptions): Stripe;
   new (publishableKey: string, options?: StripeConstructorOptions): Stripe;
-  readonly version: number;
+  /** The Stripe.js release train whose API the SDK follows (`'endive'`), as loadStripe checks. */
+  readonly version: string;
 }
 
 declare global {

@@ -336,9 +336,13 @@ fn mismatch_on(
 
 impl ClientContext {
     /// Refuses a token made by Elements in another mode than `mode` (`payment`, `setup`):
-    /// it cannot confirm an `object`.
+    /// it cannot confirm an `object`. Elements in `subscription` mode confirm either: a
+    /// subscription's first invoice is paid through a PaymentIntent, and a subscription that
+    /// starts with a trial sets its card up through a SetupIntent (its `setup_future_usage`
+    /// is checked against the intent like any token's).
     fn check_mode(&self, mode: &str, object: &str) -> Result<(), ApiError> {
         match self.mode.as_deref() {
+            Some("subscription") => Ok(()),
             Some(made_for) if made_for != mode => Err(ApiError::invalid_request(format!(
                 "This ConfirmationToken was created for mode `{made_for}` and cannot confirm \
                  a {object}."
@@ -414,6 +418,21 @@ mod tests {
         assert_eq!(err.param.as_deref(), Some("setup_future_usage"));
         assert!(err.message.contains("(off_session)"), "{}", err.message);
         assert!(err.message.contains("Setup Intent"), "{}", err.message);
+    }
+
+    #[test]
+    fn subscription_mode_tokens_confirm_either_intent() {
+        let context = ClientContext {
+            mode: Some("subscription".into()),
+            ..ClientContext::default()
+        };
+        assert!(context.check_mode("payment", "PaymentIntent").is_ok());
+        assert!(context.check_mode("setup", "SetupIntent").is_ok());
+        let payment = ClientContext {
+            mode: Some("payment".into()),
+            ..ClientContext::default()
+        };
+        assert!(payment.check_mode("setup", "SetupIntent").is_err());
     }
 
     #[test]

@@ -51,6 +51,17 @@ pub struct DeletedCustomer {
 }
 
 impl Customer {
+    /// A payment method of this customer's was detached: it stops being the default for
+    /// invoices, as on Stripe. Says whether anything changed.
+    pub fn forget_payment_method(&mut self, payment_method: &str) -> bool {
+        let settings = &mut self.invoice_settings;
+        if settings.default_payment_method.as_deref() != Some(payment_method) {
+            return false;
+        }
+        settings.default_payment_method = None;
+        true
+    }
+
     /// A new customer with no details; `invoice_prefix` is derived from the id so it is stable.
     pub fn new(id: String, now: Timestamp) -> Customer {
         let invoice_prefix = id
@@ -282,5 +293,19 @@ mod tests {
             value["invoice_settings"]["default_payment_method"],
             Value::Null
         );
+    }
+
+    #[test]
+    fn a_detached_default_payment_method_is_forgotten() {
+        let mut customer = Customer::new("cus_1".into(), 1_700_000_000);
+        customer.invoice_settings.default_payment_method = Some("pm_1".into());
+        assert!(!customer.forget_payment_method("pm_2"));
+        assert_eq!(
+            customer.invoice_settings.default_payment_method.as_deref(),
+            Some("pm_1")
+        );
+        assert!(customer.forget_payment_method("pm_1"));
+        assert_eq!(customer.invoice_settings.default_payment_method, None);
+        assert!(!customer.forget_payment_method("pm_1"));
     }
 }

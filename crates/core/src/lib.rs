@@ -10,6 +10,7 @@
 //! - [`network`]: the simulated card network (a [`network::Processor`]).
 //! - [`payment_intent`]: the PaymentIntent resource and its state machine.
 //! - [`setup_intent`]: the SetupIntent resource and its state machine.
+//! - [`token`]: card Tokens (`tok_…`), the legacy Tokens API.
 //! - [`product`], [`price`]: the Billing catalog (what is sold, and for how much).
 //! - [`billing`]: subscriptions and invoices (status machines, amounts, periods, and what
 //!   paying an invoice's PaymentIntent settles).
@@ -37,7 +38,21 @@ pub mod price;
 pub mod product;
 pub mod refund;
 pub mod setup_intent;
+pub mod token;
 pub mod webhook_endpoint;
 
 /// Unix seconds.
 pub type Timestamp = i64;
+
+/// Reads a form as a request's parameters with `take`, refusing whatever it leaves: how the
+/// unit tests feed parameters to the domain.
+#[cfg(test)]
+pub(crate) fn take_form<T>(
+    form: &str,
+    take: impl FnOnce(&mut tender_wire::Params) -> Result<T, tender_wire::ApiError>,
+) -> Result<T, tender_wire::ApiError> {
+    let mut params = tender_wire::Params::from_form(form.as_bytes())?;
+    let taken = take(&mut params)?;
+    params.finish()?;
+    Ok(taken)
+}

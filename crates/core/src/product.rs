@@ -289,10 +289,7 @@ mod tests {
     use super::*;
 
     fn changes(form: &str) -> Result<ProductChanges, ApiError> {
-        let mut p = Params::from_form(form.as_bytes()).unwrap();
-        let changes = ProductChanges::take(&mut p)?;
-        p.finish()?;
-        Ok(changes)
+        crate::take_form(form, ProductChanges::take)
     }
 
     #[test]

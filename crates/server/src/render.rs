@@ -4,13 +4,15 @@ use std::future::Future;
 use std::pin::Pin;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tender_store::{ListQuery, Record, Write};
-use tender_wire::ApiError;
 use tender_wire::expand::Expand;
 use tender_wire::list::envelope;
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
-use crate::resources::{expandable, unparsable};
+use crate::pipeline::Effect;
+use crate::resources::{expandable, to_json, unparsable};
 use crate::store_error;
 
 /// Expands `paths` in `value`. Objects written by the current request (`pending`) are found
@@ -25,6 +27,40 @@ pub async fn expand(
         return Ok(());
     }
     expand_level(ctx, value, paths, pending, Owner::default()).await
+}
+
+/// The successful answer of a write: `value` expanded as asked (objects the write creates
+/// are found among `writes`), with the writes to commit.
+pub async fn expanded_effect(
+    ctx: &Ctx,
+    mut value: Value,
+    paths: &Expand,
+    writes: Vec<Write>,
+) -> Result<Effect, ApiError> {
+    expand(ctx, &mut value, paths, &writes).await?;
+    Ok(Effect::ok(value, writes))
+}
+
+/// `GET` of one object of kind `object` by the id in the URL: the stored body as it is unless
+/// `expand[]` asks for more (decision 9). A deleted object reads as the stub stored for it.
+pub async fn retrieve(
+    ctx: &Ctx,
+    mut p: Params,
+    object: &str,
+    id: &str,
+) -> Result<Box<RawValue>, ApiError> {
+    let paths = Expand::parse(&p.expand()?)?;
+    p.finish()?;
+    let record = match ctx.find(id).await? {
+        Some(record) if record.kind == object => record,
+        _ => return Err(ApiError::resource_missing(object, id, IdIn::Url("id"))),
+    };
+    if paths.is_empty() || record.deleted {
+        return RawValue::from_string(record.body).map_err(|e| unparsable(id, &e));
+    }
+    let mut value: Value = serde_json::from_str(&record.body).map_err(|e| unparsable(id, &e))?;
+    expand(ctx, &mut value, &paths, &[]).await?;
+    to_json(&value)
 }
 
 /// Expands each item of a list's `data`.

@@ -31,23 +31,28 @@ export async function newPage(browser, tender, options = {}) {
 
 /**
  * While developing js/, serve it from disk instead of from the binary (set TENDER_JS_DIR), so
- * a change does not need a rebuild. The final runs always use what the binary serves.
+ * a change does not need a rebuild. The final runs always use what the binary serves. The
+ * SDK is js/sdk/*.js joined in the order browser_sdk.rs lists them, as the server joins them.
  */
 async function serveSdkFromDisk(context, tenderUrl, dir) {
-  const files = {
-    '/v3': ['stripe.js', 'application/javascript'],
-    '/v3/': ['stripe.js', 'application/javascript'],
-    '/v3/payment-element.html': ['payment-element.html', 'text/html'],
-    '/v3/payment-element.js': ['payment-element.js', 'application/javascript'],
-  };
+  const served = readFileSync(join(dir, '../crates/server/src/routes/browser_sdk.rs'), 'utf8');
+  const parts = [...served.matchAll(/js\/(sdk\/[a-z-]+\.js)/g)].map((m) => m[1]);
+  const sdk = () => `(function () {\n'use strict';\n${parts.map((f) => readFileSync(join(dir, f), 'utf8')).join('')}})();\n`;
+  const frames = ['payment-element.html', 'payment-element.js', 'payment-element-layout.js',
+    'card-element.html', 'card-element.js',
+    'address-element.html', 'address-element.js', 'address-countries.js',
+    'frame-common.js', 'sdk/api.js'];
   await context.route(`${tenderUrl}/v3**`, (route) => {
-    const file = files[new URL(route.request().url()).pathname];
+    const path = new URL(route.request().url()).pathname;
+    if (path === '/v3' || path === '/v3/') return route.fulfill({ contentType: 'application/javascript', body: sdk() });
+    const file = frames.find((name) => path === `/v3/${name.replace('sdk/', '')}`);
     if (!file) return route.continue();
-    return route.fulfill({ contentType: file[1], body: readFileSync(join(dir, file[0])) });
+    const type = file.endsWith('.html') ? 'text/html' : 'application/javascript';
+    return route.fulfill({ contentType: type, body: readFileSync(join(dir, file)) });
   });
 }
 
-/** The Payment Element's iframe inside the container `selector`. */
+/** The iframe of an Element (by default the Payment Element) inside the container `selector`. */
 export function elementFrame(page, selector = '#payment-element') {
   return page.frameLocator(`${selector} iframe`);
 }

@@ -125,3 +125,69 @@ retrieving.then(({ error, paymentIntent, setupIntent }) => {
 });`,
   });
 }
+
+/**
+ * The Card Element, as Stripe's card guides wrote it: one `card` Element (or the split
+ * `cardNumber`, `cardExpiry`, `cardCvc`), change events kept in `window.changes`, and the
+ * calls (confirmCardPayment, createToken, …) made by the test from the page.
+ */
+export function cardPage(tender, { split = false } = {}) {
+  const mount = split
+    ? `const cardNumber = elements.create('cardNumber', { showIcon: true, style });
+const cardExpiry = elements.create('cardExpiry', { style });
+const cardCvc = elements.create('cardCvc', { style });
+const card = cardNumber;
+for (const [element, id] of [[cardNumber, '#card-number'], [cardExpiry, '#card-expiry'], [cardCvc, '#card-cvc']]) {
+  element.on('change', (event) => window.changes.push(event));
+  element.on('ready', () => { window.ready = (window.ready || 0) + 1; });
+  element.mount(id);
+}`
+    : `const card = elements.create('card', { style });
+card.on('change', (event) => window.changes.push(event));
+card.on('ready', () => { window.ready = 1; });
+card.mount('#card-element');`;
+  return checkoutPage({
+    tender,
+    style: '.StripeElement { border: 1px solid #ccd; border-radius: 4px; padding: 10px; margin: 8px 0; }',
+    body: split
+      ? '<div id="card-number"></div><div id="card-expiry"></div><div id="card-cvc"></div>'
+      : '<div id="card-element"></div>',
+    script: `const stripe = Stripe('${PUBLISHABLE_KEY}');
+const elements = stripe.elements();
+const style = { base: { color: '#32325d', fontSize: '16px', '::placeholder': { color: '#aab7c4' } }, invalid: { color: '#fa755a' } };
+window.changes = [];
+${mount}
+window.card = card;
+window.createIntent = async (path = '/create-intent') => {
+  const response = await fetch(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ amount: 1999, currency: 'usd' }),
+  });
+  return (await response.json()).clientSecret;
+};`,
+  });
+}
+
+/**
+ * The Address Element above the Payment Element, as Stripe's "Collect addresses" guide
+ * writes it: `elements.create('address', options)` in a deferred-intent group; its change
+ * events are kept in `window.changes`, and `window.ready` counts the Elements that are ready.
+ */
+export function addressPage(tender, options) {
+  return checkoutPage({
+    tender,
+    body: '<form id="payment-form"><div id="address-element"></div><div id="payment-element"></div></form>',
+    script: `const stripe = Stripe('${PUBLISHABLE_KEY}');
+const elements = stripe.elements({ mode: 'payment', amount: 1099, currency: 'usd' });
+const address = elements.create('address', ${JSON.stringify(options)});
+window.changes = [];
+window.ready = 0;
+address.on('change', (event) => window.changes.push(event));
+address.on('ready', (event) => { window.readyEvent = event; window.ready += 1; });
+address.mount('#address-element');
+const payment = elements.create('payment');
+payment.on('ready', () => { window.ready += 1; });
+payment.mount('#payment-element');
+window.address = address;`,
+  });
+}

@@ -81,6 +81,13 @@ export async function startMerchant(tender) {
     if (!page) return res.status(404).send('no such page');
     return res.type('html').send(page);
   });
+  // Scripts a test built (the React app's bundle).
+  const assets = new Map();
+  app.get('/assets/:name', (req, res) => {
+    const asset = assets.get(req.params.name);
+    if (!asset) return res.status(404).send('no such asset');
+    return res.type('js').send(asset);
+  });
   const answer = (create) => async (req, res) => {
     try {
       const intent = await create(req.body);
@@ -98,6 +105,24 @@ export async function startMerchant(tender) {
   app.post('/create-setup-intent', answer(() => stripe.setupIntents.create({
     automatic_payment_methods: { enabled: true },
   })));
+  // "Finalize payments on the server": create and confirm with the ConfirmationToken, answer
+  // the status and client secret (the client then handles any next action). The price is
+  // the server's: a quantity of 10.99 USD items.
+  app.post('/create-confirm-intent', async (req, res) => {
+    try {
+      const intent = await stripe.paymentIntents.create({
+        confirm: true,
+        amount: 1099 * (Number(req.body.quantity) || 1),
+        currency: 'usd',
+        automatic_payment_methods: { enabled: true },
+        confirmation_token: req.body.confirmationTokenId,
+      });
+      created.push(intent);
+      res.json({ clientSecret: intent.client_secret, status: intent.status });
+    } catch (err) {
+      res.json({ error: err.raw || { message: err.message } });
+    }
+  });
   const server = await new Promise((done) => {
     const s = app.listen(0, '127.0.0.1', () => done(s));
   });
@@ -105,6 +130,7 @@ export async function startMerchant(tender) {
     url: `http://127.0.0.1:${server.address().port}`,
     stripe,
     pages,
+    assets,
     created,
     stop: () => new Promise((done) => {
       server.closeAllConnections();

@@ -1,11 +1,12 @@
 // Client-side confirmation: intent first with confirmPayment, deferred intents, SetupIntents,
-// iDEAL's redirect and return, elements.update, validation and error shapes.
+// iDEAL's redirect and return, elements.update, `mode: 'subscription'`, validation and error
+// shapes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { challengeFrame, elementFrame, fillCard, launch, newPage } from '../lib/browser.js';
+import { challengeFrame, checkoutPage, elementFrame, fillCard, launch, newPage } from '../lib/browser.js';
 import { deferredPage, intentFirstPage, returnPage, setupPage } from '../lib/pages.js';
 import { startMerchant } from '../lib/servers.js';
-import { startTender } from '../lib/tender.js';
+import { PUBLISHABLE_KEY, startTender } from '../lib/tender.js';
 
 describe('client-side confirmation', () => {
   let tender;
@@ -168,6 +169,47 @@ describe('client-side confirmation', () => {
     assert.equal(intent.payment_method.type, 'ideal');
     assert.equal(intent.payment_method.ideal.bank, 'ing');
     assert.equal(intent.payment_method.billing_details.name, 'Jenny Rosen');
+  });
+
+  test("mode: 'subscription' keeps the card for the renewals, as the first invoice's payment", async () => {
+    merchant.pages.set('subscription', checkoutPage({
+      tender: tender.url,
+      body: '<div id="payment-element"></div>',
+      script: `const stripe = Stripe('${PUBLISHABLE_KEY}');
+const elements = stripe.elements({ mode: 'subscription', amount: 1500, currency: 'eur' });
+elements.create('payment', { business: { name: 'Tender Magazine' } }).mount('#payment-element');`,
+    }));
+    const page = await newPage(browser, tender);
+    await page.goto(`${merchant.url}/pages/subscription`);
+    const frame = elementFrame(page);
+    await frame.locator('#cardnumber').waitFor();
+    // Cards only (iDEAL cannot be kept for renewals), with the consent text for saved cards.
+    assert.equal(await frame.locator('[role=tab]').count(), 0);
+    assert.equal(await frame.locator('#card-terms').textContent(), 'By providing your card information, ' +
+      'you allow Tender Magazine to charge your card for future payments in accordance with their terms.');
+    await fillCard(frame, { number: '4242424242424242' });
+    const token = await page.evaluate(async () => {
+      await elements.submit();
+      return (await stripe.createConfirmationToken({ elements })).confirmationToken;
+    });
+    assert.equal(token.setup_future_usage, 'off_session');
+    // The merchant's server: the subscription's first invoice is paid by a PaymentIntent that
+    // keeps the card off-session for the customer.
+    const { stripe } = merchant;
+    const customer = await stripe.customers.create({ email: 'reader@example.com' });
+    const first = await stripe.paymentIntents.create({
+      amount: 1500, currency: 'eur', customer: customer.id, setup_future_usage: 'off_session',
+      payment_method_types: ['card'], confirm: true, confirmation_token: token.id,
+    });
+    assert.equal(first.status, 'succeeded');
+    const saved = await stripe.paymentMethods.retrieve(first.payment_method);
+    assert.equal(saved.customer, customer.id);
+    const renewal = await stripe.paymentIntents.create({
+      amount: 1500, currency: 'eur', customer: customer.id, payment_method: saved.id,
+      payment_method_types: ['card'], off_session: true, confirm: true,
+    });
+    assert.equal(renewal.status, 'succeeded');
+    assert.deepEqual(page.errors, []);
   });
 
   test('SetupIntent: confirmSetup saves a card, with 3D Secure when the card asks', async () => {

@@ -2,8 +2,6 @@
 //! turns into writes: what becomes of the payment method, the facts to record, the token
 //! marked used.
 
-use crate::confirmation_token::StoredConfirmationToken;
-
 /// Everything a confirmation changes besides the intent, its charge and their events.
 #[derive(Clone, Debug, Default)]
 pub struct Effects {
@@ -11,8 +9,9 @@ pub struct Effects {
     /// Record that the customer authenticated the payment method for this intent, so that
     /// the server's next confirmation of a manually confirmed intent does not ask again.
     pub record_authentication: bool,
-    /// The ConfirmationToken used, now naming the intent it confirmed: to be written back.
-    pub used_token: Option<StoredConfirmationToken>,
+    /// The confirmation used a ConfirmationToken: it now names the intent it confirmed
+    /// ([`Confirmable::link_token`](super::Confirmable::link_token)) and is written back.
+    pub link_token: bool,
 }
 
 /// What becomes of a confirmation's payment method once the intent has moved, for the server

@@ -135,11 +135,11 @@ pub struct Confirmation<I> {
 /// The intent as the confirmation will use it: its own parameters written on, then the
 /// token's values (the payment method is chosen from this intent).
 pub fn prepare<I: Confirmable>(
-    intent: &I,
+    intent: I,
     params: &I::Params,
     token: Option<&StoredConfirmationToken>,
 ) -> Result<I, ApiError> {
-    let mut next = intent.clone();
+    let mut next = intent;
     next.apply_params(params);
     if let Some(token) = token {
         next.apply_token(token)?;
@@ -190,12 +190,7 @@ pub fn confirm<I: Confirmable, N: Processor>(
         authenticated: sources.authenticated,
     };
     let transition = prepared.decide(&ctx, env.network, env.now)?;
-    let used_token = sources.token.map(|token| {
-        let mut token = token.clone();
-        transition.intent.link_token(&mut token);
-        token
-    });
-    Ok(outcome(transition, pm, used_token))
+    Ok(outcome(transition, pm, sources.token.is_some()))
 }
 
 /// Completes the authentication of `intent`, waiting in `requires_action` with
@@ -220,18 +215,18 @@ pub fn complete_authentication<I: Confirmable, N: Processor>(
         authenticated: false,
     };
     let transition = intent.decide_authentication(&ctx, succeeded, env.network, env.now)?;
-    Ok(outcome(transition, payment_method, None))
+    Ok(outcome(transition, payment_method, false))
 }
 
 fn outcome<I: Confirmable>(
     transition: Transition<I>,
     payment_method: &PaymentMethod,
-    used_token: Option<StoredConfirmationToken>,
+    link_token: bool,
 ) -> Confirmation<I> {
     let effects = Effects {
         payment_method: I::payment_method_effects(&transition, payment_method.customer.as_deref()),
         record_authentication: transition.record_authentication,
-        used_token,
+        link_token,
     };
     Confirmation {
         transition,

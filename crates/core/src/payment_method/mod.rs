@@ -363,7 +363,17 @@ impl PaymentMethod {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaymentMethodData {
     Card(CardInput),
-    Ideal { bank: Option<String> },
+    /// `card[token]`: a card Token (`tok_…`), and the parameter's full name
+    /// (`payment_method_data[card][token]`…) for errors. A test token (`tok_visa`) mints here;
+    /// a stored one is redeemed by the server, which loads it
+    /// ([`crate::token::StoredToken::redeem`]).
+    CardToken {
+        token: String,
+        param: String,
+    },
+    Ideal {
+        bank: Option<String>,
+    },
 }
 
 /// `POST /v1/payment_methods` parameters.
@@ -383,7 +393,7 @@ impl PaymentMethodCreate {
     pub fn take(p: &mut Params) -> Result<PaymentMethodCreate, ApiError> {
         let kind = PaymentMethodType::parse(&p.required_string("type")?, "type")?;
         let data = match kind {
-            PaymentMethodType::Card => PaymentMethodData::Card(take_card(p)?),
+            PaymentMethodType::Card => take_card(p)?,
             PaymentMethodType::Ideal => PaymentMethodData::Ideal {
                 bank: take_ideal(p)?,
             },
@@ -425,6 +435,10 @@ impl PaymentMethodCreate {
     ) -> Result<PaymentMethod, ApiError> {
         let valid = match &self.data {
             PaymentMethodData::Card(input) => input.validate(account_secret, now)?,
+            PaymentMethodData::CardToken { token, param } => {
+                let (token, param) = (token.clone(), param.clone());
+                return self.mint_test_token(&token, &param, id, account_secret, now);
+            }
             PaymentMethodData::Ideal { bank } => {
                 return Ok(PaymentMethod::ideal(
                     id,
@@ -451,6 +465,48 @@ impl PaymentMethodCreate {
     }
 }
 
+impl PaymentMethodCreate {
+    /// The stored token `card[token]` names, which the server must load and redeem, with
+    /// the parameter's full name; `None` for card data, other types and Stripe's test tokens
+    /// (which mint without a lookup).
+    pub fn stored_card_token(&self) -> Option<(&str, &str)> {
+        match &self.data {
+            PaymentMethodData::CardToken { token, param }
+                if card::lookup_test_token(token).is_none() =>
+            {
+                Some((token, param))
+            }
+            _ => None,
+        }
+    }
+
+    /// A test token's payment method (`tok_visa` as `pm_card_visa` mints it), with this
+    /// request's billing details and metadata. A stored token reaching here was not loaded:
+    /// only the routes that redeem tokens take them.
+    fn mint_test_token(
+        self,
+        token: &str,
+        param: &str,
+        id: String,
+        account_secret: &[u8],
+        now: Timestamp,
+    ) -> Result<PaymentMethod, ApiError> {
+        let Some(test) = card::lookup_test_token(token) else {
+            return Err(ApiError::invalid_request(format!(
+                "The token {token} cannot be redeemed here: use it as `card[token]` when \
+                 creating a PaymentMethod, or in a confirmation's `payment_method_data`."
+            ))
+            .with_param(param));
+        };
+        let mut pm = PaymentMethod::from_test_payment_method(id, test, account_secret, now);
+        pm.billing_details = self.billing_details;
+        pm.metadata = self.metadata;
+        pm.allow_redisplay = self.allow_redisplay;
+        pm.radar_options = self.radar_options;
+        Ok(pm)
+    }
+}
+
 /// `ideal[bank]`, optional: the Payment Element lets the customer choose on the bank's page.
 fn take_ideal(p: &mut Params) -> Result<Option<String>, ApiError> {
     let Some(mut ideal) = p.object("ideal")? else {
@@ -462,10 +518,16 @@ fn take_ideal(p: &mut Params) -> Result<Option<String>, ApiError> {
     Ok(bank)
 }
 
-fn take_card(p: &mut Params) -> Result<CardInput, ApiError> {
+fn take_card(p: &mut Params) -> Result<PaymentMethodData, ApiError> {
     let mut card = p
         .object("card")?
         .ok_or_else(|| ApiError::missing_parameter("card"))?;
+    // A token stands for the whole card: nothing else may come with it.
+    if let Some(token) = card.string("token")? {
+        let param = card.name("token");
+        card.finish()?;
+        return Ok(PaymentMethodData::CardToken { token, param });
+    }
     let input = CardInput {
         number: card.required_string("number")?,
         exp_month: card.required_integer("exp_month")?,
@@ -473,7 +535,7 @@ fn take_card(p: &mut Params) -> Result<CardInput, ApiError> {
         cvc: card.string("cvc")?,
     };
     card.finish()?;
-    Ok(input)
+    Ok(PaymentMethodData::Card(input))
 }
 
 /// `card[…]` of an update: only the expiry may change.

@@ -1,10 +1,11 @@
 //! The Price resource (Billing catalog): how much a product costs, once (`one_time`) or every
 //! interval (`recurring`). Subscriptions read a price's [`Recurring`] to bill periods.
 //!
-//! - [`params`]: what create and update take, and their rules.
+//! - [`params`]: what create and update take, and their rules; [`amount`]: the amount's.
 //! - [`lookup_key`]: the rule that keeps a lookup key on one price of an account.
 //! - [`filter`]: the list filters, as one pure predicate.
 
+pub mod amount;
 pub mod filter;
 pub mod lookup_key;
 pub mod params;

@@ -3,15 +3,13 @@
 use serde_json::{Value, json};
 use tender_wire::{ApiError, Params};
 
+use super::amount::{Amount, parse_decimal};
 use super::filter::PriceFilter;
-use super::params::{Amount, PriceCreate, PriceUpdate, ProductSource, parse_decimal};
+use super::params::{PriceCreate, PriceUpdate, ProductSource};
 use super::*;
 
 fn create(form: &str) -> Result<PriceCreate, ApiError> {
-    let mut p = Params::from_form(form.as_bytes()).unwrap();
-    let create = PriceCreate::take(&mut p)?;
-    p.finish()?;
-    Ok(create)
+    crate::take_form(form, PriceCreate::take)
 }
 
 fn price(form: &str) -> Price {
@@ -221,10 +219,7 @@ fn product_data_describes_a_new_product() {
 }
 
 fn update(form: &str) -> PriceUpdate {
-    let mut p = Params::from_form(form.as_bytes()).unwrap();
-    let update = PriceUpdate::take(&mut p).unwrap();
-    p.finish().unwrap();
-    update
+    crate::take_form(form, PriceUpdate::take).unwrap()
 }
 
 #[test]
@@ -248,10 +243,7 @@ fn updates_change_only_what_may_change() {
 }
 
 fn filter(query: &str) -> PriceFilter {
-    let mut p = Params::from_form(query.as_bytes()).unwrap();
-    let filter = PriceFilter::take(&mut p).unwrap();
-    p.finish().unwrap();
-    filter
+    crate::take_form(query, PriceFilter::take).unwrap()
 }
 
 /// Whether `price` passes `filter` as the store applies it: the tag, then every body field.

@@ -13,6 +13,7 @@ use tender_core::price::Price;
 use tender_core::product::Product;
 use tender_core::refund::Refund;
 use tender_core::setup_intent::SetupIntent;
+use tender_core::token::StoredToken;
 use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::IndexKeys;
 
@@ -83,6 +84,7 @@ resources! {
         };
     StoredConfirmationToken => "confirmation_token", "ctoken", at token,
         expands ["payment_method_preview.customer"];
+    StoredToken => "token", "tok", at token;
     Charge => "charge", "ch",
         expands [
             "balance_transaction",

@@ -19,6 +19,7 @@ use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{insert, new_id, to_json, to_value};
 use crate::services::payment_methods::NamedPaymentMethod;
+use crate::services::tokens;
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -59,8 +60,22 @@ impl Command for Create {
             .with_param("expand"));
         }
         let create = self.create.clone();
-        let (payment_method, stored) = match (&create.payment_method_data, &create.payment_method) {
-            (Some(data), _) => (
+        let mut writes = Vec::new();
+        // A stored card token is redeemed now, marked used with the new ConfirmationToken.
+        let redeemed = match &create.payment_method_data {
+            Some(data) => tokens::redeem(ctx, data).await?,
+            None => None,
+        };
+        let (payment_method, stored) = match (
+            redeemed,
+            &create.payment_method_data,
+            &create.payment_method,
+        ) {
+            (Some((pm, token_write)), _, _) => {
+                writes.push(token_write);
+                (pm, None)
+            }
+            (None, Some(data), _) => (
                 data.clone().into_payment_method(
                     new_id::<PaymentMethod>(),
                     &ctx.fingerprint_key(),
@@ -68,7 +83,7 @@ impl Command for Create {
                 )?,
                 None,
             ),
-            (None, Some(pm)) => {
+            (None, None, Some(pm)) => {
                 let named =
                     NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
                 if named.spent {
@@ -83,7 +98,7 @@ impl Command for Create {
                 let stored = named.version.map(|_| named.object.id.clone());
                 (named.object, stored)
             }
-            (None, None) => return Err(ApiError::missing_parameter("payment_method_data")),
+            (None, None, None) => return Err(ApiError::missing_parameter("payment_method_data")),
         };
         let token = create.build(
             new_id::<StoredConfirmationToken>(),
@@ -91,7 +106,7 @@ impl Command for Create {
             stored,
             ctx.now,
         );
-        let writes = vec![insert(ctx.account_id(), &token)?];
+        writes.push(insert(ctx.account_id(), &token)?);
         if self.expand.is_empty() {
             // Serialized straight from the typed token, without a JSON tree in between.
             let shown = shown(ctx, &token);

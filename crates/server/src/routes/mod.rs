@@ -13,6 +13,7 @@ mod products;
 mod refunds;
 mod setup_intents;
 mod test_clock;
+mod tokens;
 mod webhook_endpoints;
 
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(payment_intents::routes())
         .merge(setup_intents::routes())
         .merge(confirmation_tokens::routes())
+        .merge(tokens::routes())
         .merge(authenticate::routes())
         .merge(browser_sdk::routes())
         .merge(webhook_endpoints::routes())

@@ -23,6 +23,7 @@ use crate::resources::{insert, new_id, to_value};
 use crate::services::customers::load_customer;
 use crate::services::list::list;
 use crate::services::payment_methods::{NamedPaymentMethod, attach_named};
+use crate::services::tokens;
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -73,6 +74,11 @@ impl Command for Create {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        // A stored `card[token]` is redeemed: the token is marked used with the insert.
+        if let Some((pm, token_write)) = tokens::redeem(ctx, &self.create).await? {
+            let writes = vec![token_write, insert(ctx.account_id(), &pm)?];
+            return respond(ctx, &pm, &self.expand, writes).await;
+        }
         let pm = self.create.clone().into_payment_method(
             new_id::<PaymentMethod>(),
             &ctx.fingerprint_key(),
@@ -170,7 +176,7 @@ impl Command for Detach {
             ));
         };
         named.spent = true;
-        let writes = vec![
+        let mut writes = vec![
             named.write(ctx)?,
             ctx.event(
                 EventKind::PaymentMethodDetached,
@@ -178,6 +184,16 @@ impl Command for Detach {
                 Some(serde_json::json!({ "customer": customer })),
             )?,
         ];
+        // The customer's default for invoices, if it was this one, is cleared.
+        if let Ok(mut owner) = load_customer(ctx, &customer, IdIn::Param("customer")).await {
+            let before = to_value(&owner.object)?;
+            if owner.object.forget_payment_method(&named.object.id) {
+                let after = to_value(&owner.object)?;
+                let previous = tender_core::event::previous_attributes(&before, &after);
+                writes.push(owner.update(ctx.account_id())?);
+                writes.push(ctx.event(EventKind::CustomerUpdated, after, previous)?);
+            }
+        }
         respond(ctx, &named.object, &self.expand, writes).await
     }
 }

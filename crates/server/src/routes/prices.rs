@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
-use serde_json::Value;
 use serde_json::value::RawValue;
 use tender_core::event::previous_attributes;
 use tender_core::event_kind::EventKind;
@@ -13,15 +12,15 @@ use tender_core::price::Price;
 use tender_core::price::filter::PriceFilter;
 use tender_core::price::params::{PriceCreate, PriceUpdate, ProductSource};
 use tender_core::product::Product;
-use tender_store::{BodyFilter, TagFilter, Write};
+use tender_store::{BodyFilter, TagFilter};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
-use crate::render::expand;
-use crate::resources::{Resource, insert, new_id, to_json, to_value, unparsable};
+use crate::render::{self, expanded_effect};
+use crate::resources::{Resource, insert, new_id, to_value, unparsable};
 use crate::services::catalog::{
     create_price, load_live_product, load_price, price_with_lookup_key, refuse_taken_product_id,
     release_lookup_key, take_lookup_key,
@@ -82,7 +81,7 @@ impl Command for Create {
             .clone()
             .build(new_id::<Price>(), product, ctx.now)?;
         writes.extend(create_price(ctx, &price, self.create.transfer_lookup_key).await?);
-        respond(ctx, to_value(&price)?, &self.expand, writes).await
+        expanded_effect(ctx, to_value(&price)?, &self.expand, writes).await
     }
 }
 
@@ -129,7 +128,7 @@ impl Command for Update {
             writes.push(loaded.update(ctx.account_id())?);
             writes.push(ctx.event(EventKind::PriceUpdated, after.clone(), Some(previous))?);
         }
-        respond(ctx, after, &self.expand, writes).await
+        expanded_effect(ctx, after, &self.expand, writes).await
     }
 }
 
@@ -155,16 +154,6 @@ async fn refuse_archiving_default(ctx: &Ctx, price: &Price) -> Result<(), ApiErr
     Ok(())
 }
 
-async fn respond(
-    ctx: &Ctx,
-    mut value: Value,
-    paths: &Expand,
-    writes: Vec<Write>,
-) -> Result<Effect, ApiError> {
-    expand(ctx, &mut value, paths, &writes).await?;
-    Ok(Effect::ok(value, writes))
-}
-
 async fn create(api: Api) -> Reply {
     mutate::<Create>(api.into(), ()).await
 }
@@ -174,19 +163,9 @@ async fn update(Path(id): Path<String>, api: Api) -> Reply {
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {
-    retrieve_price(&api.ctx, api.params, &id).await.into()
-}
-
-async fn retrieve_price(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawValue>, ApiError> {
-    let paths = Expand::parse(&p.expand()?)?;
-    p.finish()?;
-    if paths.is_empty() {
-        return ctx.load_stored::<Price>(id, IdIn::Url("id")).await;
-    }
-    let price = load_price(ctx, id, IdIn::Url("id")).await?.object;
-    let mut value = to_value(&price)?;
-    expand(ctx, &mut value, &paths, &[]).await?;
-    to_json(&value)
+    render::retrieve(&api.ctx, api.params, Price::OBJECT, &id)
+        .await
+        .into()
 }
 
 async fn list_prices(api: Api) -> Reply {

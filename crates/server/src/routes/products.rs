@@ -5,22 +5,20 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
-use serde_json::Value;
-use serde_json::value::RawValue;
 use tender_core::event::previous_attributes;
 use tender_core::event_kind::EventKind;
 use tender_core::price::Price;
 use tender_core::price::params::PriceTerms;
 use tender_core::product::{Product, ProductChanges, take_type};
-use tender_store::{BodyFilter, TagFilter, Write};
+use tender_store::{BodyFilter, TagFilter};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
-use crate::render::expand;
-use crate::resources::{Resource, insert, new_id, to_json, to_value, unparsable};
+use crate::render::{self, expanded_effect};
+use crate::resources::{Resource, insert, new_id, to_value};
 use crate::services::catalog::{
     create_price, load_live_product, load_price, product_has_prices, refuse_taken_product_id,
 };
@@ -107,7 +105,7 @@ impl Command for Create {
         if let Some(price) = &price {
             writes.extend(create_price(ctx, price, false).await?);
         }
-        respond(ctx, value, &self.expand, writes).await
+        expanded_effect(ctx, value, &self.expand, writes).await
     }
 }
 
@@ -151,7 +149,7 @@ impl Command for Update {
             writes.push(loaded.update(ctx.account_id())?);
             writes.push(ctx.event(EventKind::ProductUpdated, after.clone(), Some(previous))?);
         }
-        respond(ctx, after, &self.expand, writes).await
+        expanded_effect(ctx, after, &self.expand, writes).await
     }
 }
 
@@ -203,16 +201,6 @@ impl Command for Delete {
     }
 }
 
-async fn respond(
-    ctx: &Ctx,
-    mut value: Value,
-    paths: &Expand,
-    writes: Vec<Write>,
-) -> Result<Effect, ApiError> {
-    expand(ctx, &mut value, paths, &writes).await?;
-    Ok(Effect::ok(value, writes))
-}
-
 async fn create(api: Api) -> Reply {
     mutate::<Create>(api.into(), ()).await
 }
@@ -226,29 +214,9 @@ async fn delete(Path(id): Path<String>, api: Api) -> Reply {
 }
 
 async fn retrieve(Path(id): Path<String>, api: Api) -> Reply {
-    retrieve_product(&api.ctx, api.params, &id).await.into()
-}
-
-/// A product as stored (a deleted one reads as its `deleted: true` stub), expanded on ask.
-async fn retrieve_product(ctx: &Ctx, mut p: Params, id: &str) -> Result<Box<RawValue>, ApiError> {
-    let paths = Expand::parse(&p.expand()?)?;
-    p.finish()?;
-    let record = match ctx.find(id).await? {
-        Some(record) if record.kind == Product::OBJECT => record,
-        _ => {
-            return Err(ApiError::resource_missing(
-                Product::OBJECT,
-                id,
-                IdIn::Url("id"),
-            ));
-        }
-    };
-    if paths.is_empty() || record.deleted {
-        return RawValue::from_string(record.body).map_err(|e| unparsable(id, &e));
-    }
-    let mut value: Value = serde_json::from_str(&record.body).map_err(|e| unparsable(id, &e))?;
-    expand(ctx, &mut value, &paths, &[]).await?;
-    to_json(&value)
+    render::retrieve(&api.ctx, api.params, Product::OBJECT, &id)
+        .await
+        .into()
 }
 
 async fn list_products(api: Api) -> Reply {

@@ -35,7 +35,7 @@ pub async fn confirm<I: Intent>(
     }
     let request = I::request(params);
     let token = intents::load_token(ctx, request.confirmation_token.as_deref()).await?;
-    let prepared = confirmation::prepare(&intent, params, token.as_ref().map(|t| &t.object))?;
+    let prepared = confirmation::prepare(intent, params, token.as_ref().map(|t| &t.object))?;
     let source =
         intents::resolve_source(ctx, I::KIND, token, request, prepared.view().payment_method)
             .await?;
@@ -43,8 +43,8 @@ pub async fn confirm<I: Intent>(
     // A payment method or intent made by this very request has no facts yet: no read.
     let set_up_for_off_session =
         pm.version.is_some() && facts::set_up_for_off_session(ctx, &pm.object.id).await?;
-    let authenticated =
-        version.is_some() && facts::already_authenticated(ctx, intent.id(), &pm.object.id).await?;
+    let authenticated = version.is_some()
+        && facts::already_authenticated(ctx, prepared.id(), &pm.object.id).await?;
     let sources = Sources {
         payment_method: &pm.object,
         spent: pm.spent,
@@ -53,7 +53,7 @@ pub async fn confirm<I: Intent>(
         authenticated,
     };
     let key = ctx.fingerprint_key();
-    let outcome = confirmation::confirm(&prepared, params, sources, env(ctx, &intent, &key))?;
+    let outcome = confirmation::confirm(&prepared, params, sources, env(ctx, &prepared, &key))?;
     let base = Base {
         intent_version: version,
         charge_version: None,
@@ -169,15 +169,14 @@ async fn apply<I: Intent>(
             apply_payment_method_effects(ctx, &mut pm, &effects.payment_method).await?;
         writes.extend(fact);
         attached = event;
-        if pm.version.is_none() || pm.spent || attached.is_some() {
+        if pm.version.is_none() {
+            writes.extend(pm.new_writes(ctx)?);
+        } else if pm.spent || attached.is_some() {
             writes.push(pm.write(ctx)?);
         }
-        if let (Some(token), Some(used)) = (token, effects.used_token) {
-            let used = Loaded {
-                object: used,
-                version: token.version,
-            };
-            writes.push(used.update(ctx.account_id())?);
+        if let Some(mut token) = token.filter(|_| effects.link_token) {
+            intent.link_token(&mut token.object);
+            writes.push(token.update(ctx.account_id())?);
         }
     }
     // Each object is serialized once; its record, its events and the answer share the text.

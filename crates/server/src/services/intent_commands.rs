@@ -54,7 +54,7 @@ impl<I: Intent> Command for Create<I> {
         if let Some(named) = named_payment_method(ctx, payment_method, payment_method_data).await? {
             I::Create::attach_payment_method(&mut intent, &named.object, named.spent)?;
             if named.version.is_none() {
-                writes.push(named.write(ctx)?);
+                writes.extend(named.new_writes(ctx)?);
             }
         }
         let json = to_json(&intent)?;
@@ -135,7 +135,7 @@ impl<I: Intent> Command for Update<I> {
         let (payment_method, payment_method_data) = self.update.payment_method();
         if let Some(named) = named_payment_method(ctx, payment_method, payment_method_data).await? {
             if named.version.is_none() {
-                writes.push(named.write(ctx)?);
+                writes.extend(named.new_writes(ctx)?);
             }
             update.set_payment_method(named.object.id.clone());
         }

@@ -22,6 +22,7 @@ use crate::render::expand;
 use crate::resources::{Loaded, Resource, new_id, to_value};
 use crate::services::confirmation::Base;
 use crate::services::payment_methods::NamedPaymentMethod;
+use crate::services::tokens;
 
 pub use tender_core::confirmation::IntentKind;
 
@@ -335,6 +336,7 @@ async fn token_payment_method(
         object: pm,
         version: None,
         spent: false,
+        redeemed_token: None,
     })
 }
 
@@ -359,13 +361,22 @@ async fn choose_payment_method(
         PaymentMethodSource::Named(id) | PaymentMethodSource::OnIntent(id) => {
             NamedPaymentMethod::resolve(ctx, id, IdIn::Param("payment_method")).await
         }
-        PaymentMethodSource::Data(data) => mint(ctx, data),
+        PaymentMethodSource::Data(data) => mint(ctx, data).await,
         PaymentMethodSource::Token(named) => Ok(named),
     }
 }
 
-/// A new payment method from `payment_method_data`.
-pub fn mint(ctx: &Ctx, data: &PaymentMethodCreate) -> Result<NamedPaymentMethod, ApiError> {
+/// A new payment method from `payment_method_data`; a stored card token in it
+/// (`payment_method_data[card][token]`) is redeemed.
+pub async fn mint(ctx: &Ctx, data: &PaymentMethodCreate) -> Result<NamedPaymentMethod, ApiError> {
+    if let Some((pm, token_write)) = tokens::redeem(ctx, data).await? {
+        return Ok(NamedPaymentMethod {
+            object: pm,
+            version: None,
+            spent: false,
+            redeemed_token: Some(token_write),
+        });
+    }
     let pm = data.clone().into_payment_method(
         new_id::<PaymentMethod>(),
         &ctx.fingerprint_key(),
@@ -375,6 +386,7 @@ pub fn mint(ctx: &Ctx, data: &PaymentMethodCreate) -> Result<NamedPaymentMethod,
         object: pm,
         version: None,
         spent: false,
+        redeemed_token: None,
     })
 }
 
@@ -390,7 +402,7 @@ pub async fn named_payment_method(
         (Some(pm), _) => Ok(Some(
             NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?,
         )),
-        (None, Some(data)) => Ok(Some(mint(ctx, data)?)),
+        (None, Some(data)) => Ok(Some(mint(ctx, data).await?)),
         (None, None) => Ok(None),
     }
 }

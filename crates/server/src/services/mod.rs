@@ -1,8 +1,8 @@
 //! What route modules share, without HTTP: loading and writing the objects one resource's
-//! requests touch in another's (customers, payment methods, facts, the catalog's products,
-//! prices and lookup keys), the commands both intents share, confirming an intent and turning
-//! its transition into writes, and the list endpoints' one implementation. Route modules use
-//! these; they never use one another.
+//! requests touch in another's (customers, payment methods, facts, card tokens, the catalog's
+//! products, prices and lookup keys), the commands both intents share, confirming an intent
+//! and turning its transition into writes, and the list endpoints' one implementation. Route
+//! modules use these; they never use one another.
 
 pub mod catalog;
 pub mod confirmation;
@@ -12,3 +12,4 @@ pub mod intent_commands;
 pub mod intents;
 pub mod list;
 pub mod payment_methods;
+pub mod tokens;

@@ -23,6 +23,8 @@ pub struct NamedPaymentMethod {
     /// `None` for a freshly minted one.
     pub version: Option<i64>,
     pub spent: bool,
+    /// The stored card token it was minted from, marked used: written with it.
+    pub redeemed_token: Option<Write>,
 }
 
 impl NamedPaymentMethod {
@@ -37,6 +39,7 @@ impl NamedPaymentMethod {
                 ),
                 version: None,
                 spent: false,
+                redeemed_token: None,
             });
         }
         match ctx.find(id).await? {
@@ -46,6 +49,7 @@ impl NamedPaymentMethod {
                     object: loaded.object,
                     version: Some(loaded.version),
                     spent: record.deleted,
+                    redeemed_token: None,
                 })
             }
             _ => Err(ApiError::resource_missing("payment_method", id, named)),
@@ -57,6 +61,14 @@ impl NamedPaymentMethod {
         let mut write = persist(ctx.account_id(), &self.object, self.version)?;
         write.record.deleted = self.spent;
         Ok(write)
+    }
+
+    /// The writes storing a payment method made by this request: itself, and the card token
+    /// it was redeemed from, if any.
+    pub fn new_writes(&self, ctx: &Ctx) -> Result<Vec<Write>, ApiError> {
+        let mut writes = vec![self.write(ctx)?];
+        writes.extend(self.redeemed_token.clone());
+        Ok(writes)
     }
 }
 

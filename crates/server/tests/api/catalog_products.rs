@@ -4,6 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::catalog_prices::event_types;
 use crate::helpers::TestApp;
 
 fn id(body: &Value) -> String {
@@ -77,9 +78,8 @@ async fn create_retrieve_update_delete_with_events() {
 
     let events = app.get("/v1/events", "type=product.*").await;
     let data = events.body["data"].as_array().unwrap();
-    let types: Vec<&str> = data.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
-        types,
+        event_types(&events.body),
         ["product.deleted", "product.updated", "product.created"]
     );
     assert_eq!(
@@ -121,13 +121,10 @@ async fn default_price_data_creates_the_default_price_in_one_request() {
     assert_eq!(plain.body["default_price"], price_id.as_str());
 
     let events = app.get("/v1/events", "").await;
-    let types: Vec<&str> = events.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["type"].as_str().unwrap())
-        .collect();
-    assert_eq!(types, ["price.created", "product.created"]);
+    assert_eq!(
+        event_types(&events.body),
+        ["price.created", "product.created"]
+    );
 
     // The default price is archived only once another price is the default.
     let archive = app
@@ -284,5 +281,77 @@ async fn list_filters_and_pages() {
     assert_eq!(next.body["has_more"], false);
     let unknown = app.get("/v1/products", "colour=red").await;
     assert_eq!(unknown.error("param"), Some("colour"));
+    app.stop().await;
+}
+
+/// Another account's secret key reaches none of this account's products and prices, and
+/// lookup keys are per account: the same key is free in another.
+#[tokio::test]
+async fn accounts_see_only_their_own_catalog() {
+    let app = TestApp::spawn().await;
+    let product = app
+        .post(
+            "/v1/products",
+            "name=Mine&default_price_data[currency]=usd&default_price_data[unit_amount]=5",
+        )
+        .await;
+    let price = product.body["default_price"].as_str().unwrap().to_owned();
+    let product = id(&product.body);
+    let keyed = app
+        .post(
+            "/v1/prices",
+            &format!("product={product}&currency=usd&unit_amount=9&lookup_key=shared"),
+        )
+        .await;
+    assert_eq!(keyed.status, StatusCode::OK, "{:?}", keyed.body);
+    let b = app.other_account().await;
+    let as_b = |method: Method, path: String, form: String| {
+        let key = b.secret_key.clone();
+        let app = &app;
+        async move { app.call_as(&key, method, &path, &form, &[]).await }
+    };
+    for (method, path, form) in [
+        (Method::GET, format!("/v1/products/{product}"), ""),
+        (
+            Method::POST,
+            format!("/v1/products/{product}"),
+            "name=Theirs",
+        ),
+        (Method::DELETE, format!("/v1/products/{product}"), ""),
+        (Method::GET, format!("/v1/prices/{price}"), ""),
+        (Method::POST, format!("/v1/prices/{price}"), "nickname=x"),
+    ] {
+        let answer = as_b(method.clone(), path.clone(), form.into()).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method} {path}");
+        assert_eq!(answer.error("code"), Some("resource_missing"));
+    }
+    let on_theirs = as_b(
+        Method::POST,
+        "/v1/prices".into(),
+        format!("product={product}&currency=usd&unit_amount=5"),
+    )
+    .await;
+    assert_eq!(on_theirs.status, StatusCode::BAD_REQUEST);
+    assert_eq!(on_theirs.error("param"), Some("product"));
+    let listed = as_b(
+        Method::GET,
+        "/v1/prices".into(),
+        "lookup_keys[]=shared".into(),
+    )
+    .await;
+    assert_eq!(listed.body["data"], json!([]));
+    let all = as_b(Method::GET, "/v1/products".into(), String::new()).await;
+    assert_eq!(all.body["data"], json!([]));
+    let own = as_b(Method::POST, "/v1/products".into(), "name=Theirs".into()).await;
+    let own = id(&own.body);
+    let same_key = as_b(
+        Method::POST,
+        "/v1/prices".into(),
+        format!("product={own}&currency=usd&unit_amount=5&lookup_key=shared"),
+    )
+    .await;
+    assert_eq!(same_key.status, StatusCode::OK, "{:?}", same_key.body);
+    let mine = app.get("/v1/prices", "lookup_keys[]=shared").await;
+    assert_eq!(mine.body["data"][0]["id"], keyed.body["id"]);
     app.stop().await;
 }

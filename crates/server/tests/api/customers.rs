@@ -213,3 +213,48 @@ async fn another_account_sees_nothing() {
     assert_eq!(mine.body["name"], "Mine");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn detaching_the_default_payment_method_clears_it_with_a_customer_updated_event() {
+    let app = TestApp::spawn().await;
+    let customer = app.post("/v1/customers", "").await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let attached = app
+        .post(
+            "/v1/payment_methods/pm_card_visa/attach",
+            &format!("customer={customer}"),
+        )
+        .await;
+    let pm = attached.body["id"].as_str().unwrap().to_owned();
+    let set = app
+        .post(
+            &format!("/v1/customers/{customer}"),
+            &format!("invoice_settings[default_payment_method]={pm}"),
+        )
+        .await;
+    assert_eq!(set.body["invoice_settings"]["default_payment_method"], pm);
+
+    let detached = app
+        .post(&format!("/v1/payment_methods/{pm}/detach"), "")
+        .await;
+    assert_eq!(detached.status, StatusCode::OK, "{:?}", detached.body);
+    let after = app.get(&format!("/v1/customers/{customer}"), "").await;
+    assert_eq!(
+        after.body["invoice_settings"]["default_payment_method"],
+        serde_json::Value::Null
+    );
+    let events = app.get("/v1/events", "type=customer.updated").await;
+    let latest = &events.body["data"][0]["data"];
+    assert_eq!(latest["object"]["id"], customer.as_str());
+    assert_eq!(
+        latest["previous_attributes"]["invoice_settings"]["default_payment_method"],
+        pm.as_str()
+    );
+    assert_eq!(
+        latest["object"]["invoice_settings"]["default_payment_method"],
+        serde_json::Value::Null
+    );
+    app.stop().await;
+}

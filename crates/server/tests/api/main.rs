@@ -5,6 +5,7 @@
 
 mod catalog_prices;
 mod catalog_products;
+mod catalog_races;
 mod charges_refunds;
 mod customers;
 mod fidelity;
@@ -17,6 +18,7 @@ mod races;
 mod sdk_types;
 mod setup_intents;
 mod test_clock;
+mod tokens;
 mod webhook_receivers;
 mod webhooks;
 mod webhooks_order;

@@ -61,7 +61,8 @@ describe('products', () => {
     });
     assert.equal(prod.default_price.object, 'price');
     assert.equal(prod.default_price.product, prod.id);
-    assert.equal(prod.default_price.unit_amount_decimal, '1500');
+    // A decimal string on the wire, which stripe-node reads as a Decimal.
+    assert.equal(prod.default_price.unit_amount_decimal.toString(), '1500');
     assert.equal(prod.default_price.type, 'recurring');
     const err = await expectError(stripe.products.del(prod.id), Invalid, {statusCode: 400});
     assert.equal(
@@ -107,8 +108,9 @@ describe('prices', () => {
       lookup_key: key,
     });
     assert.match(price.id, PRICE_ID);
-    const {lastResponse, ...body} = price;
+    const {lastResponse, unit_amount_decimal: decimal, ...body} = price;
     assert.ok(lastResponse);
+    assert.equal(decimal.toString(), '2000');
     assert.deepEqual(body, {
       id: price.id,
       object: 'price',
@@ -134,7 +136,6 @@ describe('prices', () => {
       transform_quantity: null,
       type: 'recurring',
       unit_amount: 2000,
-      unit_amount_decimal: '2000',
     });
     const expanded = await stripe.prices.retrieve(price.id, {expand: ['product']});
     assert.equal(expanded.product.id, prod.id);
@@ -156,7 +157,7 @@ describe('prices', () => {
     });
     assert.equal(price.type, 'one_time');
     assert.equal(price.unit_amount, null);
-    assert.equal(price.unit_amount_decimal, '0.5');
+    assert.equal(price.unit_amount_decimal.toString(), '0.5');
     assert.equal(price.product.object, 'product');
   });
 

@@ -97,7 +97,7 @@ fn a_success_attaches_the_card_to_the_customer_and_records_off_session_use() {
                 "{kind:?}"
             );
             assert!(!effects.record_authentication);
-            assert!(effects.used_token.is_none());
+            assert!(!effects.link_token);
             let expected = match kind {
                 IntentKind::Payment => vec![
                     EventKind::ChargeSucceeded,
@@ -290,6 +290,6 @@ fn prepare_writes_the_requests_values_onto_the_intent() {
         receipt_email: Some(tender_wire::Field::Set("jo@example.com".into())),
         ..Default::default()
     };
-    let prepared = prepare(&payment(None), &params, None).unwrap();
+    let prepared = prepare(payment(None), &params, None).unwrap();
     assert_eq!(prepared.receipt_email.as_deref(), Some("jo@example.com"));
 }

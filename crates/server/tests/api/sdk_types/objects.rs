@@ -138,6 +138,8 @@ async fn customers_and_payment_methods_deserialize() {
             "payment_method.updated",
             "customer.updated",
             "payment_method.detached",
+            // The detached card was the customer's default for invoices: cleared.
+            "customer.updated",
             "customer.deleted",
         ]
     );
