@@ -1,17 +1,14 @@
-//! What the PaymentIntent and SetupIntent code shares, written once for both ([`Intent`]):
+//! What the PaymentIntent and SetupIntent code shares, written once for both (over
+//! [`Intent`], in `intent_kinds`):
 //! rendering (the publishable view), state errors, loading with a client secret, the hosted
 //! authentication page's address, and loading the payment method a confirmation uses (core's
 //! `confirmation` module decides which). So the two intents answer alike.
 
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
-use tender_core::charge::Charge;
-use tender_core::confirmation::{self, ConfirmRequest, Confirmable, PaymentMethodSource};
+use tender_core::confirmation::{self, ConfirmRequest, PaymentMethodSource};
 use tender_core::confirmation_token::StoredConfirmationToken;
-use tender_core::intent::{IntentCreate, IntentUpdate, Transition};
-use tender_core::payment_intent::{self, PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate};
 use tender_core::payment_method::{PaymentMethod, PaymentMethodCreate};
-use tender_core::setup_intent::{self, SetupIntent, SetupIntentCreate, SetupIntentUpdate};
 use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn};
@@ -19,121 +16,12 @@ use tender_wire::{ApiError, IdIn};
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::render::expand;
-use crate::resources::{Loaded, Resource, new_id, to_value};
-use crate::services::confirmation::Base;
+use crate::resources::{Loaded, new_id, to_value};
 use crate::services::payment_methods::NamedPaymentMethod;
 use crate::services::tokens;
 
+pub use crate::services::intent_kinds::{Intent, latest_charge};
 pub use tender_core::confirmation::IntentKind;
-
-/// What differs between a PaymentIntent and a SetupIntent where the server treats them alike:
-/// which intent it is, what a publishable key may read of it, where its last error is, and its
-/// client secret.
-pub trait Intent: Resource + Confirmable<Params: Send + Sync> + Send + Sync {
-    /// The fields a publishable key (with the client secret) may read.
-    const PUBLISHABLE_FIELDS: &'static [&'static str];
-    /// `last_payment_error` or `last_setup_error`.
-    const LAST_ERROR: &'static str;
-    /// `POST /v1/…_intents`' parameters.
-    type Create: IntentCreate<Self> + Send + Sync;
-    /// `POST /v1/…_intents/:id`'s parameters.
-    type Update: IntentUpdate<Self> + Send + Sync;
-    /// The reasons a caller may give when canceling.
-    const CANCELLATION_REASONS: &'static [&'static str];
-    /// Cancels the stored intent: the transition, and what it is applied over.
-    fn cancel(
-        ctx: &Ctx,
-        loaded: &Loaded<Self>,
-        reason: Option<String>,
-    ) -> impl Future<Output = Result<(Transition<Self>, Base), ApiError>> + Send;
-    /// Parameters a confirmation accepts and ignores (besides Stripe.js's extras).
-    const CONFIRM_IGNORED: &'static [&'static str];
-    fn client_secret(&self) -> &str;
-}
-
-impl Intent for PaymentIntent {
-    type Create = PaymentIntentCreate;
-    type Update = PaymentIntentUpdate;
-    const CANCELLATION_REASONS: &'static [&'static str] = &[
-        "duplicate",
-        "fraudulent",
-        "requested_by_customer",
-        "abandoned",
-    ];
-
-    /// Canceling an uncaptured payment releases its charge.
-    async fn cancel(
-        ctx: &Ctx,
-        loaded: &Loaded<Self>,
-        reason: Option<String>,
-    ) -> Result<(Transition<Self>, Base), ApiError> {
-        let charge = latest_charge(ctx, &loaded.object).await?;
-        let transition =
-            loaded
-                .object
-                .cancel(charge.as_ref().map(|c| &c.object), reason, ctx.now)?;
-        let base = Base {
-            intent_version: Some(loaded.version),
-            charge_version: transition.charge.as_ref().and(charge.map(|c| c.version)),
-            prior: Vec::new(),
-        };
-        Ok((transition, base))
-    }
-
-    const PUBLISHABLE_FIELDS: &'static [&'static str] = payment_intent::PUBLISHABLE_FIELDS;
-    const LAST_ERROR: &'static str = "last_payment_error";
-    const CONFIRM_IGNORED: &'static [&'static str] = &[
-        "mandate",
-        "radar_options",
-        "payment_details",
-        "amount_details",
-        "hooks",
-        "is_stripe_sdk",
-    ];
-    fn client_secret(&self) -> &str {
-        &self.client_secret
-    }
-}
-
-impl Intent for SetupIntent {
-    type Create = SetupIntentCreate;
-    type Update = SetupIntentUpdate;
-    const CANCELLATION_REASONS: &'static [&'static str] =
-        setup_intent::params::CANCELLATION_REASONS;
-
-    async fn cancel(
-        _: &Ctx,
-        loaded: &Loaded<Self>,
-        reason: Option<String>,
-    ) -> Result<(Transition<Self>, Base), ApiError> {
-        let transition = loaded.object.cancel(reason)?;
-        let base = Base {
-            intent_version: Some(loaded.version),
-            ..Base::default()
-        };
-        Ok((transition, base))
-    }
-
-    const PUBLISHABLE_FIELDS: &'static [&'static str] = setup_intent::PUBLISHABLE_FIELDS;
-    const LAST_ERROR: &'static str = "last_setup_error";
-    const CONFIRM_IGNORED: &'static [&'static str] = &["is_stripe_sdk"];
-    fn client_secret(&self) -> &str {
-        &self.client_secret
-    }
-}
-
-/// A PaymentIntent's latest charge, with its version.
-pub async fn latest_charge(
-    ctx: &Ctx,
-    intent: &PaymentIntent,
-) -> Result<Option<Loaded<Charge>>, ApiError> {
-    match &intent.latest_charge {
-        Some(charge) => Ok(Some(
-            ctx.load::<Charge>(charge, IdIn::Param("charge")).await?,
-        )),
-        None => Ok(None),
-    }
-}
 
 /// The intent as the caller may see it: publishable keys get Stripe's reduced field set,
 /// without what a browser may not read of its payment methods.

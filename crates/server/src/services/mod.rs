@@ -9,6 +9,7 @@ pub mod confirmation;
 pub mod customers;
 pub mod facts;
 pub mod intent_commands;
+pub mod intent_kinds;
 pub mod intents;
 pub mod list;
 pub mod payment_methods;
