@@ -38,6 +38,10 @@ pub struct ConfirmContext<'a> {
 /// What differs between the intents a confirmation moves.
 pub trait Confirmable: Clone {
     const KIND: IntentKind;
+    /// Whether the state machine reads the facts in [`Sources`] (set up for off-session use,
+    /// already authenticated): the server loads them only then. A setup verifies with the
+    /// customer present, so it needs neither.
+    const READS_FACTS: bool;
     /// The confirmation's parameters: the shared [`ConfirmRequest`] and the intent's own.
     type Params;
 

@@ -15,6 +15,7 @@ use crate::payment_method::PaymentMethod;
 
 impl Confirmable for PaymentIntent {
     const KIND: IntentKind = IntentKind::Payment;
+    const READS_FACTS: bool = true;
     type Params = ConfirmParams;
 
     fn take_params(p: &mut Params) -> Result<ConfirmParams, ApiError> {

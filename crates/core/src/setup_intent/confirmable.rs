@@ -14,6 +14,7 @@ use crate::payment_method::PaymentMethod;
 
 impl Confirmable for SetupIntent {
     const KIND: IntentKind = IntentKind::Setup;
+    const READS_FACTS: bool = false;
     type Params = ConfirmParams;
 
     fn take_params(p: &mut Params) -> Result<ConfirmParams, ApiError> {

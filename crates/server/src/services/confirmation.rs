@@ -40,10 +40,13 @@ pub async fn confirm<I: Intent>(
         intents::resolve_source(ctx, I::KIND, token, request, prepared.view().payment_method)
             .await?;
     let pm = &source.payment_method;
-    // A payment method or intent made by this very request has no facts yet: no read.
-    let set_up_for_off_session =
-        pm.version.is_some() && facts::set_up_for_off_session(ctx, &pm.object.id).await?;
-    let authenticated = version.is_some()
+    // A payment method or intent made by this very request has no facts yet: no read; nor
+    // for an intent whose machine does not read them.
+    let set_up_for_off_session = I::READS_FACTS
+        && pm.version.is_some()
+        && facts::set_up_for_off_session(ctx, &pm.object.id).await?;
+    let authenticated = I::READS_FACTS
+        && version.is_some()
         && facts::already_authenticated(ctx, prepared.id(), &pm.object.id).await?;
     let sources = Sources {
         payment_method: &pm.object,
@@ -76,7 +79,8 @@ pub async fn complete_authentication<I: Intent>(
         ))
     })?;
     let pm = NamedPaymentMethod::resolve(ctx, pm_id, IdIn::Param("payment_method")).await?;
-    let set_up_for_off_session = facts::set_up_for_off_session(ctx, &pm.object.id).await?;
+    let set_up_for_off_session =
+        I::READS_FACTS && facts::set_up_for_off_session(ctx, &pm.object.id).await?;
     let key = ctx.fingerprint_key();
     let outcome = confirmation::complete_authentication(
         intent,
