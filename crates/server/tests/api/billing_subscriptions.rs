@@ -655,3 +655,68 @@ async fn errors_name_the_parameter() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.body["error"]["code"], "resource_missing");
 }
+
+#[tokio::test]
+async fn send_invoice_activates_at_once_and_the_invoice_is_paid_later() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let created = subscribe(
+        &app,
+        &shop,
+        "collection_method=send_invoice&days_until_due=7&expand[]=latest_invoice",
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
+    assert_eq!(created.body["status"], "active");
+    assert_eq!(created.body["days_until_due"], 7);
+    let invoice = &created.body["latest_invoice"];
+    assert_eq!(invoice["status"], "open");
+    assert_eq!(invoice["collection_method"], "send_invoice");
+    assert_eq!(
+        invoice["due_date"].as_i64(),
+        invoice["created"].as_i64().map(|c| c + 7 * 86_400)
+    );
+    let intent = invoice["payment_intent"].as_str().expect("a PaymentIntent");
+    let pi = get(&app, &format!("/v1/payment_intents/{intent}")).await;
+    assert_eq!(pi["status"], "requires_payment_method");
+    let id = invoice["id"].as_str().expect("id");
+    let paid = app
+        .post(
+            &format!("/v1/invoices/{id}/pay"),
+            "payment_method=pm_card_visa",
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::OK, "{:?}", paid.body);
+    assert_eq!(paid.body["status"], "paid");
+    let declined = subscribe(
+        &app,
+        &shop,
+        "collection_method=send_invoice&days_until_due=7",
+    )
+    .await;
+    let other = declined.body["latest_invoice"].as_str().expect("invoice");
+    let refused = app
+        .post(
+            &format!("/v1/invoices/{other}/pay"),
+            "payment_method=pm_card_chargeDeclined",
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYMENT_REQUIRED,
+        "{:?}",
+        refused.body
+    );
+    let still = get(&app, &format!("/v1/invoices/{other}")).await;
+    assert_eq!(still["status"], "open");
+    assert_eq!(still["attempt_count"], 1);
+    let sub = get(
+        &app,
+        &format!(
+            "/v1/subscriptions/{}",
+            declined.body["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    assert_eq!(sub["status"], "active");
+}

@@ -201,7 +201,8 @@ pub async fn create_subscription(
         now,
     );
     subscription.latest_invoice = Some(invoice.id.clone());
-    let intent = payment_due.then(|| {
+    // A `send_invoice` invoice is paid by the customer later, through its PaymentIntent too.
+    let intent = (invoice.amount_due > 0).then(|| {
         first_payment_intent(
             &invoice,
             create.payment_method_types.clone(),
