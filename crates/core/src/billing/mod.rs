@@ -12,6 +12,7 @@
 pub mod create;
 pub mod documents;
 pub mod invoice;
+pub mod invoice_item;
 pub mod lines;
 pub mod period;
 pub mod settlement;

@@ -4,6 +4,7 @@
 //! replace with the object, and the list columns it fills.
 
 use tender_core::billing::documents::{Invoice, InvoicePayment};
+use tender_core::billing::invoice_item::InvoiceItem;
 use tender_core::billing::subscription::Subscription;
 use tender_core::charge::Charge;
 use tender_core::confirmation_token::StoredConfirmationToken;
@@ -151,6 +152,14 @@ resources! {
             customer: Some(i.customer.clone()),
             payment_intent: i.payment_intent.clone(),
             tag: i.subscription.clone(),
+            ..IndexKeys::default()
+        };
+    // Listed by customer, and through the tag by its invoice or as `pending`.
+    InvoiceItem => "invoiceitem", "ii",
+        expands ["customer", "invoice"],
+        index |i| IndexKeys {
+            customer: Some(i.customer.clone()),
+            tag: Some(i.invoice.clone().unwrap_or_else(|| "pending".to_owned())),
             ..IndexKeys::default()
         };
     // Listed by PaymentIntent, and by invoice through the tag.

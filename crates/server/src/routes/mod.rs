@@ -6,6 +6,7 @@ mod charges;
 mod confirmation_tokens;
 mod customers;
 mod events;
+mod invoice_items;
 mod invoice_payments;
 mod invoices;
 mod payment_intents;
@@ -48,5 +49,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(subscription_items::routes())
         .merge(invoices::routes())
         .merge(invoice_payments::routes())
+        .merge(invoice_items::routes())
         .merge(test_clock::routes())
 }

@@ -5,6 +5,7 @@
 pub mod create;
 pub mod expiry;
 pub mod invoices;
+pub mod one_off;
 pub mod settle;
 pub mod staged;
 

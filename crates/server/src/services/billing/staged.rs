@@ -57,8 +57,9 @@ impl<R: Resource + DeserializeOwned> Staged<R> {
     }
 
     /// Writes the object's new state: over its pending write, or as an update of the stored
-    /// version. Answers the JSON written, for the events that carry it.
-    pub fn write(&self, ctx: &Ctx, writes: &mut Vec<Write>) -> Result<Box<RawValue>, ApiError> {
+    /// version (which is then its pending write). Answers the JSON written, for the events
+    /// that carry it. Indexes are positions in `writes`: remove none before this object's.
+    pub fn write(&mut self, ctx: &Ctx, writes: &mut Vec<Write>) -> Result<Box<RawValue>, ApiError> {
         let json = to_json(&self.object)?;
         match self.slot {
             Slot::Pending(index) => {
@@ -72,6 +73,7 @@ impl<R: Resource + DeserializeOwned> Staged<R> {
                     Some(version),
                     &json,
                 ));
+                self.slot = Slot::Pending(writes.len() - 1);
             }
         }
         Ok(json)
