@@ -15,6 +15,7 @@ pub mod invoice;
 pub mod invoice_item;
 pub mod lines;
 pub mod period;
+pub mod proration;
 pub mod settlement;
 pub mod subscription;
 pub mod subscription_status;

@@ -152,7 +152,7 @@ impl Command for Finalize {
         let mut writes = Vec::new();
         let mut invoice =
             Staged::<Invoice>::find(ctx, &self.id, &writes, IdIn::Url("invoice")).await?;
-        finalize_invoice(ctx, &mut invoice, &mut writes).await?;
+        finalize_invoice(ctx, &mut invoice, None, &mut writes).await?;
         expanded_effect(ctx, to_value(&invoice.object)?, &self.expand, writes).await
     }
 }

@@ -720,3 +720,86 @@ async fn send_invoice_activates_at_once_and_the_invoice_is_paid_later() {
     .await;
     assert_eq!(sub["status"], "active");
 }
+
+/// Stripe's proration of `units` at `unit` for the part of `[start, end)` left at `now`.
+fn prorated(unit: i64, units: i64, start: i64, end: i64, now: i64) -> i64 {
+    let full = i128::from(unit * units) * i128::from(end - now);
+    let length = i128::from(end - start);
+    i64::try_from((2 * full + length) / (2 * length)).expect("fits")
+}
+
+#[tokio::test]
+async fn quantity_changes_are_prorated_pending_or_invoiced_at_once() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = subscribe(&app, &shop, "").await.body;
+    let sub_id = id(&subscription);
+    let item = &subscription["items"]["data"][0];
+    let item_id = item["id"].as_str().expect("item");
+    let (start, end) = (
+        item["current_period_start"].as_i64().expect("start"),
+        item["current_period_end"].as_i64().expect("end"),
+    );
+    // Ten days into the period.
+    app.post("/v1/test_helpers/tender_clock/advance", "seconds=864000")
+        .await;
+    let changed = app
+        .post(
+            &format!("/v1/subscriptions/{sub_id}"),
+            &format!("items[0][id]={item_id}&items[0][quantity]=3"),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    let pending = get(
+        &app,
+        &format!("/v1/invoiceitems?customer={}&pending=true", shop.customer),
+    )
+    .await;
+    let items = pending["data"].as_array().expect("data");
+    assert_eq!(items.len(), 2, "{pending:?}");
+    // Newest first: the charge for the remaining time, then the credit.
+    let (debit, credit) = (&items[0], &items[1]);
+    let now = credit["date"].as_i64().expect("date");
+    assert_eq!(credit["proration"], true);
+    assert_eq!(credit["amount"], -prorated(2000, 1, start, end, now));
+    assert_eq!(debit["amount"], prorated(2000, 3, start, end, now));
+    assert!(
+        credit["description"]
+            .as_str()
+            .expect("description")
+            .starts_with("Unused time on 1 × Gold after ")
+    );
+    assert_eq!(
+        credit["parent"]["subscription_details"]["subscription"],
+        sub_id.as_str()
+    );
+    assert_eq!(credit["period"]["end"], end);
+
+    // always_invoice: an invoice of the prorations, paid now with the default card.
+    let again = app
+        .post(
+            &format!("/v1/subscriptions/{sub_id}"),
+            &format!(
+                "items[0][id]={item_id}&items[0][quantity]=4&proration_behavior=always_invoice\
+                 &expand[]=latest_invoice"
+            ),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{:?}", again.body);
+    let invoice = &again.body["latest_invoice"];
+    assert_eq!(invoice["billing_reason"], "subscription_update");
+    assert_eq!(invoice["status"], "paid");
+    let now = invoice["created"].as_i64().expect("created");
+    let expected = prorated(2000, 4, start, end, now) - prorated(2000, 3, start, end, now);
+    assert_eq!(invoice["amount_paid"], expected);
+    assert_eq!(invoice["lines"]["data"].as_array().map(Vec::len), Some(2));
+    assert_eq!(again.body["status"], "active");
+    // The earlier prorations are still pending: they wait for the renewal invoice.
+    let still = get(
+        &app,
+        &format!("/v1/invoiceitems?customer={}&pending=true", shop.customer),
+    )
+    .await;
+    assert_eq!(still["data"].as_array().map(Vec::len), Some(2));
+}

@@ -23,9 +23,11 @@ use crate::services::customers::load_customer;
 /// Finalizes a draft (`POST /v1/invoices/:id/finalize`, or `/pay` of a draft): `open` and
 /// numbered, with its PaymentIntent and default InvoicePayment when something is due, or
 /// `paid` at once when nothing is; its events join `writes`.
+/// The PaymentIntent is pre-filled with `payment_method`, else the customer's default one.
 pub async fn finalize_invoice(
     ctx: &Ctx,
     invoice: &mut Staged<Invoice>,
+    payment_method: Option<String>,
     writes: &mut Vec<Write>,
 ) -> Result<(), ApiError> {
     let object = &mut invoice.object;
@@ -36,11 +38,13 @@ pub async fn finalize_invoice(
         invoice_payment_intent(
             object,
             None,
-            customer
-                .object
-                .invoice_settings
-                .default_payment_method
-                .clone(),
+            payment_method.or_else(|| {
+                customer
+                    .object
+                    .invoice_settings
+                    .default_payment_method
+                    .clone()
+            }),
             ctx.now,
         )
     });
@@ -77,7 +81,18 @@ pub async fn pay(
     payment_method: Option<&str>,
     off_session: bool,
 ) -> Result<Effect, ApiError> {
-    let mut writes = Vec::new();
+    pay_within(ctx, invoice_id, payment_method, off_session, Vec::new()).await
+}
+
+/// [`pay`] in a unit of work that has already written `writes` (the invoice may be one of
+/// them).
+pub async fn pay_within(
+    ctx: &Ctx,
+    invoice_id: &str,
+    payment_method: Option<&str>,
+    off_session: bool,
+    mut writes: Vec<Write>,
+) -> Result<Effect, ApiError> {
     let mut invoice =
         Staged::<Invoice>::find(ctx, invoice_id, &writes, IdIn::Url("invoice")).await?;
     if invoice.object.status == InvoiceStatus::Paid {
@@ -86,7 +101,7 @@ pub async fn pay(
         );
     }
     if invoice.object.status == InvoiceStatus::Draft {
-        finalize_invoice(ctx, &mut invoice, &mut writes).await?;
+        finalize_invoice(ctx, &mut invoice, None, &mut writes).await?;
     }
     if invoice.object.status == InvoiceStatus::Paid {
         let json = to_json(&invoice.object)?;

@@ -8,6 +8,7 @@ pub mod invoices;
 pub mod one_off;
 pub mod settle;
 pub mod staged;
+pub mod update;
 
 use serde::{Deserialize, Serialize};
 
