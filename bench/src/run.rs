@@ -466,8 +466,8 @@ async fn subscription_setup(
             )
             .await
             .map_err(|e| e.to_string())?;
-        let body: serde_json::Value = serde_json::from_slice(&response.body)
-            .map_err(|e| format!("POST {path}: {e}"))?;
+        let body: serde_json::Value =
+            serde_json::from_slice(&response.body).map_err(|e| format!("POST {path}: {e}"))?;
         body["id"]
             .as_str()
             .map(str::to_owned)

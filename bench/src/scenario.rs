@@ -282,7 +282,10 @@ async fn subscription_unit(
         .send(
             Method::POST,
             &format!("/v1/payment_intents/{intent}/confirm"),
-            &[("authorization", bearer), ("idempotency-key", &format!("{key}-c"))],
+            &[
+                ("authorization", bearer),
+                ("idempotency-key", &format!("{key}-c")),
+            ],
             Some(format!("confirmation_token={token_id}")),
         )
         .await?;

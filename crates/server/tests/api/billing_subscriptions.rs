@@ -803,3 +803,30 @@ async fn quantity_changes_are_prorated_pending_or_invoiced_at_once() {
     .await;
     assert_eq!(still["data"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn older_versions_reach_the_payment_intent_through_the_invoice() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let created = subscribe(
+        &app,
+        &shop,
+        "payment_behavior=default_incomplete&expand[]=latest_invoice.payment_intent",
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
+    let intent = &created.body["latest_invoice"]["payment_intent"];
+    assert_eq!(intent["object"], "payment_intent");
+    assert_eq!(intent["status"], "requires_payment_method");
+    assert_eq!(intent["invoice"], created.body["latest_invoice"]["id"]);
+    // The subscription keeps its period for versions before basil.
+    assert_eq!(
+        created.body["current_period_end"],
+        created.body["items"]["data"][0]["current_period_end"]
+    );
+    // confirmation_secret and payments are left out unless expanded.
+    let invoice = created.body["latest_invoice"]["id"].as_str().expect("id");
+    let plain = get(&app, &format!("/v1/invoices/{invoice}")).await;
+    assert!(plain.get("confirmation_secret").is_none());
+    assert!(plain.get("payments").is_none());
+}
