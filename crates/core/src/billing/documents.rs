@@ -2,11 +2,12 @@
 //! (billing-spec §3.3, §3.6), with the fields every SDK requires. One superset for every API
 //! version: the basil `parent` and the older `subscription` and `payment_intent` side by side.
 //! `confirmation_secret` and `payments` are never stored: they are included at render time
-//! when `expand[]` asks for them.
+//! when `expand[]` asks for them. The InvoicePayment is in [`super::invoice_payment`], what
+//! creating a one-off invoice takes in [`super::invoice_create`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tender_wire::{ApiError, Metadata, MetadataUpdate, Params};
+use tender_wire::{ApiError, Metadata};
 
 use super::invoice::{Amounts, BillingReason, InvoiceStatus};
 use crate::Timestamp;
@@ -384,130 +385,5 @@ impl Invoice {
     /// `parent.subscription_details.subscription`, or the legacy field.
     pub fn subscription_id(&self) -> Option<&str> {
         self.subscription.as_deref()
-    }
-}
-
-/// An InvoicePayment (`inpay_…`): one payment of an invoice. Tender makes one per invoice,
-/// its default, paid through the invoice's PaymentIntent.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvoicePayment {
-    pub id: String,
-    pub object: String,
-    pub amount_paid: Option<i64>,
-    pub amount_requested: i64,
-    pub created: Timestamp,
-    pub currency: String,
-    pub invoice: String,
-    pub is_default: bool,
-    pub livemode: bool,
-    pub payment: Value,
-    /// `open`, `paid` or `canceled`.
-    pub status: String,
-    pub status_transitions: Value,
-}
-
-impl InvoicePayment {
-    pub fn new(id: String, invoice: &Invoice, payment_intent: &str, now: Timestamp) -> Self {
-        InvoicePayment {
-            id,
-            object: "invoice_payment".to_owned(),
-            amount_paid: None,
-            amount_requested: invoice.amount_due,
-            created: now,
-            currency: invoice.currency.clone(),
-            invoice: invoice.id.clone(),
-            is_default: true,
-            livemode: false,
-            payment: json!({"type": "payment_intent", "payment_intent": payment_intent}),
-            status: "open".to_owned(),
-            status_transitions: json!({"canceled_at": null, "paid_at": null}),
-        }
-    }
-
-    pub fn payment_intent(&self) -> Option<&str> {
-        self.payment["payment_intent"].as_str()
-    }
-
-    pub fn mark_paid(&mut self, amount: i64, now: Timestamp) {
-        self.status = "paid".to_owned();
-        self.amount_paid = Some(amount);
-        self.status_transitions["paid_at"] = json!(now);
-    }
-
-    pub fn mark_canceled(&mut self, now: Timestamp) {
-        self.status = "canceled".to_owned();
-        self.status_transitions["canceled_at"] = json!(now);
-    }
-}
-
-/// `POST /v1/invoices`: a draft one-off invoice.
-#[derive(Clone, Debug)]
-pub struct InvoiceCreate {
-    pub customer: String,
-    pub collection_method: String,
-    pub days_until_due: Option<i64>,
-    pub description: Option<String>,
-    pub metadata: Option<MetadataUpdate>,
-    pub auto_advance: bool,
-    /// `pending_invoice_items_behavior=include`: the customer's pending items join it.
-    pub include_pending_items: bool,
-}
-
-impl InvoiceCreate {
-    pub fn take(p: &mut Params) -> Result<InvoiceCreate, ApiError> {
-        for key in [
-            "subscription",
-            "from_invoice",
-            "discounts",
-            "default_tax_rates",
-        ] {
-            if p.contains(key) {
-                return Err(ApiError::invalid_request(format!(
-                    "Tender does not support `{key}` on invoices (see docs/COMPATIBILITY.md)."
-                ))
-                .with_param(key));
-            }
-        }
-        let customer = p.string("customer")?.ok_or_else(|| {
-            ApiError::invalid_request("Must provide customer or from_invoice.")
-                .with_code("parameter_missing")
-                .with_param("customer")
-        })?;
-        let collection_method = p
-            .enumeration(
-                "collection_method",
-                &["charge_automatically", "send_invoice"],
-            )?
-            .unwrap_or_else(|| "charge_automatically".to_owned());
-        let days_until_due = p.integer("days_until_due")?;
-        if collection_method == "send_invoice"
-            && days_until_due.is_none()
-            && !p.contains("due_date")
-        {
-            return Err(ApiError::invalid_request(
-                "Invoices with `collection_method=send_invoice` must have `days_until_due` or \
-                 `due_date`.",
-            )
-            .with_param("days_until_due"));
-        }
-        if collection_method == "charge_automatically" && days_until_due.is_some() {
-            return Err(ApiError::invalid_request(
-                "`days_until_due` can only be set when `collection_method` is `send_invoice`.",
-            )
-            .with_param("days_until_due"));
-        }
-        p.ignore(&["due_date", "currency"]);
-        let include = p
-            .enumeration("pending_invoice_items_behavior", &["exclude", "include"])?
-            .is_some_and(|b| b == "include");
-        Ok(InvoiceCreate {
-            customer,
-            collection_method,
-            days_until_due,
-            description: p.string("description")?,
-            metadata: p.metadata("metadata")?,
-            auto_advance: p.boolean("auto_advance")?.unwrap_or(false),
-            include_pending_items: include,
-        })
     }
 }

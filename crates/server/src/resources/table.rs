@@ -3,8 +3,9 @@
 //! `created` are when not at the top level, the fields Stripe's OpenAPI spec lets `expand[]`
 //! replace with the object, and the list columns it fills.
 
-use tender_core::billing::documents::{Invoice, InvoicePayment};
+use tender_core::billing::documents::Invoice;
 use tender_core::billing::invoice_item::InvoiceItem;
+use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_core::billing::subscription::Subscription;
 use tender_core::charge::Charge;
 use tender_core::confirmation_token::StoredConfirmationToken;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod billing_invoices;
+mod billing_lifecycle;
 mod billing_subscriptions;
 mod catalog_prices;
 mod catalog_products;

@@ -8,8 +8,9 @@ use serde_json::Value;
 use tender_core::billing::create::{
     ItemPrice, SubscriptionCreate, check_item_price, check_items_match,
 };
-use tender_core::billing::documents::{Invoice, InvoicePayment, NewInvoice, Period};
+use tender_core::billing::documents::{Invoice, NewInvoice, Period};
 use tender_core::billing::invoice::BillingReason;
+use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_core::billing::lines::{BilledItem, subscription_lines};
 use tender_core::billing::period::period_end;
 use tender_core::billing::subscription::{

@@ -2,8 +2,9 @@
 //! confirmation engine, which settles the invoice) and voiding it (`/void`, and the expiry of
 //! an incomplete subscription), which cancels the PaymentIntent and the InvoicePayment.
 
-use tender_core::billing::documents::{Invoice, InvoicePayment};
+use tender_core::billing::documents::Invoice;
 use tender_core::billing::invoice::{InvoiceStatus, check_payable, finalize, void};
+use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_core::customer::Customer;
 use tender_core::event_kind::EventKind;
 use tender_core::intent::{EventSubject, Status, Usage};

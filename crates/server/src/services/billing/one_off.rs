@@ -2,8 +2,9 @@
 //! invoice items when asked (`pending_invoice_items_behavior=include`); more items join it with
 //! `POST /v1/invoiceitems invoice=in_…` until it is finalized.
 
-use tender_core::billing::documents::{Invoice, InvoiceCreate, NewInvoice, Period};
+use tender_core::billing::documents::{Invoice, NewInvoice, Period};
 use tender_core::billing::invoice::{Amounts, BillingReason};
+use tender_core::billing::invoice_create::InvoiceCreate;
 use tender_core::billing::invoice_item::InvoiceItem;
 use tender_core::event_kind::EventKind;
 use tender_store::{ListQuery, TagFilter, Write};

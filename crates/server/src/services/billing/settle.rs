@@ -4,8 +4,9 @@
 //! PaymentIntent never sits next to an open invoice, even across a crash.
 
 use serde_json::Value;
-use tender_core::billing::documents::{Invoice, InvoicePayment};
+use tender_core::billing::documents::Invoice;
 use tender_core::billing::invoice::BillingReason;
+use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_core::billing::settlement::{
     BillingEvent, InvoiceView, PaymentOutcome, SubscriptionView, settle,
 };
