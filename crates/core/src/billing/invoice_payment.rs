@@ -25,10 +25,17 @@ pub struct InvoicePayment {
     pub status_transitions: Value,
 }
 
+/// The id of `invoice`'s default InvoicePayment, derived from the invoice's: found without a
+/// query, and one per invoice by construction (a second insert under it is refused).
+pub fn default_payment_id(invoice: &str) -> String {
+    format!("inpay_{}", invoice.trim_start_matches("in_"))
+}
+
 impl InvoicePayment {
-    pub fn new(id: String, invoice: &Invoice, payment_intent: &str, now: Timestamp) -> Self {
+    /// The invoice's default payment, through `payment_intent`.
+    pub fn new(invoice: &Invoice, payment_intent: &str, now: Timestamp) -> Self {
         InvoicePayment {
-            id,
+            id: default_payment_id(&invoice.id),
             object: "invoice_payment".to_owned(),
             amount_paid: None,
             amount_requested: invoice.amount_due,

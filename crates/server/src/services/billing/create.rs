@@ -243,7 +243,7 @@ pub async fn create_subscription(
     let Some(intent) = intent else {
         return answer(ctx, &subscription_id, writes, expand).await;
     };
-    let payment = InvoicePayment::new(new_id::<InvoicePayment>(), &invoice, &intent.id, now);
+    let payment = InvoicePayment::new(&invoice, &intent.id, now);
     writes.push(insert(ctx.account_id(), &payment)?);
     let intent_json = to_json(&intent)?;
     writes.push(ctx.event_json(EventKind::PaymentIntentCreated, intent_json.clone(), None)?);

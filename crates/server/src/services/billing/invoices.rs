@@ -59,12 +59,7 @@ pub async fn finalize_invoice(
         writes.push(ctx.event_json(EventKind::InvoicePaymentSucceeded, json, None)?);
     }
     if let Some(intent) = intent {
-        let payment = InvoicePayment::new(
-            new_id::<InvoicePayment>(),
-            &invoice.object,
-            &intent.id,
-            ctx.now,
-        );
+        let payment = InvoicePayment::new(&invoice.object, &intent.id, ctx.now);
         writes.push(insert(ctx.account_id(), &payment)?);
         writes.push(insert(ctx.account_id(), &intent)?);
         writes.push(ctx.event(EventKind::PaymentIntentCreated, to_value(&intent)?, None)?);

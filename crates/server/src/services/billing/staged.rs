@@ -10,7 +10,7 @@ use tender_store::Write;
 use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
-use crate::resources::{Resource, persist_json, to_json, unparsable};
+use crate::resources::{Loaded, Resource, persist_json, to_json, unparsable};
 
 /// An object read from the pending writes or from the store.
 pub struct Staged<R> {
@@ -46,6 +46,29 @@ impl<R: Resource + DeserializeOwned> Staged<R> {
             object: loaded.object,
             slot: Slot::Stored(loaded.version),
         })
+    }
+
+    /// [`Staged::find`] of an object that may not exist.
+    pub async fn try_find(
+        ctx: &Ctx,
+        id: &str,
+        pending: &[Write],
+    ) -> Result<Option<Staged<R>>, ApiError> {
+        if pending.iter().any(|w| w.record.id == id) {
+            return Staged::find(ctx, id, pending, IdIn::Param("id"))
+                .await
+                .map(Some);
+        }
+        match ctx.find(id).await? {
+            Some(record) if record.kind == R::OBJECT => {
+                let loaded = Loaded::<R>::from_record(&record)?;
+                Ok(Some(Staged {
+                    object: loaded.object,
+                    slot: Slot::Stored(loaded.version),
+                }))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// The same record holding `object` instead (a transition's new state).
