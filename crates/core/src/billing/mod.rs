@@ -18,6 +18,7 @@ pub mod invoice_payment;
 pub mod lines;
 pub mod period;
 pub mod proration;
+pub mod renewal;
 pub mod settlement;
 pub mod subscription;
 pub mod subscription_status;
