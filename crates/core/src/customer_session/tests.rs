@@ -1,3 +1,5 @@
+//! Unit tests of CustomerSessions: parameters, defaults, expiry, what is redisplayed.
+#![allow(clippy::unwrap_used)]
 use super::*;
 use crate::card;
 use crate::take_form;

@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn the_shopper_id_is_read_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.append(COOKIE, HeaderValue::from_static("a=1; shop_shopper=shopper_x; b=2"));
+        headers.append(
+            COOKIE,
+            HeaderValue::from_static("a=1; shop_shopper=shopper_x; b=2"),
+        );
         assert_eq!(shopper_id(&headers).as_deref(), Some("shopper_x"));
         let mut other = HeaderMap::new();
         other.append(COOKIE, HeaderValue::from_static("shop_shopperx=1"));
