@@ -15,64 +15,19 @@
   const send = sender(CHANNEL, PARENT);
   const $ = (id) => document.getElementById(id);
   const root = document.documentElement;
+  let config = null;     // from the merchant page: key, mode, amount, currency, appearance, layout…
 
-  // ---------------------------------------------------------------------------------------
-  // Card number, expiry, security code, postal code: parsing, formatting, checking.
+  const {
+    fields, FIELDS_OF, showProblem, liveCheck, showBrand, showPostal, wireFields, fillStaticOptions,
+  } = paymentFields($, () => !!config && !!config.addressBilling);
 
-  function checkPostal() {
-    const rule = POSTAL[fields.country.input.value];
-    const value = fields.postal.input.value.trim();
-    if (!rule || rule.pattern.test(value)) return null;
-    if (value.length < rule.min) return problem('incomplete_zip', `Your ${rule.noun} is incomplete.`, true);
-    return problem('invalid_zip', `Your ${rule.noun} is invalid.`);
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Fields
-
-  const checkNumber = () => numberProblem(fields.number.input.value);
-  const checkExpiry = () => expiryProblem(fields.exp.input.value);
-  const checkCvc = () => cvcProblem(fields.cvc.input.value, fields.number.input.value);
-
-  const field = (inputId, errorId, check, active) => ({
-    input: $(inputId), error: errorId ? $(errorId) : null, check, active: active || (() => true),
-  });
-  const fields = {
-    number: field('cardnumber', 'cardnumber-error', checkNumber),
-    exp: field('exp', 'exp-error', checkExpiry),
-    cvc: field('cvc', 'cvc-error', checkCvc),
-    country: field('country', null, () => null, () => !config || !config.addressBilling),
-    postal: field('postal', 'postal-error', checkPostal,
-      () => (!config || !config.addressBilling) && !!POSTAL[fields.country.input.value]),
-    name: field('ideal-name', 'ideal-name-error', () => (fields.name.input.value.trim() ? null
-      : problem('incomplete_name', 'Your full name is incomplete.', true))),
-    bank: field('ideal-bank', 'ideal-bank-error', () => (fields.bank.input.value ? null
-      : problem('incomplete_bank', 'Select your bank.', true))),
-  };
-  const FIELDS_OF = { card: ['number', 'exp', 'cvc', 'country', 'postal'], ideal: ['name', 'bank'] };
   const panels = { card: $('panel-card'), ideal: $('panel-ideal') };
   // Kept here: a panel that is not shown is detached, and getElementById cannot find it.
   const cardTerms = $('card-terms');
 
-  let config = null;     // from the merchant page: key, mode, amount, currency, appearance, layout…
-
   function activeFields() {
     if (saved.chosen()) return [];
     return layout.selected ? FIELDS_OF[layout.selected].filter((name) => fields[name].active()) : [];
-  }
-
-  function showProblem(name, found) {
-    const f = fields[name];
-    if (!f.error) return;
-    f.error.textContent = found ? found.message : '';
-    if (found) f.input.setAttribute('aria-invalid', 'true');
-    else f.input.removeAttribute('aria-invalid');
-  }
-
-  /** While typing: invalid values show at once, incomplete ones wait for blur or submit. */
-  function liveCheck(name) {
-    const found = fields[name].check();
-    showProblem(name, found && !found.incomplete ? found : null);
   }
 
   /** Checks every field of the selected method; shows all problems, returns the first. */
@@ -122,107 +77,6 @@
     if (serialized === lastChange) return;
     lastChange = serialized;
     send(message);
-  }
-
-  function showBrand() {
-    const digits = digitsOf(fields.number.input.value);
-    const brand = brandOf(digits);
-    const icons = $('brand-icons');
-    const shown = digits && brand.brand !== 'unknown' ? [brand.brand]
-      : digits ? ['cardGrey'] : ['visa', 'mastercard', 'amex', 'discover'];
-    if (icons.dataset.shown !== shown.join()) {
-      icons.dataset.shown = shown.join();
-      icons.innerHTML = shown.map((name) => ICONS[name]).join('');
-    }
-    fields.cvc.input.placeholder = brand.cvc === 4 ? 'CVV' : 'CVC';
-    fields.number.input.setAttribute('aria-label', brand.brand === 'unknown' ? 'Card number'
-      : `Card number, ${brand.brand}`);
-  }
-
-  function showPostal() {
-    const rule = POSTAL[fields.country.input.value];
-    $('postal-field').hidden = !rule;
-    if (rule) {
-      $('postal-label').textContent = rule.label;
-      fields.postal.input.placeholder = rule.placeholder;
-      fields.postal.input.maxLength = rule.max;
-    } else {
-      showProblem('postal', null);
-    }
-  }
-
-  /** Moves on to the next field once this one is complete and valid. */
-  function advance(from, to) {
-    const input = fields[from].input;
-    if (document.activeElement === input && input.selectionStart === input.value.length &&
-        !fields[from].check()) {
-      fields[to].input.focus();
-    }
-  }
-
-  function wireFields() {
-    const number = fields.number.input;
-    number.addEventListener('input', () => {
-      reformat(number, formatNumber(number.value));
-      showBrand();
-      liveCheck('number');
-      const digits = digitsOf(number.value);
-      if (digits.length === maxLength(brandOf(digits))) advance('number', 'exp');
-      emitChange();
-    });
-    const exp = fields.exp.input;
-    exp.addEventListener('input', (event) => {
-      const deleting = (event.inputType || '').startsWith('delete');
-      reformat(exp, formatExpiry(exp.value, deleting));
-      liveCheck('exp');
-      if (expiryDigits(exp.value).length === 4) advance('exp', 'cvc');
-      emitChange();
-    });
-    const cvc = fields.cvc.input;
-    cvc.addEventListener('input', () => {
-      const max = brandOf(digitsOf(number.value)).cvc;
-      reformat(cvc, digitsOf(cvc.value).slice(0, max));
-      liveCheck('cvc');
-      if (digitsOf(cvc.value).length === max && fields.postal.active()) advance('cvc', 'postal');
-      emitChange();
-    });
-    const postal = fields.postal.input;
-    postal.addEventListener('input', () => {
-      if (fields.country.input.value !== 'US') reformat(postal, postal.value.toUpperCase());
-      liveCheck('postal');
-      emitChange();
-    });
-    fields.country.input.addEventListener('change', () => {
-      showPostal();
-      if (postal.value) liveCheck('postal');
-      emitChange();
-    });
-    for (const name of ['name', 'bank']) {
-      const input = fields[name].input;
-      input.addEventListener(name === 'bank' ? 'change' : 'input', () => {
-        liveCheck(name);
-        emitChange();
-      });
-    }
-    // Leaving a field with something in it shows what is wrong with it.
-    for (const name of Object.keys(fields)) {
-      fields[name].input.addEventListener('blur', () => {
-        if (fields[name].input.value && fields[name].active()) showProblem(name, fields[name].check());
-        emitChange();
-      });
-    }
-  }
-
-  function fillStaticOptions() {
-    const country = fields.country.input;
-    for (const [code, name] of COUNTRIES) country.append(new Option(name, code));
-    const region = (navigator.language || '').split('-')[1];
-    country.value = COUNTRIES.some(([code]) => code === region) ? region : 'US';
-    for (const [code, name] of IDEAL_BANKS) fields.bank.input.append(new Option(name, code));
-    $('ideal-note').innerHTML = ICONS.redirect;
-    $('ideal-note').append(document.createTextNode(
-      'After submission, you will be redirected to securely complete next steps.'));
-    $('cvc-icon').innerHTML = ICONS.cvc;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -442,7 +296,7 @@
   document.addEventListener('input', () => showFailure(null));
 
   fillStaticOptions();
-  wireFields();
+  wireFields(emitChange);
   showBrand();
   new ResizeObserver(reportHeight).observe(document.body);
   serveFrame({

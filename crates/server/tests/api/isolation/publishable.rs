@@ -30,6 +30,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/v3/payment-element.js", Access::Open),
     ("GET", "/v3/payment-element-layout.js", Access::Open),
     ("GET", "/v3/payment-element-data.js", Access::Open),
+    ("GET", "/v3/payment-element-fields.js", Access::Open),
     ("GET", "/v3/payment-element-saved.js", Access::Open),
     ("GET", "/v3/card-element.html", Access::Open),
     ("GET", "/v3/card-element.js", Access::Open),
