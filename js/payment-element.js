@@ -240,7 +240,7 @@
     },
     async submit() {
       const error = validateAll();
-      return error ? { error } : { selectedPaymentMethod: layout.selected };
+      return error ? { error } : { selectedPaymentMethod: saved.chosen() ? 'card' : layout.selected };
     },
     createConfirmationToken: ({ params, clientContext }) => exclusively(async () => {
       const error = validateAll();
