@@ -23,7 +23,7 @@ use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{insert, to_value};
 use crate::services::customer_sessions::{
-    new_client_secret, saved_cards, session_from, session_id,
+    SECRET_PARAM, live_session, new_client_secret, saved_cards, session_id,
 };
 use crate::services::customers::load_customer;
 use crate::services::payment_methods::{NamedPaymentMethod, detach_named};
@@ -79,8 +79,9 @@ async fn elements_session(api: Api<ClientKeys>) -> Reply {
 }
 
 async fn read_elements_session(ctx: &Ctx, mut p: Params) -> Result<Value, ApiError> {
-    let (session, features) = session_from(ctx, &mut p).await?;
+    let secret = p.required_string(SECRET_PARAM)?;
     p.finish()?;
+    let (session, features) = live_session(ctx, &secret).await?;
     let saved = saved_cards(ctx, &session.session.customer).await?;
     Ok(json!({
         "object": "elements_customer_session",
@@ -95,35 +96,35 @@ async fn read_elements_session(ctx: &Ctx, mut p: Params) -> Result<Value, ApiErr
 /// is `resource_missing` as if it did not exist.
 struct Remove {
     id: String,
-    params: Params,
+    secret: String,
 }
 
 impl Command for Remove {
     type Path = String;
 
-    fn parse(p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
-        Ok(Remove { id, params: p })
+    fn parse(mut p: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        let secret = p.required_string(SECRET_PARAM)?;
+        p.finish()?;
+        Ok(Remove { id, secret })
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut p = self.params.clone();
-        let (session, features) = session_from(ctx, &mut p).await?;
-        p.finish()?;
+        let (session, features) = live_session(ctx, &self.secret).await?;
         if features.payment_method_remove != Toggle::Enabled {
             return Err(ApiError::invalid_request(
                 "This CustomerSession does not allow removing payment methods: create it with \
                  `components[payment_element][features][payment_method_remove]=enabled`.",
             )
-            .with_param("customer_session_client_secret"));
+            .with_param(SECRET_PARAM));
         }
         let missing =
             || ApiError::resource_missing("payment_method", &self.id, IdIn::Url("payment_method"));
         if !self.id.starts_with("pm_") {
             return Err(missing());
         }
-        let mut named = NamedPaymentMethod::resolve(ctx, &self.id, IdIn::Url("payment_method"))
-            .await
-            .map_err(|_| missing())?;
+        // Unknown: the same `resource_missing` as `missing()`.
+        let mut named =
+            NamedPaymentMethod::resolve(ctx, &self.id, IdIn::Url("payment_method")).await?;
         let theirs = named.version.is_some()
             && !named.spent
             && named.object.customer.as_deref() == Some(session.session.customer.as_str())

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use tender_core::customer_session::{Features, StoredCustomerSession, invalid_secret};
 use tender_core::payment_method::PaymentMethod;
 use tender_store::{ListQuery, TagFilter};
-use tender_wire::{ApiError, Params};
+use tender_wire::ApiError;
 
 use crate::ctx::Ctx;
 use crate::resources::{Loaded, Resource};
@@ -31,17 +31,16 @@ pub fn session_id(secret: &str) -> String {
     format!("cuss_{}", hex::encode(&digest[..20]))
 }
 
-/// The live session the request's `customer_session_client_secret` names, and its Payment
-/// Element features. Unknown, expired and Payment-Element-less sessions get one answer.
-pub async fn session_from(
+/// The live session whose client secret is `secret`, and its Payment Element features.
+/// Unknown, expired and Payment-Element-less sessions get one answer.
+pub async fn live_session(
     ctx: &Ctx,
-    p: &mut Params,
+    secret: &str,
 ) -> Result<(StoredCustomerSession, Features), ApiError> {
-    let secret = p.required_string(SECRET_PARAM)?;
     if !secret.starts_with("cuss_secret_") {
         return Err(invalid_secret());
     }
-    let record = ctx.find(&session_id(&secret)).await?;
+    let record = ctx.find(&session_id(secret)).await?;
     let Some(record) = record.filter(|r| r.kind == StoredCustomerSession::OBJECT) else {
         return Err(invalid_secret());
     };
