@@ -10,6 +10,7 @@ use tender_core::billing::subscription::Subscription;
 use tender_core::charge::Charge;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::customer::Customer;
+use tender_core::customer_session::StoredCustomerSession;
 use tender_core::event::Event;
 use tender_core::payment_intent::PaymentIntent;
 use tender_core::payment_method::PaymentMethod;
@@ -66,6 +67,9 @@ resources! {
             tag: c.email.clone(),
             ..IndexKeys::default()
         };
+    // Found by a digest of its client secret; never listed, never read by id on the API.
+    StoredCustomerSession => "customer_session", "cuss",
+        expands ["customer"];
     PaymentMethod => "payment_method", "pm",
         expands ["customer"],
         index |pm| IndexKeys {

@@ -4,6 +4,7 @@ mod authenticate;
 mod browser_sdk;
 mod charges;
 mod confirmation_tokens;
+mod customer_sessions;
 mod customers;
 mod events;
 mod invoice_items;
@@ -32,6 +33,7 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(customers::routes())
+        .merge(customer_sessions::routes())
         .merge(payment_methods::routes())
         .merge(events::routes())
         .merge(charges::routes())

@@ -10,6 +10,7 @@ mod catalog_prices;
 mod catalog_products;
 mod catalog_races;
 mod charges_refunds;
+mod customer_sessions;
 mod customers;
 mod fidelity;
 mod helpers;

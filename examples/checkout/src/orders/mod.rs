@@ -7,6 +7,7 @@
 //! transaction that records its id, so an event id seen before changes nothing.
 
 mod events;
+mod shoppers;
 #[cfg(test)]
 mod tests;
 
@@ -47,6 +48,12 @@ CREATE TABLE IF NOT EXISTS fulfilments (
     event_id       TEXT NOT NULL,
     payment_intent TEXT NOT NULL,
     fulfilled      INTEGER NOT NULL
+);
+-- A browser's shopper id (its cookie) and the Customer it pays as.
+CREATE TABLE IF NOT EXISTS shoppers (
+    id       TEXT PRIMARY KEY,
+    customer TEXT NOT NULL,
+    created  INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS saved_cards (
     id           TEXT PRIMARY KEY,

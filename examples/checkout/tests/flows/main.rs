@@ -7,4 +7,5 @@
 mod harness;
 mod paths;
 mod payments;
+mod returning;
 mod webhooks;
