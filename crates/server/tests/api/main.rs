@@ -5,6 +5,7 @@
 
 mod billing_invoices;
 mod billing_lifecycle;
+mod billing_renewals;
 mod billing_subscriptions;
 mod catalog_prices;
 mod catalog_products;
