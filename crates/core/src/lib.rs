@@ -37,6 +37,7 @@ pub mod payment_method;
 pub mod price;
 pub mod product;
 pub mod refund;
+pub mod search;
 pub mod setup_intent;
 pub mod token;
 pub mod webhook_endpoint;

@@ -11,6 +11,7 @@ mod payment_methods;
 mod prices;
 mod products;
 mod refunds;
+mod search;
 mod setup_intents;
 mod test_clock;
 mod tokens;
@@ -41,4 +42,5 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(products::routes())
         .merge(prices::routes())
         .merge(test_clock::routes())
+        .merge(search::routes())
 }

@@ -16,6 +16,7 @@ mod payments;
 mod protocol;
 mod races;
 mod sdk_types;
+mod search;
 mod setup_intents;
 mod test_clock;
 mod tokens;
