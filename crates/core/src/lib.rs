@@ -29,6 +29,7 @@ pub mod customer;
 pub mod event;
 pub mod event_kind;
 pub mod event_types;
+pub mod fault;
 pub mod intent;
 pub mod money;
 pub mod network;

@@ -6,6 +6,7 @@ mod charges;
 mod confirmation_tokens;
 mod customers;
 mod events;
+mod faults;
 mod payment_intents;
 mod payment_methods;
 mod prices;
@@ -43,4 +44,5 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(prices::routes())
         .merge(test_clock::routes())
         .merge(search::routes())
+        .merge(faults::routes())
 }

@@ -8,6 +8,7 @@ mod catalog_products;
 mod catalog_races;
 mod charges_refunds;
 mod customers;
+mod faults;
 mod fidelity;
 mod helpers;
 mod isolation;
