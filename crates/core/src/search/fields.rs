@@ -3,8 +3,8 @@
 //! Stripe documents a table of query fields per resource ("Query fields for customers", …):
 //! each field's type says which operators it takes. Every searchable resource also takes
 //! `metadata['key']`, so metadata is not declared here. To make a resource searchable, declare
-//! its [`Searchable`] below and route `GET /v1/<resource>/search` to the server's
-//! `services::search`.
+//! its [`Searchable`] below and add its one `.route(…)` line to the server's
+//! `routes/search.rs`.
 
 /// How a field is compared (Stripe's field types).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,10 @@ pub struct SearchField {
 pub struct Searchable {
     /// The URL segment (`customers`, `payment_intents`).
     pub resource: &'static str,
+    /// Its objects' `object` (`customer`), the kind the store files them under.
+    pub object: &'static str,
+    /// `/v1/<resource>/search`.
+    pub url: &'static str,
     pub fields: &'static [SearchField],
 }
 
@@ -68,6 +72,8 @@ use FieldType::{Boolean, Numeric, String, Token};
 
 pub const CHARGES: Searchable = Searchable {
     resource: "charges",
+    object: "charge",
+    url: "/v1/charges/search",
     fields: &[
         field("amount", &["amount"], Numeric),
         field(
@@ -102,6 +108,8 @@ pub const CHARGES: Searchable = Searchable {
 
 pub const CUSTOMERS: Searchable = Searchable {
     resource: "customers",
+    object: "customer",
+    url: "/v1/customers/search",
     fields: &[
         field("created", &["created"], Numeric),
         text("email", &["email"]),
@@ -112,6 +120,8 @@ pub const CUSTOMERS: Searchable = Searchable {
 
 pub const PAYMENT_INTENTS: Searchable = Searchable {
     resource: "payment_intents",
+    object: "payment_intent",
+    url: "/v1/payment_intents/search",
     fields: &[
         field("amount", &["amount"], Numeric),
         field("created", &["created"], Numeric),
@@ -123,6 +133,8 @@ pub const PAYMENT_INTENTS: Searchable = Searchable {
 
 pub const PRICES: Searchable = Searchable {
     resource: "prices",
+    object: "price",
+    url: "/v1/prices/search",
     fields: &[
         field("active", &["active"], Boolean),
         field("currency", &["currency"], String),
@@ -134,6 +146,8 @@ pub const PRICES: Searchable = Searchable {
 
 pub const PRODUCTS: Searchable = Searchable {
     resource: "products",
+    object: "product",
+    url: "/v1/products/search",
     fields: &[
         field("active", &["active"], Boolean),
         text("description", &["description"]),
@@ -146,6 +160,8 @@ pub const PRODUCTS: Searchable = Searchable {
 /// Declared ahead of their routes: the Billing resources add `GET …/search` when they land.
 pub const SUBSCRIPTIONS: Searchable = Searchable {
     resource: "subscriptions",
+    object: "subscription",
+    url: "/v1/subscriptions/search",
     fields: &[
         field("created", &["created"], Numeric),
         field("status", &["status"], Token),
@@ -154,6 +170,8 @@ pub const SUBSCRIPTIONS: Searchable = Searchable {
 
 pub const INVOICES: Searchable = Searchable {
     resource: "invoices",
+    object: "invoice",
+    url: "/v1/invoices/search",
     fields: &[
         field("created", &["created"], Numeric),
         field("currency", &["currency"], String),

@@ -18,7 +18,10 @@ const URL: &str = "/v1/test_helpers/faults";
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route(URL, get(list).post(create).delete(clear))
+        .route(
+            "/v1/test_helpers/faults",
+            get(list).post(create).delete(clear),
+        )
         .route("/v1/test_helpers/faults/{id}", get(retrieve).delete(delete))
 }
 

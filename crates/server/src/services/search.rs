@@ -27,14 +27,13 @@ const BATCH: usize = 100;
 /// request's cost stays bounded however few objects match.
 pub const MAX_SCANNED: usize = 10_000;
 
-/// Answers a search of `kind` objects (`customer`) described by `resource`, at `url`.
+/// Answers a search of `resource`'s objects.
 pub async fn search(
     ctx: &Ctx,
     mut params: Params,
-    kind: &str,
-    url: &str,
     resource: &Searchable,
 ) -> Result<Value, ApiError> {
+    let (kind, url) = (resource.object, resource.url);
     let text = params
         .string("query")?
         .ok_or_else(|| ApiError::missing_parameter("query"))?;
