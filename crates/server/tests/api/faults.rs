@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::helpers::{Answer, SECRET_KEY, TestApp};
 
 /// One request on a fresh connection; `Err` when the connection closed without an answer.
-async fn send(
+pub async fn send(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -42,18 +42,18 @@ async fn send(
     })
 }
 
-async fn arm(app: &TestApp, form: &str) -> Value {
+pub async fn arm(app: &TestApp, form: &str) -> Value {
     let armed = app.post("/v1/test_helpers/faults", form).await;
     assert_eq!(armed.status, StatusCode::OK, "{:?}", armed.body);
     armed.body
 }
 
-async fn customers(app: &TestApp) -> usize {
+pub async fn customers(app: &TestApp) -> usize {
     let listed = app.get("/v1/customers", "limit=100").await;
     listed.body["data"].as_array().unwrap().len()
 }
 
-async fn events_of_type(app: &TestApp, kind: &str) -> usize {
+pub async fn events_of_type(app: &TestApp, kind: &str) -> usize {
     let listed = app
         .get("/v1/events", &format!("type={kind}&limit=100"))
         .await;
@@ -351,38 +351,5 @@ async fn only_matching_requests_of_the_account_are_struck_as_often_as_counted() 
     arm(&app, "match[path]=/v1/test_helpers/faults&kind=api_error").await;
     let listed = app.get("/v1/test_helpers/faults", "").await;
     assert_eq!(listed.status, StatusCode::OK);
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn a_confirm_struck_after_its_charge_is_retried_into_the_saved_answer() {
-    let app = TestApp::spawn().await;
-    let pi = app
-        .post(
-            "/v1/payment_intents",
-            "amount=1200&currency=usd&payment_method=pm_card_visa&payment_method_types[]=card",
-        )
-        .await;
-    let pi = pi.body["id"].as_str().unwrap().to_owned();
-    arm(
-        &app,
-        "match[method]=POST&match[path]=/v1/payment_intents/*/confirm&kind=connection_reset\
-         &phase=after",
-    )
-    .await;
-    let path = format!("/v1/payment_intents/{pi}/confirm");
-    let lost = send(&app, Method::POST, &path, "", Some("confirm-1")).await;
-    assert!(lost.is_err(), "{lost:?}");
-    let retried = send(&app, Method::POST, &path, "", Some("confirm-1"))
-        .await
-        .unwrap();
-    assert_eq!(retried.status, StatusCode::OK, "{:?}", retried.body);
-    assert_eq!(retried.header("idempotent-replayed"), Some("true"));
-    assert_eq!(retried.body["status"], "succeeded");
-    let charges = app
-        .get("/v1/charges", &format!("payment_intent={pi}"))
-        .await;
-    assert_eq!(charges.body["data"].as_array().unwrap().len(), 1);
-    assert_eq!(events_of_type(&app, "payment_intent.succeeded").await, 1);
     app.stop().await;
 }

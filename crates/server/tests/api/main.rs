@@ -9,6 +9,7 @@ mod catalog_races;
 mod charges_refunds;
 mod customers;
 mod faults;
+mod faults_matrix;
 mod fidelity;
 mod helpers;
 mod isolation;
