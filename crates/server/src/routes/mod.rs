@@ -7,14 +7,19 @@ mod confirmation_tokens;
 mod customer_sessions;
 mod customers;
 mod events;
+<<<<<<< HEAD
 mod invoice_items;
 mod invoice_payments;
 mod invoices;
+=======
+mod faults;
+>>>>>>> search-and-faults
 mod payment_intents;
 mod payment_methods;
 mod prices;
 mod products;
 mod refunds;
+mod search;
 mod setup_intents;
 mod subscription_items;
 mod subscriptions;
@@ -53,4 +58,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(invoice_payments::routes())
         .merge(invoice_items::routes())
         .merge(test_clock::routes())
+        .merge(search::routes())
+        .merge(faults::routes())
 }
