@@ -7,13 +7,10 @@ mod confirmation_tokens;
 mod customer_sessions;
 mod customers;
 mod events;
-<<<<<<< HEAD
+mod faults;
 mod invoice_items;
 mod invoice_payments;
 mod invoices;
-=======
-mod faults;
->>>>>>> search-and-faults
 mod payment_intents;
 mod payment_methods;
 mod prices;

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 use tender_core::search::Searchable;
-use tender_core::search::fields::{CHARGES, CUSTOMERS, PAYMENT_INTENTS, PRICES, PRODUCTS};
+use tender_core::search::fields::{
+    CHARGES, CUSTOMERS, INVOICES, PAYMENT_INTENTS, PRICES, PRODUCTS, SUBSCRIPTIONS,
+};
 
 use crate::http::{Api, Reply};
 use crate::services::search::search;
@@ -28,6 +30,14 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/v1/products/search",
             get(|api: Api| answer(api, &PRODUCTS)),
+        )
+        .route(
+            "/v1/subscriptions/search",
+            get(|api: Api| answer(api, &SUBSCRIPTIONS)),
+        )
+        .route(
+            "/v1/invoices/search",
+            get(|api: Api| answer(api, &INVOICES)),
         )
 }
 

@@ -85,6 +85,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/v1/prices/{id}", Access::Secret),
     ("POST", "/v1/subscriptions", Access::Secret),
     ("GET", "/v1/subscriptions", Access::Secret),
+    ("GET", "/v1/subscriptions/search", Access::Secret),
+    ("GET", "/v1/invoices/search", Access::Secret),
     ("GET", "/v1/subscriptions/{id}", Access::Secret),
     ("POST", "/v1/subscriptions/{id}", Access::Secret),
     ("DELETE", "/v1/subscriptions/{id}", Access::Secret),
