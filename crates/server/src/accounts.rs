@@ -73,10 +73,26 @@ impl AccountDirectory {
     }
 }
 
+/// A new account id, greater than every one this process made before. Accounts are listed by
+/// `created` (seconds), then id: ids are time-ordered to the millisecond only, so two accounts
+/// made in one millisecond (the default account, then `tender accounts create`'s) would
+/// otherwise list in a random order.
+fn account_id() -> String {
+    static LAST: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    let mut last = LAST.lock().unwrap_or_else(|p| p.into_inner());
+    let mut id = generate("acct");
+    while id <= *last {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        id = generate("acct");
+    }
+    last.clone_from(&id);
+    id
+}
+
 /// A new test-mode account, with the given keys or fresh random ones.
 pub fn new_account(secret_key: Option<String>, publishable_key: Option<String>) -> Account {
     Account {
-        id: generate("acct"),
+        id: account_id(),
         secret_key: secret_key.unwrap_or_else(|| format!("sk_test_{}", random_base62(48))),
         publishable_key: publishable_key
             .unwrap_or_else(|| format!("pk_test_{}", random_base62(48))),
