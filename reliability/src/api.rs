@@ -89,11 +89,13 @@ impl Api {
         answer(request.send().await?).await
     }
 
-    /// Every object of a list endpoint (`path` without query), oldest last as Stripe pages.
+    /// Every object of a list endpoint (`path`, with filters or not), oldest last as Stripe
+    /// pages.
     pub async fn list_all(&self, base: &str, path: &str) -> Result<Vec<Value>, String> {
         let mut all: Vec<Value> = Vec::new();
+        let separator = if path.contains('?') { '&' } else { '?' };
         loop {
-            let mut page_path = format!("{path}?limit=100");
+            let mut page_path = format!("{path}{separator}limit=100");
             if let Some(last) = all.last().and_then(|o| o["id"].as_str()) {
                 page_path.push_str("&starting_after=");
                 page_path.push_str(last);

@@ -28,6 +28,19 @@ pub const EVENTS: &[&str] = &[
     "setup_intent.requires_action",
     "setup_intent.setup_failed",
     "setup_intent.canceled",
+    "product.created",
+    "price.created",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "invoice.created",
+    "invoice.finalized",
+    "invoice.paid",
+    "invoice.payment_succeeded",
+    "invoice.updated",
+    "invoice.payment_failed",
+    "invoice.payment_action_required",
+    "invoice_payment.paid",
 ];
 
 pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
@@ -147,6 +160,19 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
         | "setup_intent.requires_action"
         | "setup_intent.setup_failed"
         | "setup_intent.canceled" => setup_intent(client, event).await?,
+        "product.created"
+        | "price.created"
+        | "customer.subscription.created"
+        | "customer.subscription.updated"
+        | "customer.subscription.deleted"
+        | "invoice.created"
+        | "invoice.finalized"
+        | "invoice.paid"
+        | "invoice.payment_succeeded"
+        | "invoice.updated"
+        | "invoice.payment_failed"
+        | "invoice.payment_action_required"
+        | "invoice_payment.paid" => subscription(client, event).await?,
         other => {
             return Err(format!(
                 "tender trigger does not know how to cause `{other}`. Supported: {}",
@@ -197,6 +223,66 @@ async fn setup_intent(client: &ApiClient, event: &str) -> Result<(), String> {
         let id = id_of(&answer)?;
         let canceled = created(client, &format!("/v1/setup_intents/{id}/cancel"), &[]).await?;
         report("setup_intent", &canceled);
+    }
+    Ok(())
+}
+
+/// A monthly price, a customer whose default card causes `event`, and a subscription paid
+/// with it at once (`allow_incomplete`), canceled for `customer.subscription.deleted`.
+async fn subscription(client: &ApiClient, event: &str) -> Result<(), String> {
+    let price = created(
+        client,
+        "/v1/prices",
+        &[
+            ("currency", "usd"),
+            ("unit_amount", "2000"),
+            ("recurring[interval]", "month"),
+            ("product_data[name]", "(created by tender trigger)"),
+        ],
+    )
+    .await?;
+    report("price", &price);
+    let customer = created(
+        client,
+        "/v1/customers",
+        &[("description", "(created by tender trigger)")],
+    )
+    .await?;
+    report("customer", &customer);
+    let customer_id = id_of(&customer)?;
+    let card = match event {
+        "invoice.payment_failed" => "pm_card_chargeCustomerFail",
+        "invoice.payment_action_required" => "pm_card_authenticationRequired",
+        _ => "pm_card_visa",
+    };
+    let pm = created(
+        client,
+        &format!("/v1/payment_methods/{card}/attach"),
+        &[("customer", customer_id)],
+    )
+    .await?;
+    created(
+        client,
+        &format!("/v1/customers/{customer_id}"),
+        &[("invoice_settings[default_payment_method]", id_of(&pm)?)],
+    )
+    .await?;
+    let subscription = created(
+        client,
+        "/v1/subscriptions",
+        &[
+            ("customer", customer_id),
+            ("items[0][price]", id_of(&price)?),
+        ],
+    )
+    .await?;
+    report("subscription", &subscription);
+    if event == "customer.subscription.deleted" {
+        let path = format!("/v1/subscriptions/{}", id_of(&subscription)?);
+        let (status, answer) = client.delete(&path).await?;
+        if status != 200 {
+            return Err(format!("{path} answered {status}: {}", message(&answer)));
+        }
     }
     Ok(())
 }

@@ -171,7 +171,7 @@ impl Server {
             ),
             None => None,
         };
-        let housekeeping = crate::housekeeping::spawn(store, dispatcher_stopped);
+        let housekeeping = crate::housekeeping::spawn(state.clone(), dispatcher_stopped);
         let app = router(state.clone());
         let limits = config.limits.clone();
         let task = tokio::spawn(async move {

@@ -54,6 +54,19 @@ impl Ctx {
         }
     }
 
+    /// The context of work Tender does on its own for `account` (an expiry): the secret
+    /// key's view, and no request, so its events' `request.id` is null.
+    pub fn for_job(state: Arc<AppState>, account: Arc<Account>) -> Ctx {
+        Ctx::new(
+            state,
+            account,
+            KeyKind::Secret,
+            String::new(),
+            None,
+            String::new(),
+        )
+    }
+
     /// Forgets what earlier attempts read.
     pub fn clear_reads(&self) {
         self.reads.lock().unwrap_or_else(|p| p.into_inner()).clear();
@@ -156,7 +169,8 @@ impl Ctx {
             object,
             previous_attributes,
             EventRequest {
-                id: Some(self.request_id.clone()),
+                // Events of work no request asked for (an expiry) name no request, as on Stripe.
+                id: (!self.request_id.is_empty()).then(|| self.request_id.clone()),
                 idempotency_key: self.idempotency_key.clone(),
             },
             self.now,

@@ -31,6 +31,8 @@ pub struct Ack {
 #[derive(Default)]
 pub struct Tally {
     pub acks: Mutex<Vec<Ack>>,
+    /// The subscription workload's acknowledged subscriptions.
+    pub subscriptions: Mutex<Vec<super::subscriptions::SubscriptionAck>>,
     /// Requests whose answer was lost (connection refused or reset, timeout) and retried.
     pub lost: AtomicU64,
     /// 409 `idempotency_key_in_use` and 429 `lock_timeout` answers, retried.
@@ -53,7 +55,7 @@ impl Targets {
         }
     }
 
-    fn next(&self) -> &str {
+    pub(super) fn next(&self) -> &str {
         let i = self.next.fetch_add(1, Ordering::Relaxed) as usize % self.bases.len();
         &self.bases[i]
     }

@@ -7,6 +7,7 @@
 
 mod checks;
 mod clients;
+mod subscriptions;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,6 +55,16 @@ pub struct CrashArgs {
     /// Databases, logs [default: a new directory under the system's temp dir].
     #[arg(long)]
     workdir: Option<PathBuf>,
+    /// What the clients do: the guide's payments, or its subscriptions (create
+    /// `default_incomplete`, then confirm the first invoice's PaymentIntent).
+    #[arg(long, value_enum, default_value_t = Workload::Payments)]
+    workload: Workload,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Workload {
+    Payments,
+    Subscriptions,
 }
 
 pub async fn run(args: CrashArgs) -> Result<(), String> {
@@ -116,17 +127,30 @@ pub async fn run(args: CrashArgs) -> Result<(), String> {
     let stop = Arc::new(AtomicBool::new(false));
     let targets = Arc::new(Targets::new(bases.clone()));
     let run_id = format!("{:x}", rand::rng().random::<u32>());
+    let price = match args.workload {
+        Workload::Subscriptions => Some(subscriptions::create_price(&api, &bases[0]).await?),
+        Workload::Payments => None,
+    };
     let started = Instant::now();
     let clients: Vec<_> = (0..args.connections)
-        .map(|task| {
-            tokio::spawn(clients::client(
+        .map(|task| match &price {
+            Some(price) => tokio::spawn(subscriptions::client(
+                api.clone(),
+                targets.clone(),
+                tally.clone(),
+                stop.clone(),
+                price.clone(),
+                run_id.clone(),
+                task,
+            )),
+            None => tokio::spawn(clients::client(
                 api.clone(),
                 targets.clone(),
                 tally.clone(),
                 stop.clone(),
                 run_id.clone(),
                 task,
-            ))
+            )),
         })
         .collect();
 
@@ -168,7 +192,28 @@ pub async fn run(args: CrashArgs) -> Result<(), String> {
         charges: api.list_all(&bases[0], "/v1/charges").await?,
         events: api.list_all(&bases[0], "/v1/events").await?,
     };
-    violations.extend(checks::check(&acks, &stored));
+    let subscribed = tally.subscriptions.lock().await.clone();
+    match args.workload {
+        Workload::Payments => violations.extend(checks::check(&acks, &stored)),
+        Workload::Subscriptions => {
+            let billing = subscriptions::StoredBilling {
+                subscriptions: api
+                    .list_all(&bases[0], "/v1/subscriptions?status=all")
+                    .await?,
+                invoices: api.list_all(&bases[0], "/v1/invoices").await?,
+                invoice_payments: api.list_all(&bases[0], "/v1/invoice_payments").await?,
+                intents: stored.intents.clone(),
+                charges: stored.charges.clone(),
+            };
+            println!(
+                "  subscriptions: {} acknowledged, {} stored, {} invoices",
+                subscribed.len(),
+                billing.subscriptions.len(),
+                billing.invoices.len()
+            );
+            violations.extend(subscriptions::check(&subscribed, &billing));
+        }
+    }
 
     let drain_started = Instant::now();
     let drain_deadline = drain_started + Duration::from_secs(args.drain_secs);

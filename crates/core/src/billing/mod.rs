@@ -4,10 +4,17 @@
 //!   reads).
 //! - [`subscription_status`]: the subscription's status machine and `payment_behavior`.
 //! - [`invoice`]: the invoice's status machine and amounts.
+//! - [`subscription`], [`documents`]: the Subscription, Invoice and InvoicePayment objects.
+//! - [`create`]: what creating a subscription takes.
 //! - [`settlement`]: what a payment of an invoice's PaymentIntent does to the invoice and its
 //!   subscription, decided once for confirm, `/pay` and the end of 3D Secure.
 
+pub mod create;
+pub mod documents;
 pub mod invoice;
+pub mod lines;
 pub mod period;
 pub mod settlement;
+pub mod subscription;
 pub mod subscription_status;
+pub mod update;

@@ -9,6 +9,7 @@ use crate::billing::invoice::{Amounts, InvoiceStatus};
 use crate::billing::subscription_status::{
     SubscriptionStatus, after_invoice_paid, after_invoice_payment_failed,
 };
+use crate::event_kind::EventKind;
 
 /// Where the invoice's PaymentIntent ended up after a confirmation (or `/pay`, or the end of
 /// 3D Secure).
@@ -54,17 +55,22 @@ pub enum BillingEvent {
 }
 
 impl BillingEvent {
+    /// The kind of event written.
+    pub fn kind(self) -> EventKind {
+        match self {
+            BillingEvent::InvoicePaid => EventKind::InvoicePaid,
+            BillingEvent::InvoicePaymentSucceeded => EventKind::InvoicePaymentSucceeded,
+            BillingEvent::InvoicePaymentPaid => EventKind::InvoicePaymentPaid,
+            BillingEvent::InvoicePaymentFailed => EventKind::InvoicePaymentFailed,
+            BillingEvent::InvoicePaymentActionRequired => EventKind::InvoicePaymentActionRequired,
+            BillingEvent::InvoiceUpdated => EventKind::InvoiceUpdated,
+            BillingEvent::SubscriptionUpdated => EventKind::CustomerSubscriptionUpdated,
+        }
+    }
+
     /// The event's `type`.
     pub fn type_name(self) -> &'static str {
-        match self {
-            BillingEvent::InvoicePaid => "invoice.paid",
-            BillingEvent::InvoicePaymentSucceeded => "invoice.payment_succeeded",
-            BillingEvent::InvoicePaymentPaid => "invoice_payment.paid",
-            BillingEvent::InvoicePaymentFailed => "invoice.payment_failed",
-            BillingEvent::InvoicePaymentActionRequired => "invoice.payment_action_required",
-            BillingEvent::InvoiceUpdated => "invoice.updated",
-            BillingEvent::SubscriptionUpdated => "customer.subscription.updated",
-        }
+        self.kind().as_str()
     }
 }
 

@@ -102,6 +102,11 @@ pub struct PaymentIntent {
     pub customer: Option<String>,
     pub description: Option<String>,
     pub excluded_payment_method_types: Option<Value>,
+    /// The invoice this intent pays. Removed from the answer in `2025-03-31.basil`; Tender
+    /// shows it on an invoice's intent only (one superset for every version), and reads it to
+    /// settle the invoice when the intent succeeds or fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<String>,
     pub last_payment_error: Option<Value>,
     pub latest_charge: Option<String>,
     pub livemode: bool,
@@ -183,6 +188,7 @@ impl PaymentIntent {
             customer: None,
             description: None,
             excluded_payment_method_types: None,
+            invoice: None,
             last_payment_error: None,
             latest_charge: None,
             livemode: false,

@@ -3,6 +3,8 @@
 //! `created` are when not at the top level, the fields Stripe's OpenAPI spec lets `expand[]`
 //! replace with the object, and the list columns it fills.
 
+use tender_core::billing::documents::{Invoice, InvoicePayment};
+use tender_core::billing::subscription::Subscription;
 use tender_core::charge::Charge;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::customer::Customer;
@@ -18,6 +20,7 @@ use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::IndexKeys;
 
 use super::Resource;
+use crate::services::billing::SubscriptionItemRecord;
 use crate::services::catalog::LookupKeyHolder;
 use crate::services::facts::{IntentAuthentication, OffSessionSetup};
 
@@ -69,7 +72,7 @@ resources! {
             ..IndexKeys::default()
         };
     PaymentIntent => "payment_intent", "pi",
-        expands ["customer", "latest_charge", "payment_method"],
+        expands ["customer", "invoice", "latest_charge", "payment_method"],
         index |pi| IndexKeys {
             customer: pi.customer.clone(),
             ..IndexKeys::default()
@@ -128,6 +131,34 @@ resources! {
         expands ["product"],
         index |pr| IndexKeys {
             tag: Some(pr.list_tag()),
+            ..IndexKeys::default()
+        };
+    // Listed by customer, and by status through the tag (the list's default hides canceled
+    // ones; the expiry sweep reads the incomplete ones).
+    Subscription => "subscription", "sub",
+        expands ["customer", "default_payment_method", "latest_invoice", "pending_setup_intent"],
+        index |s| IndexKeys {
+            customer: Some(s.customer.clone()),
+            tag: Some(s.status.as_str().to_owned()),
+            ..IndexKeys::default()
+        };
+    // Where an item is: its subscription holds it (`/v1/subscription_items/:id` reads it there).
+    SubscriptionItemRecord => "subscription_item", "si";
+    // Listed by customer, by its PaymentIntent, and by subscription through the tag.
+    Invoice => "invoice", "in",
+        expands ["customer", "default_payment_method", "payment_intent", "subscription"],
+        index |i| IndexKeys {
+            customer: Some(i.customer.clone()),
+            payment_intent: i.payment_intent.clone(),
+            tag: i.subscription.clone(),
+            ..IndexKeys::default()
+        };
+    // Listed by PaymentIntent, and by invoice through the tag.
+    InvoicePayment => "invoice_payment", "inpay",
+        expands ["invoice", "payment.payment_intent"],
+        index |p| IndexKeys {
+            payment_intent: p.payment_intent().map(str::to_owned),
+            tag: Some(p.invoice.clone()),
             ..IndexKeys::default()
         };
     LookupKeyHolder => "price_lookup_key", "lookupkey";

@@ -6,12 +6,16 @@ mod charges;
 mod confirmation_tokens;
 mod customers;
 mod events;
+mod invoice_payments;
+mod invoices;
 mod payment_intents;
 mod payment_methods;
 mod prices;
 mod products;
 mod refunds;
 mod setup_intents;
+mod subscription_items;
+mod subscriptions;
 mod test_clock;
 mod tokens;
 mod webhook_endpoints;
@@ -40,5 +44,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(webhook_endpoints::routes())
         .merge(products::routes())
         .merge(prices::routes())
+        .merge(subscriptions::routes())
+        .merge(subscription_items::routes())
+        .merge(invoices::routes())
+        .merge(invoice_payments::routes())
         .merge(test_clock::routes())
 }

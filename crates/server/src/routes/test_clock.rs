@@ -13,6 +13,7 @@ use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Reply};
+use crate::services::billing::expiry::expire_due;
 use crate::state::AppState;
 
 const PATH: &str = "/v1/test_helpers/tender_clock";
@@ -31,8 +32,17 @@ async fn retrieve(api: Api) -> Reply {
     show(&api.ctx, api.params, "GET", PATH).into()
 }
 
+/// Moves the clock, then runs what fell due meanwhile (unpaid subscriptions expire), so the
+/// answer comes once the objects show the new time.
 async fn advance(api: Api) -> Reply {
-    move_forward(&api.ctx, api.params).into()
+    let moved = match move_forward(&api.ctx, api.params) {
+        Ok(moved) => moved,
+        Err(error) => return Reply::from(Err::<Value, _>(error)),
+    };
+    if let Err(error) = expire_due(&api.ctx.state).await {
+        return Reply::from(Err::<Value, _>(error));
+    }
+    Reply::from(Ok::<_, ApiError>(moved))
 }
 
 fn show(ctx: &Ctx, params: Params, method: &str, path: &str) -> Result<Value, ApiError> {

@@ -16,6 +16,7 @@ use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
 use crate::resources::{Loaded, new_id, persist_json, to_json};
+use crate::services::billing::settle;
 use crate::services::facts;
 use crate::services::intents::{self, Intent, Source, render_intent, state_error};
 use crate::services::payment_methods::{NamedPaymentMethod, apply_payment_method_effects};
@@ -209,6 +210,12 @@ async fn apply<I: Intent>(
         writes.push(ctx.event_json(kind, object, None)?);
     }
     writes.extend(attached);
+    if let Some((invoice, status)) = intent.invoice_payment()
+        && let Some(outcome) = settle::outcome_of(status, error.is_some())
+    {
+        let payment_method = intent.view().payment_method;
+        settle::settle_invoice(ctx, invoice, outcome, payment_method, &mut writes).await?;
+    }
     // The secret key's answer without expansions is the intent as stored.
     if error.is_none() && ctx.key == KeyKind::Secret && expand.is_empty() {
         return Ok(Effect::ok_json(intent_json.get().to_owned(), writes));

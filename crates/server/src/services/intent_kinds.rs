@@ -3,7 +3,7 @@
 
 use tender_core::charge::Charge;
 use tender_core::confirmation::Confirmable;
-use tender_core::intent::{IntentCreate, IntentUpdate, Transition};
+use tender_core::intent::{IntentCreate, IntentUpdate, Status, Transition};
 use tender_core::payment_intent::{self, PaymentIntent, PaymentIntentCreate, PaymentIntentUpdate};
 use tender_core::setup_intent::{self, SetupIntent, SetupIntentCreate, SetupIntentUpdate};
 use tender_wire::{ApiError, IdIn};
@@ -35,6 +35,11 @@ pub trait Intent: Resource + Confirmable<Params: Send + Sync> + Send + Sync {
     /// Parameters a confirmation accepts and ignores (besides Stripe.js's extras).
     const CONFIRM_IGNORED: &'static [&'static str];
     fn client_secret(&self) -> &str;
+    /// The invoice this intent pays, and the intent's status: a PaymentIntent made for an
+    /// invoice settles it when its payment ends (`services::billing::settle`).
+    fn invoice_payment(&self) -> Option<(&str, Status)> {
+        None
+    }
 }
 
 impl Intent for PaymentIntent {
@@ -53,6 +58,13 @@ impl Intent for PaymentIntent {
         loaded: &Loaded<Self>,
         reason: Option<String>,
     ) -> Result<(Transition<Self>, Base), ApiError> {
+        if loaded.object.invoice.is_some() {
+            // The invoice's default payment: voiding the invoice cancels it.
+            return Err(ApiError::invalid_request(
+                "You cannot cancel this PaymentIntent because it has an associated invoice. \
+                 Void the invoice instead.",
+            ));
+        }
         let charge = latest_charge(ctx, &loaded.object).await?;
         let transition =
             loaded
@@ -78,6 +90,12 @@ impl Intent for PaymentIntent {
     ];
     fn client_secret(&self) -> &str {
         &self.client_secret
+    }
+
+    fn invoice_payment(&self) -> Option<(&str, Status)> {
+        self.invoice
+            .as_deref()
+            .map(|invoice| (invoice, self.status))
     }
 }
 

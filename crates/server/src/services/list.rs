@@ -144,3 +144,38 @@ async fn render_items(
     expand_items(ctx, &mut items, &page.expand).await?;
     Ok(envelope(url, items, page.has_more))
 }
+
+/// A page of a list held inside another object (an invoice's lines, a subscription's items):
+/// the items after `starting_after` or before `ending_before`, at most `limit`, and whether
+/// more are left on that side.
+pub fn page_of<T>(
+    items: Vec<T>,
+    id_of: impl Fn(&T) -> &str,
+    page: &ListParams,
+    kind: &str,
+) -> Result<(Vec<T>, bool), ApiError> {
+    let position = |id: &str, param: &str| {
+        items
+            .iter()
+            .position(|item| id_of(item) == id)
+            .ok_or_else(|| ApiError::resource_missing(kind, id, IdIn::Param(param)))
+    };
+    let (start, end) = match &page.page {
+        Page::First => (0, items.len()),
+        Page::StartingAfter(id) => (position(id, "starting_after")? + 1, items.len()),
+        Page::EndingBefore(id) => {
+            let end = position(id, "ending_before")?;
+            (end.saturating_sub(page.limit), end)
+        }
+    };
+    let has_more = match &page.page {
+        Page::EndingBefore(_) => start > 0,
+        _ => end - start > page.limit,
+    };
+    let taken = items
+        .into_iter()
+        .skip(start)
+        .take((end - start).min(page.limit))
+        .collect();
+    Ok((taken, has_more))
+}

@@ -4,6 +4,7 @@
 //! and turning its transition into writes, and the list endpoints' one implementation. Route
 //! modules use these; they never use one another.
 
+pub mod billing;
 pub mod catalog;
 pub mod confirmation;
 pub mod customers;

@@ -3,6 +3,7 @@
 //! schema per test in database `test` on 127.0.0.1:5432).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod billing_subscriptions;
 mod catalog_prices;
 mod catalog_products;
 mod catalog_races;

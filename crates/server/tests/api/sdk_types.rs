@@ -14,6 +14,7 @@ use stripe_types::{AsCursorOpt, Expandable};
 
 use crate::helpers::{PUBLISHABLE_KEY, SECRET_KEY, TestApp};
 
+mod billing;
 mod catalog;
 mod details;
 mod errors;

@@ -1,19 +1,20 @@
-//! Rendering responses: `expand[]` (spec §1.8) replaces ids with the objects they name.
+//! Rendering responses: `expand[]` (spec §1.8) replaces ids with the objects they name, and
+//! adds the fields Stripe leaves out unless asked for (`includable`).
+
+mod includable;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use serde_json::Value;
 use serde_json::value::RawValue;
-use tender_store::{ListQuery, Record, Write};
+use tender_store::Write;
 use tender_wire::expand::Expand;
-use tender_wire::list::envelope;
 use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::resources::{expandable, to_json, unparsable};
-use crate::store_error;
 
 /// Expands `paths` in `value`. Objects written by the current request (`pending`) are found
 /// before they are committed.
@@ -99,10 +100,12 @@ fn expand_level<'a>(
         };
         for field in paths.fields() {
             let below = paths.under(field);
-            if field == "refunds" && value["object"] == "charge" && value.get(field).is_none() {
-                let refunds = charge_refunds(ctx, &*value, &below, pending).await?;
-                if let Value::Object(charge) = value {
-                    charge.insert(field.to_owned(), refunds);
+            if value.get(field).is_none()
+                && let Some(included) =
+                    includable::include(ctx, &*value, field, &below, pending).await?
+            {
+                if let Value::Object(object) = value {
+                    object.insert(field.to_owned(), included);
                 }
                 continue;
             }
@@ -137,57 +140,11 @@ fn expand_level<'a>(
     })
 }
 
-/// Refunds shown in an expanded `charge.refunds`, newest first; the rest are a list call away
-/// (`has_more`, `url`), as on Stripe.
-const CHARGE_REFUNDS_SHOWN: usize = 10;
-
-/// A charge's `refunds`: a list that API versions since 2022-11-15 leave out of the charge
-/// unless it is expanded (async-stripe types it `Option<List<Refund>>`). Refunds written by
-/// the current request (`pending`) are shown as they will be committed.
-async fn charge_refunds(
+pub(crate) async fn load(
     ctx: &Ctx,
-    charge: &Value,
-    below: &Expand,
+    id: &str,
     pending: &[Write],
-) -> Result<Value, ApiError> {
-    let id = charge["id"].as_str().unwrap_or_default();
-    let query = ListQuery {
-        account: ctx.account_id().to_owned(),
-        kind: "refund".to_owned(),
-        charge: Some(id.to_owned()),
-        limit: CHARGE_REFUNDS_SHOWN,
-        ..ListQuery::default()
-    };
-    let stored = ctx.store().list(&query).await.map_err(store_error)?;
-    let of_charge =
-        |w: &&Write| w.record.kind == "refund" && w.record.index.charge.as_deref() == Some(id);
-    let mut records: Vec<&Record> = pending
-        .iter()
-        .filter(of_charge)
-        .filter(|w| w.expected_version.is_none())
-        .map(|w| &w.record)
-        .collect();
-    records.extend(stored.iter().map(|r| {
-        pending
-            .iter()
-            .find(|w| w.record.id == r.id)
-            .map_or(r, |w| &w.record)
-    }));
-    let has_more = records.len() > CHARGE_REFUNDS_SHOWN;
-    records.truncate(CHARGE_REFUNDS_SHOWN);
-    let mut items = records
-        .iter()
-        .map(|r| serde_json::from_str(&r.body).map_err(|e| unparsable(&r.id, &e)))
-        .collect::<Result<Vec<Value>, _>>()?;
-    expand_items(ctx, &mut items, &below.for_list_items()?).await?;
-    Ok(envelope(
-        &format!("/v1/charges/{id}/refunds"),
-        items,
-        has_more,
-    ))
-}
-
-async fn load(ctx: &Ctx, id: &str, pending: &[Write]) -> Result<Option<Value>, ApiError> {
+) -> Result<Option<Value>, ApiError> {
     let body = match pending.iter().find(|w| w.record.id == id) {
         Some(write) => Some(write.record.body.clone()),
         None => ctx.find(id).await?.map(|record| record.body),

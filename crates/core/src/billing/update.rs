@@ -1,0 +1,177 @@
+//! What `POST /v1/subscriptions/:id` takes and does to the subscription (billing-spec §2.5):
+//! metadata, description, `cancel_at_period_end`, the default payment method, and item
+//! quantities. Prorations are not computed: see docs/COMPATIBILITY.md.
+
+use tender_wire::{ApiError, Field, MetadataUpdate, Params};
+
+use super::create::unsupported;
+use super::subscription::Subscription;
+use super::subscription_status::check_update;
+use crate::Timestamp;
+
+const PRORATION_BEHAVIORS: &[&str] = &["always_invoice", "create_prorations", "none"];
+const PAYMENT_BEHAVIORS: &[&str] = &[
+    "allow_incomplete",
+    "default_incomplete",
+    "error_if_incomplete",
+    "pending_if_incomplete",
+];
+
+/// A change of one item: `items[i][id]` with a new `quantity`.
+#[derive(Clone, Debug)]
+pub struct ItemChange {
+    pub id: String,
+    pub quantity: Option<i64>,
+    pub metadata: Option<MetadataUpdate>,
+    /// `items[i]`, for errors.
+    pub param: String,
+}
+
+/// `POST /v1/subscriptions/:id`.
+#[derive(Clone, Debug, Default)]
+pub struct SubscriptionUpdate {
+    pub metadata: Option<MetadataUpdate>,
+    pub description: Option<Field<String>>,
+    pub cancel_at_period_end: Option<bool>,
+    pub default_payment_method: Option<Field<String>>,
+    pub items: Vec<ItemChange>,
+    pub cancellation_comment: Option<Field<String>>,
+    /// The top-level parameters given, for the status check.
+    pub fields: Vec<&'static str>,
+}
+
+impl SubscriptionUpdate {
+    pub fn take(p: &mut Params) -> Result<SubscriptionUpdate, ApiError> {
+        for key in [
+            "billing_cycle_anchor",
+            "cancel_at",
+            "coupon",
+            "discounts",
+            "pause_collection",
+            "trial_end",
+            "collection_method",
+            "add_invoice_items",
+            "promotion_code",
+        ] {
+            if p.contains(key) {
+                return Err(unsupported(key));
+            }
+        }
+        let mut update = SubscriptionUpdate::default();
+        if p.contains("metadata") {
+            update.fields.push("metadata");
+            update.metadata = p.metadata("metadata")?;
+        }
+        if p.contains("description") {
+            update.fields.push("description");
+            update.description = Some(p.string_field("description")?);
+        }
+        if p.contains("cancel_at_period_end") {
+            update.fields.push("cancel_at_period_end");
+            update.cancel_at_period_end = p.boolean("cancel_at_period_end")?;
+        }
+        if p.contains("default_payment_method") {
+            update.fields.push("default_payment_method");
+            update.default_payment_method = Some(p.string_field("default_payment_method")?);
+        }
+        if let Some(mut details) = p.object("cancellation_details")? {
+            update.fields.push("cancellation_details");
+            update.cancellation_comment = Some(details.string_field("comment")?);
+            details.ignore(&["feedback"]);
+            details.finish()?;
+        }
+        if let Some(items) = p.object_list("items")? {
+            update.fields.push("items");
+            update.items = items
+                .into_iter()
+                .map(take_item_change)
+                .collect::<Result<_, _>>()?;
+        }
+        p.enumeration("proration_behavior", PRORATION_BEHAVIORS)?;
+        p.enumeration("payment_behavior", PAYMENT_BEHAVIORS)?;
+        p.ignore(&["proration_date"]);
+        Ok(update)
+    }
+
+    /// Applies the update to `subscription` at `now`, after the status check (an ended
+    /// subscription takes metadata and cancellation details only).
+    pub fn apply(&self, subscription: &mut Subscription, now: Timestamp) -> Result<(), ApiError> {
+        check_update(subscription.status, &self.fields)?;
+        if let Some(metadata) = &self.metadata {
+            metadata.apply(&mut subscription.metadata, "metadata")?;
+        }
+        if let Some(description) = &self.description {
+            subscription.description = description.clone().set();
+        }
+        if let Some(cancel) = self.cancel_at_period_end {
+            subscription.set_cancel_at_period_end(cancel, now);
+        }
+        if let Some(pm) = &self.default_payment_method {
+            subscription.default_payment_method = pm.clone().set();
+        }
+        if let Some(comment) = &self.cancellation_comment {
+            subscription.cancellation_details.comment = comment.clone().set();
+        }
+        for change in &self.items {
+            let Some(item) = subscription
+                .items
+                .data
+                .iter_mut()
+                .find(|item| item.id == change.id)
+            else {
+                return Err(ApiError::invalid_request(format!(
+                    "Subscription item {} does not belong to this subscription.",
+                    change.id
+                ))
+                .with_param(format!("{}[id]", change.param)));
+            };
+            if let Some(quantity) = change.quantity {
+                item.quantity = quantity;
+            }
+            if let Some(metadata) = &change.metadata {
+                metadata.apply(&mut item.metadata, &format!("{}[metadata]", change.param))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn take_item_change(mut item: Params) -> Result<ItemChange, ApiError> {
+    let param = item.name("");
+    let param = param.trim_end_matches("[]").to_owned();
+    for key in [
+        "price",
+        "price_data",
+        "plan",
+        "deleted",
+        "tax_rates",
+        "discounts",
+    ] {
+        if item.contains(key) {
+            return Err(unsupported(&item.name(key)));
+        }
+    }
+    let Some(id) = item.string("id")? else {
+        return Err(ApiError::invalid_request(
+            "Tender changes existing items only: `id` is required (adding items is not \
+             supported).",
+        )
+        .with_param(item.name("id")));
+    };
+    let quantity = item.integer("quantity")?;
+    if quantity.is_some_and(|q| q < 0) {
+        return Err(
+            ApiError::invalid_request("This value must be greater than or equal to 0.")
+                .with_param(item.name("quantity")),
+        );
+    }
+    let metadata = item.metadata("metadata")?;
+    item.ignore(&["clear_usage"]);
+    item.finish()?;
+    Ok(ItemChange {
+        id,
+        quantity,
+        metadata,
+        param,
+    })
+}

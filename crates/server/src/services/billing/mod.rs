@@ -1,0 +1,21 @@
+//! Billing as the server runs it: creating a subscription with its first invoice and payment
+//! (`create`), settling an invoice when its PaymentIntent's payment ends (`settle`), and
+//! the objects one unit of work writes before they are stored (`staged`).
+
+pub mod create;
+pub mod expiry;
+pub mod invoices;
+pub mod settle;
+pub mod staged;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a subscription item lives: its subscription holds the item itself, so that a
+/// quantity or period is stored once; this record makes `si_…` findable by id. Never
+/// rendered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubscriptionItemRecord {
+    pub id: String,
+    pub subscription: String,
+    pub created: i64,
+}

@@ -1,0 +1,722 @@
+//! Subscriptions end to end (issue #22): the guide's "Create a subscription" path
+//! (`default_incomplete`, then the first invoice's PaymentIntent confirmed with a
+//! ConfirmationToken), declines and 3D Secure on the first invoice, `error_if_incomplete`,
+//! trials, cancellation, quantity changes, the 23-hour expiry driven by the test clock, and
+//! the error shapes.
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::catalog_prices::{event_types, id};
+use crate::helpers::{Answer, PUBLISHABLE_KEY, TestApp, answer_hosted_page};
+
+const GUIDE_EXPAND: &str =
+    "expand[]=latest_invoice.confirmation_secret&expand[]=latest_invoice.payments";
+
+struct Shop {
+    customer: String,
+    price: String,
+}
+
+async fn shop(app: &TestApp) -> Shop {
+    let price = app
+        .post(
+            "/v1/prices",
+            "currency=usd&unit_amount=2000&recurring[interval]=month&product_data[name]=Gold",
+        )
+        .await;
+    assert_eq!(price.status, StatusCode::OK, "{:?}", price.body);
+    let customer = app.post("/v1/customers", "email=jenny%40example.com").await;
+    Shop {
+        customer: id(&customer.body),
+        price: id(&price.body),
+    }
+}
+
+/// A ConfirmationToken as Stripe.js makes it for Elements in `mode: 'subscription'`.
+async fn subscription_token(app: &TestApp, number: &str) -> String {
+    let form = format!(
+        "payment_method_data[type]=card&payment_method_data[card][number]={number}\
+         &payment_method_data[card][exp_month]=12&payment_method_data[card][exp_year]=2034\
+         &payment_method_data[card][cvc]=123&return_url=https%3A%2F%2Fshop.example%2Fdone\
+         &setup_future_usage=off_session&client_context[mode]=subscription\
+         &client_context[currency]=usd&client_context[setup_future_usage]=off_session"
+    );
+    let answer = app
+        .call_as(
+            PUBLISHABLE_KEY,
+            Method::POST,
+            "/v1/confirmation_tokens",
+            &form,
+            &[],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+    id(&answer.body)
+}
+
+async fn subscribe(app: &TestApp, shop: &Shop, extra: &str) -> Answer {
+    app.post(
+        "/v1/subscriptions",
+        &format!(
+            "customer={}&items[0][price]={}&{extra}",
+            shop.customer, shop.price
+        ),
+    )
+    .await
+}
+
+/// The guide's create call; answers the subscription and its first PaymentIntent's id.
+async fn guide_subscription(app: &TestApp, shop: &Shop) -> (Value, String) {
+    let created = subscribe(
+        app,
+        shop,
+        &format!(
+            "payment_behavior=default_incomplete\
+             &payment_settings[save_default_payment_method]=on_subscription&{GUIDE_EXPAND}"
+        ),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
+    let payment = &created.body["latest_invoice"]["payments"]["data"][0];
+    let intent = payment["payment"]["payment_intent"]
+        .as_str()
+        .expect("the invoice's PaymentIntent")
+        .to_owned();
+    (created.body, intent)
+}
+
+async fn get(app: &TestApp, path: &str) -> Value {
+    let answer = app.get(path, "").await;
+    assert_eq!(answer.status, StatusCode::OK, "{path}: {:?}", answer.body);
+    answer.body
+}
+
+#[tokio::test]
+async fn the_guides_path_activates_the_subscription_in_the_confirming_request() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let (subscription, intent) = guide_subscription(&app, &shop).await;
+    assert_eq!(subscription["status"], "incomplete");
+    assert_eq!(subscription["default_payment_method"], Value::Null);
+    let item = &subscription["items"]["data"][0];
+    assert_eq!(item["price"]["id"], shop.price.as_str());
+    assert_eq!(item["plan"]["object"], "plan");
+    assert_eq!(item["quantity"], 1);
+    let start = item["current_period_start"].as_i64().expect("period start");
+    // A month from now (30 or 31 days, or 28–29 in February).
+    let end = item["current_period_end"].as_i64().expect("period end");
+    assert!((28 * 86_400..=31 * 86_400).contains(&(end - start)));
+    let invoice = &subscription["latest_invoice"];
+    assert_eq!(invoice["status"], "open");
+    assert_eq!(invoice["billing_reason"], "subscription_create");
+    assert_eq!(invoice["amount_due"], 2000);
+    assert_eq!(invoice["amount_remaining"], 2000);
+    assert_eq!(invoice["attempted"], false);
+    assert_eq!(invoice["lines"]["data"][0]["amount"], 2000);
+    assert_eq!(
+        invoice["lines"]["data"][0]["description"],
+        "1 × Gold (at $20.00 / month)"
+    );
+    let secret = invoice["confirmation_secret"]["client_secret"]
+        .as_str()
+        .expect("confirmation_secret");
+    assert!(secret.starts_with(&format!("{intent}_secret_")), "{secret}");
+    assert_eq!(invoice["confirmation_secret"]["type"], "payment_intent");
+    let payment = &invoice["payments"]["data"][0];
+    assert_eq!(payment["object"], "invoice_payment");
+    assert_eq!(payment["is_default"], true);
+    assert_eq!(payment["status"], "open");
+    assert_eq!(payment["amount_requested"], 2000);
+
+    // Not attempted: the PaymentIntent waits for the merchant's confirmation.
+    let pi = get(&app, &format!("/v1/payment_intents/{intent}")).await;
+    assert_eq!(pi["status"], "requires_payment_method");
+    assert_eq!(pi["description"], "Subscription creation");
+    assert_eq!(pi["setup_future_usage"], "off_session");
+    assert_eq!(pi["amount"], 2000);
+    assert_eq!(pi["customer"], shop.customer.as_str());
+
+    let token = subscription_token(&app, "4242424242424242").await;
+    let confirmed = app
+        .post(
+            &format!("/v1/payment_intents/{intent}/confirm"),
+            &format!("confirmation_token={token}"),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{:?}", confirmed.body);
+    assert_eq!(confirmed.body["status"], "succeeded");
+    let pm = confirmed.body["payment_method"].as_str().expect("pm");
+
+    let sub_id = subscription["id"].as_str().expect("id");
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice.payments"),
+    )
+    .await;
+    assert_eq!(after["status"], "active");
+    assert_eq!(after["default_payment_method"], pm);
+    let invoice = &after["latest_invoice"];
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(invoice["amount_paid"], 2000);
+    assert_eq!(invoice["amount_remaining"], 0);
+    assert_eq!(invoice["attempted"], true);
+    assert_eq!(invoice["attempt_count"], 1);
+    assert!(invoice["status_transitions"]["paid_at"].is_i64());
+    assert_eq!(invoice["payments"]["data"][0]["status"], "paid");
+    assert_eq!(invoice["payments"]["data"][0]["amount_paid"], 2000);
+    // The card is saved to the customer for the renewals.
+    let card = get(&app, &format!("/v1/payment_methods/{pm}")).await;
+    assert_eq!(card["customer"], shop.customer.as_str());
+
+    let events = app.get("/v1/events", "limit=30").await.body;
+    let mut types = event_types(&events);
+    types.reverse();
+    let tail: Vec<&str> = types.iter().rev().take(6).rev().copied().collect();
+    assert_eq!(
+        tail,
+        [
+            "invoice.paid",
+            "invoice.payment_succeeded",
+            "invoice_payment.paid",
+            "invoice.updated",
+            "customer.subscription.updated"
+        ][..]
+            .iter()
+            .copied()
+            .fold(vec!["payment_method.attached"], |mut v, t| {
+                v.push(t);
+                v
+            })
+    );
+    for created in [
+        "customer.subscription.created",
+        "invoice.created",
+        "invoice.finalized",
+        "payment_intent.created",
+        "payment_intent.succeeded",
+        "charge.succeeded",
+    ] {
+        assert!(types.contains(&created), "{created} in {types:?}");
+    }
+    let updated = &events["data"][0];
+    assert_eq!(updated["type"], "customer.subscription.updated");
+    assert_eq!(
+        updated["data"]["previous_attributes"]["status"],
+        "incomplete"
+    );
+    assert_eq!(
+        updated["data"]["previous_attributes"]["default_payment_method"],
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn a_declined_first_payment_leaves_the_subscription_incomplete() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let (subscription, intent) = guide_subscription(&app, &shop).await;
+    let token = subscription_token(&app, "4000000000000002").await;
+    let declined = app
+        .post(
+            &format!("/v1/payment_intents/{intent}/confirm"),
+            &format!("confirmation_token={token}"),
+        )
+        .await;
+    assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(declined.body["error"]["decline_code"], "generic_decline");
+    let sub_id = subscription["id"].as_str().expect("id");
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(after["status"], "incomplete");
+    assert_eq!(after["latest_invoice"]["status"], "open");
+    assert_eq!(after["latest_invoice"]["attempted"], true);
+    assert_eq!(after["latest_invoice"]["amount_remaining"], 2000);
+    let events = app.get("/v1/events", "limit=3").await.body;
+    assert_eq!(
+        event_types(&events),
+        [
+            "invoice.updated",
+            "invoice.payment_failed",
+            "payment_intent.payment_failed"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn three_d_secure_on_the_first_invoice_activates_after_the_hosted_page() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let (subscription, intent) = guide_subscription(&app, &shop).await;
+    let token = subscription_token(&app, "4000002500003155").await;
+    let challenged = app
+        .post(
+            &format!("/v1/payment_intents/{intent}/confirm"),
+            &format!("confirmation_token={token}"),
+        )
+        .await;
+    assert_eq!(challenged.body["status"], "requires_action");
+    let sub_id = subscription["id"].as_str().expect("id");
+    let waiting = get(&app, &format!("/v1/subscriptions/{sub_id}")).await;
+    assert_eq!(waiting["status"], "incomplete");
+    let events = app.get("/v1/events", "limit=1").await.body;
+    assert_eq!(event_types(&events), ["invoice.updated"]);
+    let all = app.get("/v1/events", "limit=4").await.body;
+    assert!(event_types(&all).contains(&"invoice.payment_action_required"));
+
+    let url = challenged.body["next_action"]["use_stripe_sdk"]["stripe_js"]
+        .as_str()
+        .expect("the hosted page");
+    let done = answer_hosted_page(url, "complete").await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(after["status"], "active");
+    assert_eq!(after["latest_invoice"]["status"], "paid");
+}
+
+/// A customer with a saved default card, for the behaviours that pay at once.
+async fn customer_with_card(app: &TestApp, shop: &Shop, card: &str) -> String {
+    let pm = app
+        .post(
+            &format!("/v1/payment_methods/{card}/attach"),
+            &format!("customer={}", shop.customer),
+        )
+        .await;
+    assert_eq!(pm.status, StatusCode::OK, "{:?}", pm.body);
+    let pm = id(&pm.body);
+    let updated = app
+        .post(
+            &format!("/v1/customers/{}", shop.customer),
+            &format!("invoice_settings[default_payment_method]={pm}"),
+        )
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.body);
+    pm
+}
+
+#[tokio::test]
+async fn error_if_incomplete_pays_at_once_or_creates_nothing() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let paid = subscribe(
+        &app,
+        &shop,
+        "payment_behavior=error_if_incomplete&expand[]=latest_invoice",
+    )
+    .await;
+    assert_eq!(paid.status, StatusCode::OK, "{:?}", paid.body);
+    assert_eq!(paid.body["status"], "active");
+    assert_eq!(paid.body["latest_invoice"]["status"], "paid");
+
+    let declining = Shop {
+        customer: id(&app.post("/v1/customers", "").await.body),
+        price: shop.price.clone(),
+    };
+    customer_with_card(&app, &declining, "pm_card_chargeCustomerFail").await;
+    let before = app.get("/v1/subscriptions", "status=all").await.body["data"]
+        .as_array()
+        .expect("data")
+        .len();
+    let refused = subscribe(&app, &declining, "payment_behavior=error_if_incomplete").await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYMENT_REQUIRED,
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(refused.body["error"]["type"], "card_error");
+    assert_eq!(refused.body["error"]["code"], "card_declined");
+    let after = app.get("/v1/subscriptions", "status=all").await.body["data"]
+        .as_array()
+        .expect("data")
+        .len();
+    assert_eq!(after, before, "nothing is created");
+
+    // allow_incomplete (the default) keeps the subscription, incomplete.
+    let kept = subscribe(&app, &declining, "").await;
+    assert_eq!(kept.status, StatusCode::OK, "{:?}", kept.body);
+    assert_eq!(kept.body["status"], "incomplete");
+}
+
+#[tokio::test]
+async fn a_trial_starts_trialing_with_a_paid_zero_invoice() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let trial = subscribe(
+        &app,
+        &shop,
+        "trial_period_days=14&payment_behavior=default_incomplete&expand[]=latest_invoice",
+    )
+    .await;
+    assert_eq!(trial.status, StatusCode::OK, "{:?}", trial.body);
+    let body = &trial.body;
+    assert_eq!(body["status"], "trialing");
+    let start = body["trial_start"].as_i64().expect("trial_start");
+    assert_eq!(body["trial_end"].as_i64(), Some(start + 14 * 86_400));
+    assert_eq!(
+        body["items"]["data"][0]["current_period_end"],
+        body["trial_end"]
+    );
+    let invoice = &body["latest_invoice"];
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(invoice["amount_due"], 0);
+    assert_eq!(invoice["payment_intent"], Value::Null);
+    assert_eq!(
+        invoice["lines"]["data"][0]["description"],
+        "Trial period for Gold"
+    );
+}
+
+#[tokio::test]
+async fn cancel_now_or_at_the_period_end() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let first = id(&subscribe(&app, &shop, "").await.body);
+    let second = subscribe(&app, &shop, "").await.body;
+    let second_id = id(&second);
+
+    let at_end = app
+        .post(
+            &format!("/v1/subscriptions/{second_id}"),
+            "cancel_at_period_end=true",
+        )
+        .await;
+    assert_eq!(at_end.status, StatusCode::OK, "{:?}", at_end.body);
+    assert_eq!(at_end.body["status"], "active");
+    assert_eq!(at_end.body["cancel_at_period_end"], true);
+    assert_eq!(
+        at_end.body["cancel_at"],
+        second["items"]["data"][0]["current_period_end"]
+    );
+    assert_eq!(
+        at_end.body["cancellation_details"]["reason"],
+        "cancellation_requested"
+    );
+    let event = &app.get("/v1/events", "limit=1").await.body["data"][0];
+    assert_eq!(event["type"], "customer.subscription.updated");
+    assert_eq!(
+        event["data"]["previous_attributes"]["cancel_at_period_end"],
+        false
+    );
+
+    let canceled = app
+        .call(
+            Method::DELETE,
+            &format!("/v1/subscriptions/{first}"),
+            "cancellation_details[comment]=moving",
+        )
+        .await;
+    assert_eq!(canceled.status, StatusCode::OK, "{:?}", canceled.body);
+    assert_eq!(canceled.body["status"], "canceled");
+    assert!(canceled.body["ended_at"].is_i64());
+    assert_eq!(canceled.body["cancellation_details"]["comment"], "moving");
+    let event = &app.get("/v1/events", "limit=1").await.body["data"][0];
+    assert_eq!(event["type"], "customer.subscription.deleted");
+
+    // Listed by default unless canceled.
+    let listed = app.get("/v1/subscriptions", "").await.body;
+    let ids: Vec<&str> = listed["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, [second_id.as_str()]);
+    let all = app.get("/v1/subscriptions", "status=canceled").await.body;
+    assert_eq!(all["data"][0]["id"], first.as_str());
+
+    let again = app
+        .call(Method::DELETE, &format!("/v1/subscriptions/{first}"), "")
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let refused = app
+        .post(&format!("/v1/subscriptions/{first}"), "description=x")
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["error"]["param"], "description");
+}
+
+#[tokio::test]
+async fn a_quantity_change_updates_the_item_in_place() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = subscribe(&app, &shop, "").await.body;
+    let sub_id = id(&subscription);
+    let item = subscription["items"]["data"][0]["id"]
+        .as_str()
+        .expect("item");
+    let changed = app
+        .post(
+            &format!("/v1/subscriptions/{sub_id}"),
+            &format!("items[0][id]={item}&items[0][quantity]=3&proration_behavior=none"),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    assert_eq!(changed.body["items"]["data"][0]["quantity"], 3);
+    let fetched = get(&app, &format!("/v1/subscription_items/{item}")).await;
+    assert_eq!(fetched["quantity"], 3);
+    assert_eq!(fetched["subscription"], sub_id.as_str());
+    let listed = get(
+        &app,
+        &format!("/v1/subscription_items?subscription={sub_id}"),
+    )
+    .await;
+    assert_eq!(listed["data"][0]["id"], item);
+    let unknown = app
+        .post(
+            &format!("/v1/subscriptions/{sub_id}"),
+            "items[0][id]=si_nope&items[0][quantity]=2",
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.body["error"]["param"], "items[0][id]");
+}
+
+#[tokio::test]
+async fn an_unpaid_subscription_expires_after_23_hours() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let (subscription, intent) = guide_subscription(&app, &shop).await;
+    let sub_id = subscription["id"].as_str().expect("id");
+    // A minute short of 23 hours (the wall clock moves on meanwhile), then past them.
+    let almost = app
+        .post("/v1/test_helpers/tender_clock/advance", "seconds=82740")
+        .await;
+    assert_eq!(almost.status, StatusCode::OK, "{:?}", almost.body);
+    let waiting = get(&app, &format!("/v1/subscriptions/{sub_id}")).await;
+    assert_eq!(waiting["status"], "incomplete");
+
+    app.post("/v1/test_helpers/tender_clock/advance", "seconds=120")
+        .await;
+    let expired = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(expired["status"], "incomplete_expired");
+    assert!(expired["ended_at"].is_i64());
+    assert_eq!(expired["latest_invoice"]["status"], "void");
+    assert_eq!(expired["latest_invoice"]["amount_remaining"], 0);
+    let pi = get(&app, &format!("/v1/payment_intents/{intent}")).await;
+    assert_eq!(pi["status"], "canceled");
+    assert_eq!(pi["cancellation_reason"], "void_invoice");
+    let events = app.get("/v1/events", "limit=4").await.body;
+    assert_eq!(
+        event_types(&events),
+        [
+            "customer.subscription.updated",
+            "invoice.updated",
+            "invoice.voided",
+            "payment_intent.canceled"
+        ]
+    );
+    assert_eq!(events["data"][0]["request"]["id"], Value::Null);
+    assert_eq!(
+        events["data"][0]["data"]["previous_attributes"]["status"],
+        "incomplete"
+    );
+    // Listed unless the list asks for other statuses.
+    let listed = app.get("/v1/subscriptions", "status=ended").await.body;
+    assert_eq!(listed["data"][0]["id"], sub_id);
+}
+
+#[tokio::test]
+async fn invoices_pay_void_and_refuse_what_their_status_forbids() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let (subscription, intent) = guide_subscription(&app, &shop).await;
+    let invoice = subscription["latest_invoice"]["id"]
+        .as_str()
+        .expect("invoice");
+    // The invoice's own PaymentIntent is not canceled directly.
+    let cancel = app
+        .post(&format!("/v1/payment_intents/{intent}/cancel"), "")
+        .await;
+    assert_eq!(cancel.status, StatusCode::BAD_REQUEST, "{:?}", cancel.body);
+
+    let paid = app
+        .post(
+            &format!("/v1/invoices/{invoice}/pay"),
+            "payment_method=pm_card_visa",
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::OK, "{:?}", paid.body);
+    assert_eq!(paid.body["status"], "paid");
+    let sub_id = subscription["id"].as_str().expect("id");
+    let active = get(&app, &format!("/v1/subscriptions/{sub_id}")).await;
+    assert_eq!(active["status"], "active");
+    let again = app.post(&format!("/v1/invoices/{invoice}/pay"), "").await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(again.body["error"]["message"], "Invoice is already paid");
+    let void = app.post(&format!("/v1/invoices/{invoice}/void"), "").await;
+    assert_eq!(void.status, StatusCode::BAD_REQUEST, "{:?}", void.body);
+
+    let lines = get(&app, &format!("/v1/invoices/{invoice}/lines")).await;
+    assert_eq!(lines["data"][0]["amount"], 2000);
+    let listed = get(&app, &format!("/v1/invoices?subscription={sub_id}")).await;
+    assert_eq!(listed["data"][0]["id"], invoice);
+    let payments = get(&app, &format!("/v1/invoice_payments?invoice={invoice}")).await;
+    assert_eq!(payments["data"][0]["status"], "paid");
+    let by_intent = get(
+        &app,
+        &format!(
+            "/v1/invoice_payments?payment[type]=payment_intent&payment[payment_intent]={intent}"
+        ),
+    )
+    .await;
+    assert_eq!(by_intent["data"][0]["invoice"], invoice);
+
+    // Void an open one.
+    let (other, other_intent) = guide_subscription(&app, &shop).await;
+    let other_invoice = other["latest_invoice"]["id"].as_str().expect("invoice");
+    let voided = app
+        .post(&format!("/v1/invoices/{other_invoice}/void"), "")
+        .await;
+    assert_eq!(voided.status, StatusCode::OK, "{:?}", voided.body);
+    assert_eq!(voided.body["status"], "void");
+    let pi = get(&app, &format!("/v1/payment_intents/{other_intent}")).await;
+    assert_eq!(pi["status"], "canceled");
+    let payment = get(
+        &app,
+        &format!("/v1/invoice_payments?invoice={other_invoice}"),
+    )
+    .await;
+    assert_eq!(payment["data"][0]["status"], "canceled");
+}
+
+#[tokio::test]
+async fn errors_name_the_parameter() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let missing = app
+        .post(
+            "/v1/subscriptions",
+            &format!("items[0][price]={}", shop.price),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert_eq!(missing.body["error"]["code"], "parameter_missing");
+    assert_eq!(missing.body["error"]["param"], "customer");
+
+    let unknown = app
+        .post(
+            "/v1/subscriptions",
+            &format!("customer={}&items[0][price]=price_nope", shop.customer),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.body["error"]["code"], "resource_missing");
+    assert_eq!(unknown.body["error"]["param"], "items[0][price]");
+    assert_eq!(
+        unknown.body["error"]["message"],
+        "No such price: 'price_nope'"
+    );
+
+    let one_time = app
+        .post(
+            "/v1/prices",
+            "currency=usd&unit_amount=500&product_data[name]=Mug",
+        )
+        .await;
+    let refused = app
+        .post(
+            "/v1/subscriptions",
+            &format!(
+                "customer={}&items[0][price]={}",
+                shop.customer,
+                id(&one_time.body)
+            ),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["error"]["param"], "items[0][price]");
+
+    // allow_incomplete with nothing to pay with.
+    let no_card = subscribe(&app, &shop, "").await;
+    assert_eq!(
+        no_card.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        no_card.body
+    );
+    assert_eq!(no_card.body["error"]["code"], "resource_missing");
+
+    let missing = app.get("/v1/subscriptions/sub_nope", "").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["error"]["code"], "resource_missing");
+}
+
+#[tokio::test]
+async fn send_invoice_activates_at_once_and_the_invoice_is_paid_later() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let created = subscribe(
+        &app,
+        &shop,
+        "collection_method=send_invoice&days_until_due=7&expand[]=latest_invoice",
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
+    assert_eq!(created.body["status"], "active");
+    assert_eq!(created.body["days_until_due"], 7);
+    let invoice = &created.body["latest_invoice"];
+    assert_eq!(invoice["status"], "open");
+    assert_eq!(invoice["collection_method"], "send_invoice");
+    assert_eq!(
+        invoice["due_date"].as_i64(),
+        invoice["created"].as_i64().map(|c| c + 7 * 86_400)
+    );
+    let intent = invoice["payment_intent"].as_str().expect("a PaymentIntent");
+    let pi = get(&app, &format!("/v1/payment_intents/{intent}")).await;
+    assert_eq!(pi["status"], "requires_payment_method");
+    let id = invoice["id"].as_str().expect("id");
+    let paid = app
+        .post(
+            &format!("/v1/invoices/{id}/pay"),
+            "payment_method=pm_card_visa",
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::OK, "{:?}", paid.body);
+    assert_eq!(paid.body["status"], "paid");
+    let declined = subscribe(
+        &app,
+        &shop,
+        "collection_method=send_invoice&days_until_due=7",
+    )
+    .await;
+    let other = declined.body["latest_invoice"].as_str().expect("invoice");
+    let refused = app
+        .post(
+            &format!("/v1/invoices/{other}/pay"),
+            "payment_method=pm_card_chargeDeclined",
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYMENT_REQUIRED,
+        "{:?}",
+        refused.body
+    );
+    let still = get(&app, &format!("/v1/invoices/{other}")).await;
+    assert_eq!(still["status"], "open");
+    assert_eq!(still["attempt_count"], 1);
+    let sub = get(
+        &app,
+        &format!(
+            "/v1/subscriptions/{}",
+            declined.body["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    assert_eq!(sub["status"], "active");
+}
