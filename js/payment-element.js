@@ -15,101 +15,24 @@
   const send = sender(CHANNEL, PARENT);
   const $ = (id) => document.getElementById(id);
   const root = document.documentElement;
+  let config = null;     // from the merchant page: key, mode, amount, currency, appearance, layout…
 
-  // ---------------------------------------------------------------------------------------
-  // Static data: icons, brands, countries, banks.
+  const {
+    fields, FIELDS_OF, showProblem, liveCheck, showBrand, showPostal, wireFields, fillStaticOptions,
+  } = paymentFields($, () => !!config && !!config.addressBilling);
 
-  const COUNTRIES = [
-    ['AU', 'Australia'], ['AT', 'Austria'], ['BE', 'Belgium'], ['BR', 'Brazil'], ['CA', 'Canada'],
-    ['DK', 'Denmark'], ['FI', 'Finland'], ['FR', 'France'], ['DE', 'Germany'], ['HK', 'Hong Kong'],
-    ['IN', 'India'], ['IE', 'Ireland'], ['IT', 'Italy'], ['JP', 'Japan'], ['LU', 'Luxembourg'],
-    ['MX', 'Mexico'], ['NL', 'Netherlands'], ['NZ', 'New Zealand'], ['NO', 'Norway'],
-    ['PL', 'Poland'], ['PT', 'Portugal'], ['SG', 'Singapore'], ['ES', 'Spain'], ['SE', 'Sweden'],
-    ['CH', 'Switzerland'], ['GB', 'United Kingdom'], ['US', 'United States'],
-  ];
-  // Countries whose cards are checked against a postal code.
-  const POSTAL = {
-    US: { label: 'ZIP code', placeholder: '12345', min: 5, max: 10, pattern: /^\d{5}(-?\d{4})?$/, noun: 'ZIP' },
-    GB: { label: 'Postal code', placeholder: 'WS11 1DB', min: 5, max: 8, pattern: /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i, noun: 'postal code' },
-    CA: { label: 'Postal code', placeholder: 'M5T 1T4', min: 6, max: 7, pattern: /^[A-Z]\d[A-Z] ?\d[A-Z]\d$/i, noun: 'postal code' },
-  };
-  const IDEAL_BANKS = [
-    ['abn_amro', 'ABN AMRO'], ['asn_bank', 'ASN Bank'], ['bunq', 'bunq'], ['ing', 'ING'],
-    ['knab', 'Knab'], ['n26', 'N26'], ['rabobank', 'Rabobank'], ['regiobank', 'RegioBank'],
-    ['revolut', 'Revolut'], ['sns_bank', 'SNS Bank'], ['triodos_bank', 'Triodos Bank'],
-    ['van_lanschot', 'Van Lanschot'], ['yoursafe', 'Yoursafe'],
-  ];
-  const METHODS = { card: { label: 'Card', icon: 'card' }, ideal: { label: 'iDEAL', icon: 'ideal' } };
-
-  // Theme presets; `appearance.variables` override them.
-  const THEMES = {
-    stripe: {},
-    night: { colorPrimary: '#6b8cff', colorBackground: '#30313d', colorText: '#ffffff', colorDanger: '#fe87a1' },
-    flat: { borderRadius: '4px', colorText: '#32325d' },
-  };
-  const VARIABLES = ['colorPrimary', 'colorBackground', 'colorText', 'colorDanger', 'colorTextSecondary',
-    'colorTextPlaceholder', 'fontFamily', 'fontSizeBase', 'borderRadius', 'spacingUnit'];
-
-  // ---------------------------------------------------------------------------------------
-  // Card number, expiry, security code, postal code: parsing, formatting, checking.
-
-  function checkPostal() {
-    const rule = POSTAL[fields.country.input.value];
-    const value = fields.postal.input.value.trim();
-    if (!rule || rule.pattern.test(value)) return null;
-    if (value.length < rule.min) return problem('incomplete_zip', `Your ${rule.noun} is incomplete.`, true);
-    return problem('invalid_zip', `Your ${rule.noun} is invalid.`);
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Fields
-
-  const checkNumber = () => numberProblem(fields.number.input.value);
-  const checkExpiry = () => expiryProblem(fields.exp.input.value);
-  const checkCvc = () => cvcProblem(fields.cvc.input.value, fields.number.input.value);
-
-  const field = (inputId, errorId, check, active) => ({
-    input: $(inputId), error: errorId ? $(errorId) : null, check, active: active || (() => true),
-  });
-  const fields = {
-    number: field('cardnumber', 'cardnumber-error', checkNumber),
-    exp: field('exp', 'exp-error', checkExpiry),
-    cvc: field('cvc', 'cvc-error', checkCvc),
-    country: field('country', null, () => null, () => !config || !config.addressBilling),
-    postal: field('postal', 'postal-error', checkPostal,
-      () => (!config || !config.addressBilling) && !!POSTAL[fields.country.input.value]),
-    name: field('ideal-name', 'ideal-name-error', () => (fields.name.input.value.trim() ? null
-      : problem('incomplete_name', 'Your full name is incomplete.', true))),
-    bank: field('ideal-bank', 'ideal-bank-error', () => (fields.bank.input.value ? null
-      : problem('incomplete_bank', 'Select your bank.', true))),
-  };
-  const FIELDS_OF = { card: ['number', 'exp', 'cvc', 'country', 'postal'], ideal: ['name', 'bank'] };
   const panels = { card: $('panel-card'), ideal: $('panel-ideal') };
   // Kept here: a panel that is not shown is detached, and getElementById cannot find it.
   const cardTerms = $('card-terms');
 
-  let config = null;     // from the merchant page: key, mode, amount, currency, appearance, layout…
-
   function activeFields() {
+    if (saved.chosen()) return [];
     return layout.selected ? FIELDS_OF[layout.selected].filter((name) => fields[name].active()) : [];
-  }
-
-  function showProblem(name, found) {
-    const f = fields[name];
-    if (!f.error) return;
-    f.error.textContent = found ? found.message : '';
-    if (found) f.input.setAttribute('aria-invalid', 'true');
-    else f.input.removeAttribute('aria-invalid');
-  }
-
-  /** While typing: invalid values show at once, incomplete ones wait for blur or submit. */
-  function liveCheck(name) {
-    const found = fields[name].check();
-    showProblem(name, found && !found.incomplete ? found : null);
   }
 
   /** Checks every field of the selected method; shows all problems, returns the first. */
   function validateAll() {
+    if (saved.chosen()) return null;
     if (!layout.selected) {
       return { type: 'validation_error', code: 'incomplete', message: 'Select a payment method.' };
     }
@@ -125,6 +48,13 @@
   }
 
   function state() {
+    const pm = saved.chosen();
+    if (pm) {
+      return {
+        complete: true, empty: false, collapsed: false,
+        value: { type: 'card', payment_method: pm },
+      };
+    }
     const names = activeFields().filter((n) => n !== 'country');
     return {
       complete: names.length > 0 && names.every((n) => !fields[n].check()),
@@ -147,107 +77,6 @@
     if (serialized === lastChange) return;
     lastChange = serialized;
     send(message);
-  }
-
-  function showBrand() {
-    const digits = digitsOf(fields.number.input.value);
-    const brand = brandOf(digits);
-    const icons = $('brand-icons');
-    const shown = digits && brand.brand !== 'unknown' ? [brand.brand]
-      : digits ? ['cardGrey'] : ['visa', 'mastercard', 'amex', 'discover'];
-    if (icons.dataset.shown !== shown.join()) {
-      icons.dataset.shown = shown.join();
-      icons.innerHTML = shown.map((name) => ICONS[name]).join('');
-    }
-    fields.cvc.input.placeholder = brand.cvc === 4 ? 'CVV' : 'CVC';
-    fields.number.input.setAttribute('aria-label', brand.brand === 'unknown' ? 'Card number'
-      : `Card number, ${brand.brand}`);
-  }
-
-  function showPostal() {
-    const rule = POSTAL[fields.country.input.value];
-    $('postal-field').hidden = !rule;
-    if (rule) {
-      $('postal-label').textContent = rule.label;
-      fields.postal.input.placeholder = rule.placeholder;
-      fields.postal.input.maxLength = rule.max;
-    } else {
-      showProblem('postal', null);
-    }
-  }
-
-  /** Moves on to the next field once this one is complete and valid. */
-  function advance(from, to) {
-    const input = fields[from].input;
-    if (document.activeElement === input && input.selectionStart === input.value.length &&
-        !fields[from].check()) {
-      fields[to].input.focus();
-    }
-  }
-
-  function wireFields() {
-    const number = fields.number.input;
-    number.addEventListener('input', () => {
-      reformat(number, formatNumber(number.value));
-      showBrand();
-      liveCheck('number');
-      const digits = digitsOf(number.value);
-      if (digits.length === maxLength(brandOf(digits))) advance('number', 'exp');
-      emitChange();
-    });
-    const exp = fields.exp.input;
-    exp.addEventListener('input', (event) => {
-      const deleting = (event.inputType || '').startsWith('delete');
-      reformat(exp, formatExpiry(exp.value, deleting));
-      liveCheck('exp');
-      if (expiryDigits(exp.value).length === 4) advance('exp', 'cvc');
-      emitChange();
-    });
-    const cvc = fields.cvc.input;
-    cvc.addEventListener('input', () => {
-      const max = brandOf(digitsOf(number.value)).cvc;
-      reformat(cvc, digitsOf(cvc.value).slice(0, max));
-      liveCheck('cvc');
-      if (digitsOf(cvc.value).length === max && fields.postal.active()) advance('cvc', 'postal');
-      emitChange();
-    });
-    const postal = fields.postal.input;
-    postal.addEventListener('input', () => {
-      if (fields.country.input.value !== 'US') reformat(postal, postal.value.toUpperCase());
-      liveCheck('postal');
-      emitChange();
-    });
-    fields.country.input.addEventListener('change', () => {
-      showPostal();
-      if (postal.value) liveCheck('postal');
-      emitChange();
-    });
-    for (const name of ['name', 'bank']) {
-      const input = fields[name].input;
-      input.addEventListener(name === 'bank' ? 'change' : 'input', () => {
-        liveCheck(name);
-        emitChange();
-      });
-    }
-    // Leaving a field with something in it shows what is wrong with it.
-    for (const name of Object.keys(fields)) {
-      fields[name].input.addEventListener('blur', () => {
-        if (fields[name].input.value && fields[name].active()) showProblem(name, fields[name].check());
-        emitChange();
-      });
-    }
-  }
-
-  function fillStaticOptions() {
-    const country = fields.country.input;
-    for (const [code, name] of COUNTRIES) country.append(new Option(name, code));
-    const region = (navigator.language || '').split('-')[1];
-    country.value = COUNTRIES.some(([code]) => code === region) ? region : 'US';
-    for (const [code, name] of IDEAL_BANKS) fields.bank.input.append(new Option(name, code));
-    $('ideal-note').innerHTML = ICONS.redirect;
-    $('ideal-note').append(document.createTextNode(
-      'After submission, you will be redirected to securely complete next steps.'));
-    $('cvc-icon').innerHTML = ICONS.cvc;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -277,20 +106,40 @@
   const render = (first) => layout.render(eligibleTypes(), config.layout, first);
 
   // ---------------------------------------------------------------------------------------
-  // Appearance and size
+  // Saved cards (payment-element-saved.js), with a CustomerSession's client secret.
 
-  function applyAppearance(appearance) {
-    const a = appearance || {};
-    const theme = THEMES[a.theme] ? a.theme : 'stripe';
-    root.dataset.theme = theme;
-    const variables = Object.assign({}, THEMES[theme], a.variables);
-    for (const name of VARIABLES) {
-      let value = variables[name];
-      if (typeof value === 'number') value = `${value}px`;
-      if (typeof value === 'string' && value) root.style.setProperty(`--${name}`, value);
-      else root.style.removeProperty(`--${name}`);
-    }
+  const saved = savedCards({
+    container: $('saved'),
+    onChange() {
+      showSaved();
+      emitChange();
+      reportHeight();
+    },
+    onError: (error) => showFailure(error.message),
+  });
+
+  /** A chosen saved card replaces the payment methods; a new card may be saved. */
+  function showSaved() {
+    $('methods').hidden = !!saved.chosen();
+    $('save-row').hidden = !saved.offersSave();
   }
+
+  /** Whether the customer asked to save the new card they typed. */
+  const savingCard = () => !saved.chosen() && saved.offersSave() && $('save-pm').checked &&
+    layout.selected === 'card';
+
+  /**
+   * `setup_future_usage` for the token or the confirmation: the merchant's, else the
+   * session's `payment_method_save_usage` when the customer saves the card (a PaymentIntent's;
+   * a SetupIntent's usage is its own).
+   */
+  function futureUsage(given, mode) {
+    if (given) return given;
+    return savingCard() && mode !== 'setup' ? saved.saveUsage() : undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Appearance and size
 
   let lastHeight = 0;
   function reportHeight() {
@@ -332,12 +181,14 @@
   function configure(next) {
     const first = !config;
     config = next || {};
-    applyAppearance(config.appearance);
+    applyAppearance(root, config.appearance);
     if (first) applyDefaults(config.defaultValues);
     showPostal();
     $('address-row').hidden = !!config.addressBilling;
     showTerms();
     render(first);
+    showSaved();
+    saved.load(config.key, config.customerSessionClientSecret);
     // The state the form starts in is not a change.
     if (first) lastChange = JSON.stringify(changeMessage());
     reportHeight();
@@ -352,6 +203,8 @@
   /** `payment_method_data` for what the customer entered, merged with the merchant's. */
   function paymentMethodData(merchant) {
     const given = Object.assign({}, merchant);
+    // Saved "for future purchases": the Payment Element may show it to this customer again.
+    if (savingCard()) given.allow_redisplay = 'always';
     const billing = Object.assign({}, given.billing_details);
     if (layout.selected === 'ideal') {
       billing.name = fields.name.input.value.trim() || billing.name;
@@ -387,18 +240,21 @@
     },
     async submit() {
       const error = validateAll();
-      return error ? { error } : { selectedPaymentMethod: layout.selected };
+      return error ? { error } : { selectedPaymentMethod: saved.chosen() ? 'card' : layout.selected };
     },
     createConfirmationToken: ({ params, clientContext }) => exclusively(async () => {
       const error = validateAll();
       if (error) return { error };
       const p = params || {};
+      const pm = saved.chosen();
       const got = await api('POST', '/v1/confirmation_tokens', {
         key: config.key,
-        payment_method_data: paymentMethodData(p.payment_method_data),
+        payment_method: pm ? pm.id : undefined,
+        payment_method_data: pm ? undefined : paymentMethodData(p.payment_method_data),
         return_url: p.return_url,
         shipping: p.shipping,
-        setup_future_usage: p.setup_future_usage || (clientContext && clientContext.setup_future_usage),
+        setup_future_usage: futureUsage(p.setup_future_usage ||
+          (clientContext && clientContext.setup_future_usage), config.mode),
         mandate_data: p.mandate_data,
         client_context: clientContext,
       });
@@ -407,7 +263,7 @@
     createPaymentMethod: ({ params }) => exclusively(async () => {
       const error = validateAll();
       if (error) return { error };
-      if (layout.selected !== 'card') {
+      if (layout.selected !== 'card' || saved.chosen()) {
         return { error: { type: 'invalid_request_error', message: 'Only card payment methods can be created before confirmation.' } };
       }
       const got = await api('POST', '/v1/payment_methods', Object.assign({ key: config.key }, paymentMethodData(params)));
@@ -421,11 +277,13 @@
         return { error: { type: 'invalid_request_error', message: 'Invalid intent id.' } };
       }
       const given = Object.assign({}, params);
-      const data = paymentMethodData(given.payment_method_data);
-      delete given.payment_method_data;
+      const pm = saved.chosen();
+      if (pm) given.payment_method = pm.id;
+      else given.payment_method_data = paymentMethodData(given.payment_method_data);
+      given.setup_future_usage = futureUsage(given.setup_future_usage, kind);
       const path = kind === 'setup' ? '/v1/setup_intents' : '/v1/payment_intents';
       const got = await api('POST', `${path}/${id}/confirm`, Object.assign(given, {
-        key: config.key, client_secret: clientSecret, use_stripe_sdk: true, payment_method_data: data,
+        key: config.key, client_secret: clientSecret, use_stripe_sdk: true,
       }));
       return answer(got, 'intent');
     }),
@@ -438,7 +296,7 @@
   document.addEventListener('input', () => showFailure(null));
 
   fillStaticOptions();
-  wireFields();
+  wireFields(emitChange);
   showBrand();
   new ResizeObserver(reportHeight).observe(document.body);
   serveFrame({

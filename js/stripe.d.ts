@@ -164,6 +164,13 @@ interface ElementsOptionsBase {
   locale?: string;
   loader?: 'auto' | 'always' | 'never';
   fonts?: unknown[];
+  /**
+   * A CustomerSession's `client_secret` (`POST /v1/customer_sessions`, made by your server):
+   * the Payment Element lists that customer's saved cards and offers to save or remove them,
+   * as the session's `components.payment_element.features` allow.
+   */
+  customerSessionClientSecret?: string;
+  customer_session_client_secret?: string;
 }
 
 /**
@@ -231,7 +238,18 @@ export interface PaymentElementChangeEvent {
   empty: boolean;
   complete: boolean;
   collapsed: boolean;
-  value: { type: string | undefined };
+  /** `payment_method` is set when a saved card (CustomerSession) is chosen. */
+  value: { type: string | undefined; payment_method?: SavedPaymentMethod };
+}
+
+/** A saved card as the Payment Element shows it: nothing but what recognises it. */
+export interface SavedPaymentMethod {
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  allow_redisplay: 'always' | 'limited' | 'unspecified';
+  created: number;
+  card: { brand: string; display_brand: string; last4: string; exp_month: number; exp_year: number };
 }
 
 export interface PaymentElement {

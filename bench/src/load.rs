@@ -431,6 +431,8 @@ pub async fn load(args: LoadArgs) -> Result<(), String> {
         ids: Vec::new(),
         deep_cursor: None,
         nonce: format!("template{}", random_base62(8)),
+        price: None,
+        customers: Vec::new(),
     });
     let mut conn = Conn::new(Target::parse(&format!("http://{}", server.addr))?);
     match run_unit(&plan, &mut conn, 0, 1).await {

@@ -176,9 +176,19 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
     } else {
         (Vec::new(), None)
     };
-    if args.scenario == Scenario::Payment && args.publishable_key.is_empty() {
-        return Err("payment needs --publishable-key (or TENDER_PUBLISHABLE_KEY)".into());
+    if matches!(args.scenario, Scenario::Payment | Scenario::Subscription)
+        && args.publishable_key.is_empty()
+    {
+        return Err(format!(
+            "{} needs --publishable-key (or TENDER_PUBLISHABLE_KEY)",
+            args.scenario.name()
+        ));
     }
+    let (price, customers) = if args.scenario == Scenario::Subscription {
+        subscription_setup(&mut setup, &args.secret_key, args.connections).await?
+    } else {
+        (None, Vec::new())
+    };
     let plan = Arc::new(Plan {
         scenario: args.scenario,
         secret_key: args.secret_key.clone(),
@@ -187,6 +197,8 @@ pub async fn run(args: RunArgs, client_threads: usize) -> Result<RunReport, Stri
         ids,
         deep_cursor,
         nonce: tender_wire::id::random_base62(10),
+        price,
+        customers,
     });
 
     // Every connection is open before the clock starts.
@@ -434,4 +446,42 @@ pub fn print(report: &RunReport) {
     if let Some(bytes) = report.db_bytes {
         println!("  database: {:.1} MB", bytes as f64 / 1e6);
     }
+}
+
+/// The `subscription` scenario's monthly price and one customer per connection (so that no
+/// two connections write one customer), made before the clock starts.
+async fn subscription_setup(
+    setup: &mut Conn,
+    secret_key: &str,
+    connections: usize,
+) -> Result<(Option<String>, Vec<String>), String> {
+    let bearer = format!("Bearer {secret_key}");
+    let mut post = async |path: &str, form: &str| -> Result<String, String> {
+        let response = setup
+            .send(
+                hyper::Method::POST,
+                path,
+                &[("authorization", &bearer)],
+                Some(form.to_owned()),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let body: serde_json::Value =
+            serde_json::from_slice(&response.body).map_err(|e| format!("POST {path}: {e}"))?;
+        body["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("POST {path}: HTTP {}: {body}", response.status))
+    };
+    let price = post(
+        "/v1/prices",
+        "currency=usd&unit_amount=1500&recurring%5Binterval%5D=month\
+         &product_data%5Bname%5D=Bench",
+    )
+    .await?;
+    let mut customers = Vec::with_capacity(connections);
+    for _ in 0..connections.max(1) {
+        customers.push(post("/v1/customers", "description=bench").await?);
+    }
+    Ok((Some(price), customers))
 }

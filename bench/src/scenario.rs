@@ -30,6 +30,12 @@ pub enum Scenario {
     Localstripe,
     /// `GET /healthz`: the HTTP stack alone (the ceiling).
     Ceiling,
+    /// The guide's "Create a subscription" path: a ConfirmationToken in subscription mode,
+    /// `POST /v1/subscriptions` (`default_incomplete`, `expand[]=latest_invoice.payments`,
+    /// Idempotency-Key) for one of the run's customers, then the first invoice's
+    /// PaymentIntent confirmed with the token. One unit = one active subscription = three
+    /// requests.
+    Subscription,
 }
 
 impl Scenario {
@@ -41,6 +47,7 @@ impl Scenario {
             Scenario::ListDeep => "list-deep",
             Scenario::Localstripe => "localstripe",
             Scenario::Ceiling => "ceiling",
+            Scenario::Subscription => "subscription",
         }
     }
 
@@ -48,6 +55,7 @@ impl Scenario {
     pub fn unit(self) -> &'static str {
         match self {
             Scenario::Payment | Scenario::Localstripe => "payments",
+            Scenario::Subscription => "subscriptions",
             _ => "requests",
         }
     }
@@ -69,6 +77,9 @@ pub struct Plan {
     pub deep_cursor: Option<String>,
     /// Makes idempotency keys unique across runs.
     pub nonce: String,
+    /// `subscription`: the price subscribed to, and one customer per connection.
+    pub price: Option<String>,
+    pub customers: Vec<String>,
 }
 
 /// The outcome of one unit.
@@ -93,6 +104,16 @@ fn confirmation_token_form(publishable_key: &str) -> String {
          &payment_method_data%5Bcard%5D%5Bexp_year%5D=2034\
          &payment_method_data%5Bcard%5D%5Bcvc%5D=123\
          &return_url=https%3A%2F%2Fexample.com%2Freturn"
+    )
+}
+
+/// The same for Elements in `mode: 'subscription'`, which saves the card for renewals.
+fn subscription_token_form(publishable_key: &str) -> String {
+    format!(
+        "{}&setup_future_usage=off_session&client_context%5Bmode%5D=subscription\
+         &client_context%5Bcurrency%5D=usd\
+         &client_context%5Bsetup_future_usage%5D=off_session",
+        confirmation_token_form(publishable_key)
     )
 }
 
@@ -160,6 +181,7 @@ pub async fn run_unit(
                 .await?;
             Ok(succeeded(2, &intent))
         }
+        Scenario::Subscription => subscription_unit(plan, conn, &bearer, task, seq).await,
         Scenario::Localstripe => {
             let key = format!("bench-{}-{task}-{seq}", plan.nonce);
             let form = format!(
@@ -205,6 +227,69 @@ pub async fn run_unit(
             Ok(expect_ok("/healthz", &response))
         }
     }
+}
+
+/// One unit of the `subscription` scenario.
+async fn subscription_unit(
+    plan: &Plan,
+    conn: &mut Conn,
+    bearer: &str,
+    task: usize,
+    seq: u64,
+) -> Result<Outcome, HttpError> {
+    let token = conn
+        .send(
+            Method::POST,
+            "/v1/confirmation_tokens",
+            &[],
+            Some(subscription_token_form(&plan.publishable_key)),
+        )
+        .await?;
+    let Some(token_id) = object(&token)
+        .filter(|_| ok_status(&token))
+        .and_then(|o| o.id)
+    else {
+        return Ok(unexpected(1, "POST /v1/confirmation_tokens", &token));
+    };
+    let customer = &plan.customers[task % plan.customers.len().max(1)];
+    let price = plan.price.as_deref().unwrap_or_default();
+    let key = format!("bench-{}-{task}-{seq}", plan.nonce);
+    let form = format!(
+        "customer={customer}&items%5B0%5D%5Bprice%5D={price}\
+         &payment_behavior=default_incomplete\
+         &payment_settings%5Bsave_default_payment_method%5D=on_subscription\
+         &expand%5B%5D=latest_invoice.payments"
+    );
+    let subscription = conn
+        .send(
+            Method::POST,
+            "/v1/subscriptions",
+            &[("authorization", bearer), ("idempotency-key", &key)],
+            Some(form),
+        )
+        .await?;
+    let intent = serde_json::from_slice::<serde_json::Value>(&subscription.body)
+        .ok()
+        .and_then(|s| {
+            s["latest_invoice"]["payments"]["data"][0]["payment"]["payment_intent"]
+                .as_str()
+                .map(str::to_owned)
+        });
+    let Some(intent) = intent.filter(|_| ok_status(&subscription)) else {
+        return Ok(unexpected(2, "POST /v1/subscriptions", &subscription));
+    };
+    let confirmed = conn
+        .send(
+            Method::POST,
+            &format!("/v1/payment_intents/{intent}/confirm"),
+            &[
+                ("authorization", bearer),
+                ("idempotency-key", &format!("{key}-c")),
+            ],
+            Some(format!("confirmation_token={token_id}")),
+        )
+        .await?;
+    Ok(succeeded(3, &confirmed))
 }
 
 fn succeeded(requests: u32, intent: &Response) -> Outcome {

@@ -10,6 +10,7 @@ function readOptions(options) {
   };
   const read = {
     clientSecret: o.clientSecret,
+    customerSessionClientSecret: pick('customerSessionClientSecret', 'customer_session_client_secret'),
     mode: o.mode,
     amount: o.amount,
     currency: typeof o.currency === 'string' ? o.currency.toLowerCase() : o.currency,
@@ -92,11 +93,15 @@ class Elements {
     return {};
   }
 
-  /** What the Payment Element iframe is told: no secrets beyond the publishable key. */
+  /**
+   * What the Payment Element iframe is told: no secrets beyond the publishable key and the
+   * CustomerSession's client secret, with which it lists that customer's saved cards.
+   */
   _frameConfig(elementOptions) {
     const c = this._config;
     return {
       key: this._stripe._key,
+      customerSessionClientSecret: c.customerSessionClientSecret,
       mode: c.mode,
       amount: c.amount,
       currency: c.currency,

@@ -29,6 +29,7 @@ pub enum EventKind {
     InvoiceVoided,
     InvoicePaymentPaid,
     InvoiceitemCreated,
+    InvoiceitemDeleted,
     PaymentIntentAmountCapturableUpdated,
     PaymentIntentCanceled,
     PaymentIntentCreated,
@@ -77,6 +78,7 @@ impl EventKind {
         EventKind::InvoiceVoided,
         EventKind::InvoicePaymentPaid,
         EventKind::InvoiceitemCreated,
+        EventKind::InvoiceitemDeleted,
         EventKind::PaymentIntentAmountCapturableUpdated,
         EventKind::PaymentIntentCanceled,
         EventKind::PaymentIntentCreated,
@@ -125,6 +127,7 @@ impl EventKind {
             EventKind::InvoiceVoided => "invoice.voided",
             EventKind::InvoicePaymentPaid => "invoice_payment.paid",
             EventKind::InvoiceitemCreated => "invoiceitem.created",
+            EventKind::InvoiceitemDeleted => "invoiceitem.deleted",
             EventKind::PaymentIntentAmountCapturableUpdated => {
                 "payment_intent.amount_capturable_updated"
             }

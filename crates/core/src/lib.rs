@@ -1,6 +1,7 @@
 //! Tender's domain, pure and synchronous: no I/O, no clock reads (`now` is passed in).
 //!
-//! - [`customer`]: the Customer resource.
+//! - [`customer`]: the Customer resource; [`customer_session`]: the browser's access to one
+//!   customer's saved cards (CustomerSessions).
 //! - [`address`]: addresses, billing and shipping details shared by several resources.
 //! - [`card`]: card validation, brands, fingerprints and Stripe's test card table — the
 //!   simulated card network's knowledge of every card it is shown.
@@ -26,6 +27,7 @@ pub mod charge;
 pub mod confirmation;
 pub mod confirmation_token;
 pub mod customer;
+pub mod customer_session;
 pub mod event;
 pub mod event_kind;
 pub mod event_types;

@@ -6,6 +6,14 @@ use std::str::FromStr;
 
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
 use stripe_core::customer::CreateCustomer;
+use stripe_core::customer_session::{
+    CreateCustomerSession, CreateCustomerSessionComponents,
+    CreateCustomerSessionComponentsPaymentElement,
+    CreateCustomerSessionComponentsPaymentElementFeatures,
+    CreateCustomerSessionComponentsPaymentElementFeaturesPaymentMethodRedisplay as Redisplay,
+    CreateCustomerSessionComponentsPaymentElementFeaturesPaymentMethodRemove as Remove,
+    CreateCustomerSessionComponentsPaymentElementFeaturesPaymentMethodSave as Save,
+};
 use stripe_core::payment_intent::{
     CancelPaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
     CreatePaymentIntentAutomaticPaymentMethods, CreatePaymentIntentOffSession,
@@ -86,6 +94,9 @@ pub struct NewPayment<'a> {
     pub order_id: &'a str,
     pub confirmation_token: &'a str,
     pub return_url: &'a str,
+    /// The returning shopper's Customer: a card saved at this payment is saved to it, and a
+    /// card saved earlier may pay.
+    pub customer: Option<&'a str>,
 }
 
 /// An off-session payment with a saved card.
@@ -133,6 +144,10 @@ impl Gateway {
             .automatic_payment_methods(CreatePaymentIntentAutomaticPaymentMethods::new(true))
             .metadata(order_metadata(payment.order_id))
             .return_url(payment.return_url);
+        let request = match payment.customer {
+            Some(customer) => request.customer(customer),
+            None => request,
+        };
         let key = idempotency_key(&[payment.order_id, payment.confirmation_token])?;
         Ok(request
             .customize()
@@ -200,6 +215,24 @@ impl Gateway {
             request = request.email(email);
         }
         Ok(request.send(&self.client).await?.id.to_string())
+    }
+
+    /// A CustomerSession for the Payment Element: the customer's saved cards shown, a new
+    /// one offered to save, a saved one removable. Its client secret goes to the browser.
+    pub async fn customer_session(&self, customer: &str) -> Result<String, PaymentError> {
+        let mut features = CreateCustomerSessionComponentsPaymentElementFeatures::new();
+        features.payment_method_redisplay = Some(Redisplay::Enabled);
+        features.payment_method_save = Some(Save::Enabled);
+        features.payment_method_remove = Some(Remove::Enabled);
+        let mut element = CreateCustomerSessionComponentsPaymentElement::new(true);
+        element.features = Some(features);
+        let mut components = CreateCustomerSessionComponents::new();
+        components.payment_element = Some(element);
+        let session = CreateCustomerSession::new(components)
+            .customer(customer)
+            .send(&self.client)
+            .await?;
+        Ok(session.client_secret)
     }
 
     /// Saves a card for later: a SetupIntent for `customer`, confirmed with the token.

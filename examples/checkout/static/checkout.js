@@ -3,6 +3,11 @@
  * mode (no PaymentIntent yet), its amount kept in step with the cart by elements.update();
  * on Pay: elements.submit() → stripe.createConfirmationToken() → POST /create-confirm-intent
  * → stripe.handleNextAction() when the bank wants 3D Secure.
+ *
+ * Returning customers ("Save and retrieve customer payment methods"): the shop remembers this
+ * browser's Customer and gives the page a CustomerSession, with which the Payment Element
+ * shows the cards saved last time and offers to save a new one. The Address Element
+ * ("Collect addresses", shipping mode) puts the shipping address on the token.
  */
 'use strict';
 
@@ -27,6 +32,10 @@
     }
   }
 
+  // Without a session (the shop could not make one), the page still takes new cards.
+  const session = await Shop.postJson('/api/customer-session', {});
+  const customerSessionClientSecret = session.customerSessionClientSecret;
+
   const handleError = (error) => {
     messageContainer.textContent = error.message;
     submitBtn.disabled = false;
@@ -48,8 +57,10 @@
           amount: quote.total,
           currency: quote.currency,
           paymentMethodCreation: 'manual',
+          customerSessionClientSecret,
           appearance: { theme: 'stripe' },
         });
+        elements.create('address', { mode: 'shipping' }).mount('#address-element');
         elements.create('payment', { layout: 'accordion' }).mount('#payment-element');
       } else {
         // The Payment Element shows what the customer will pay: keep it in step.

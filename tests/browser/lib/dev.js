@@ -1,5 +1,5 @@
-// `tender dev` for the tests of the reference shop: Tender and the shop in one process, the
-// shop's webhook endpoint registered, on free ports with a temporary directory.
+// `tender dev` as a developer starts it: Tender and the demo shop (examples/checkout) in one
+// process, on free ports, with a temporary directory for their databases.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,8 @@ import { PUBLISHABLE_KEY, SECRET_KEY } from './tender.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** `tender dev` on free ports with a temporary directory; URLs read from what it prints. */
-export async function startDev() {
+export /** `tender dev` on free ports with a temporary directory; URLs read from what it prints. */
+async function startDev() {
   const bin = process.env.TENDER_BIN || join(repo, 'target/debug/tender');
   const dir = mkdtempSync(join(tmpdir(), 'tender-dev-'));
   const child = spawn(bin, ['dev', '--listen', '127.0.0.1:0', '--shop-listen', '127.0.0.1:0'], {
@@ -48,4 +48,14 @@ export async function startDev() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The shop checkout's shipping address, typed into its Address Element. */
+export async function fillShipping(page) {
+  const frame = page.frameLocator('#address-element iframe');
+  await frame.locator('#name').fill('Jenny Rosen');
+  await frame.locator('#line1').fill('185 Berry St');
+  await frame.locator('#city').fill('San Francisco');
+  await frame.locator('#state').selectOption('CA');
+  await frame.locator('#postal_code').fill('94107');
 }

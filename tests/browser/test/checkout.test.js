@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { challengeFrame, elementFrame, fillCard, launch, newPage } from '../lib/browser.js';
-import { startDev } from '../lib/dev.js';
+import { fillShipping, startDev } from '../lib/dev.js';
 import { SECRET_KEY } from '../lib/tender.js';
 
 const AUTHENTICATION_FAILED = 'We are unable to authenticate your payment method. ' +
@@ -36,12 +36,16 @@ describe('the reference shop under tender dev', () => {
     return page;
   }
 
-  /** A checkout page with its cart priced and the Payment Element ready for a card. */
+  /**
+   * A checkout page with its cart priced and the Payment Element ready for a card (on
+   * /checkout, the shipping address entered in the Address Element).
+   */
   async function checkout(path = '/checkout') {
     const page = await open(path);
     await page.waitForSelector('#submit:not([disabled])');
     const frame = elementFrame(page);
     await frame.locator('#cardnumber').waitFor();
+    if (path === '/checkout') await fillShipping(page);
     return { page, frame };
   }
 
@@ -236,6 +240,8 @@ describe('the reference shop under tender dev', () => {
     await orderPage.waitForSelector('#submit:not([disabled])');
     assert.equal(await orderPage.textContent('#submit'), 'Pay $62.00', "the order's cart, not the default");
     const retryFrame = elementFrame(orderPage);
+    await retryFrame.locator('#cardnumber').waitFor();
+    await fillShipping(orderPage);
     await fillCard(retryFrame, { number: '4242424242424242' });
     await orderPage.click('#submit');
     const order = await paidOrder(orderPage);

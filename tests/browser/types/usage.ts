@@ -1,7 +1,9 @@
 // Merchant code typed against js/stripe.d.ts (checked by test/types.test.js with tsc --strict):
 // the Payment Element's guide flow, the Card Element family, tokens, subscription mode and
-// the Address Element.
-import type { AddressElementChangeEvent, CardElementChangeEvent, StripeConstructor } from '../../../js/stripe.js';
+// the Address Element, saved cards (a CustomerSession).
+import type {
+  AddressElementChangeEvent, CardElementChangeEvent, PaymentElementChangeEvent, StripeConstructor,
+} from '../../../js/stripe.js';
 
 declare const Stripe: StripeConstructor;
 
@@ -63,4 +65,15 @@ export async function addressElement(): Promise<string> {
   elements.getElement('address')?.clear();
   const { error } = await elements.submit();
   return [complete, value.name, value.address.country, error?.message].join(' ');
+}
+
+export function savedCards(customerSessionClientSecret: string): void {
+  const stripe = Stripe('pk_test_x');
+  const elements = stripe.elements({ mode: 'payment', amount: 1099, currency: 'usd', customerSessionClientSecret });
+  const payment = elements.create('payment');
+  payment.mount('#payment-element');
+  payment.on('change', (event: PaymentElementChangeEvent) => {
+    const saved = event.value.payment_method;
+    if (saved) console.log(saved.id, saved.card.brand, saved.card.last4, saved.card.exp_month);
+  });
 }

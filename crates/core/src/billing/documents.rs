@@ -2,11 +2,12 @@
 //! (billing-spec §3.3, §3.6), with the fields every SDK requires. One superset for every API
 //! version: the basil `parent` and the older `subscription` and `payment_intent` side by side.
 //! `confirmation_secret` and `payments` are never stored: they are included at render time
-//! when `expand[]` asks for them.
+//! when `expand[]` asks for them. The InvoicePayment is in [`super::invoice_payment`], what
+//! creating a one-off invoice takes in [`super::invoice_create`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tender_wire::Metadata;
+use tender_wire::{ApiError, Metadata};
 
 use super::invoice::{Amounts, BillingReason, InvoiceStatus};
 use crate::Timestamp;
@@ -370,61 +371,19 @@ impl Invoice {
         }
     }
 
+    /// Adds a line to a draft, its amounts recomputed.
+    pub fn add_line(&mut self, line: NewLine) -> Result<(), ApiError> {
+        let line = LineItem::new(&self.id, &self.currency, line);
+        let mut amounts: Vec<i64> = self.lines.data.iter().map(|l| l.amount).collect();
+        amounts.push(line.amount);
+        self.set_amounts(Amounts::of_lines(&amounts)?);
+        self.lines.data.push(line);
+        self.lines.total_count = self.lines.data.len();
+        Ok(())
+    }
+
     /// `parent.subscription_details.subscription`, or the legacy field.
     pub fn subscription_id(&self) -> Option<&str> {
         self.subscription.as_deref()
-    }
-}
-
-/// An InvoicePayment (`inpay_…`): one payment of an invoice. Tender makes one per invoice,
-/// its default, paid through the invoice's PaymentIntent.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvoicePayment {
-    pub id: String,
-    pub object: String,
-    pub amount_paid: Option<i64>,
-    pub amount_requested: i64,
-    pub created: Timestamp,
-    pub currency: String,
-    pub invoice: String,
-    pub is_default: bool,
-    pub livemode: bool,
-    pub payment: Value,
-    /// `open`, `paid` or `canceled`.
-    pub status: String,
-    pub status_transitions: Value,
-}
-
-impl InvoicePayment {
-    pub fn new(id: String, invoice: &Invoice, payment_intent: &str, now: Timestamp) -> Self {
-        InvoicePayment {
-            id,
-            object: "invoice_payment".to_owned(),
-            amount_paid: None,
-            amount_requested: invoice.amount_due,
-            created: now,
-            currency: invoice.currency.clone(),
-            invoice: invoice.id.clone(),
-            is_default: true,
-            livemode: false,
-            payment: json!({"type": "payment_intent", "payment_intent": payment_intent}),
-            status: "open".to_owned(),
-            status_transitions: json!({"canceled_at": null, "paid_at": null}),
-        }
-    }
-
-    pub fn payment_intent(&self) -> Option<&str> {
-        self.payment["payment_intent"].as_str()
-    }
-
-    pub fn mark_paid(&mut self, amount: i64, now: Timestamp) {
-        self.status = "paid".to_owned();
-        self.amount_paid = Some(amount);
-        self.status_transitions["paid_at"] = json!(now);
-    }
-
-    pub fn mark_canceled(&mut self, now: Timestamp) {
-        self.status = "canceled".to_owned();
-        self.status_transitions["canceled_at"] = json!(now);
     }
 }

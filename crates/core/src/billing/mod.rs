@@ -12,8 +12,13 @@
 pub mod create;
 pub mod documents;
 pub mod invoice;
+pub mod invoice_create;
+pub mod invoice_item;
+pub mod invoice_payment;
 pub mod lines;
 pub mod period;
+pub mod proration;
+pub mod renewal;
 pub mod settlement;
 pub mod subscription;
 pub mod subscription_status;

@@ -43,6 +43,16 @@ pub fn current_period(
     }
 }
 
+/// `ts` as invoice lines write a date: "7 Dec 2026" (UTC).
+pub fn format_date(ts: Timestamp) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (year, month, day) = civil_from_days(ts.div_euclid(DAY));
+    let name = MONTHS[usize::try_from(month - 1).unwrap_or(0).min(11)];
+    format!("{day} {name} {year}")
+}
+
 /// `ts` moved by `months` calendar months, the day clamped to the target month's length.
 fn add_months(ts: Timestamp, months: i64) -> Timestamp {
     let days = ts.div_euclid(DAY);

@@ -1,15 +1,15 @@
 //! What `POST /v1/subscriptions/:id` takes and does to the subscription (billing-spec §2.5):
 //! metadata, description, `cancel_at_period_end`, the default payment method, and item
-//! quantities. Prorations are not computed: see docs/COMPATIBILITY.md.
+//! quantities (prorated as `proration_behavior` says, see [`super::proration`]).
 
 use tender_wire::{ApiError, Field, MetadataUpdate, Params};
 
 use super::create::unsupported;
+use super::proration::ProrationBehavior;
 use super::subscription::Subscription;
 use super::subscription_status::check_update;
 use crate::Timestamp;
 
-const PRORATION_BEHAVIORS: &[&str] = &["always_invoice", "create_prorations", "none"];
 const PAYMENT_BEHAVIORS: &[&str] = &[
     "allow_incomplete",
     "default_incomplete",
@@ -36,6 +36,10 @@ pub struct SubscriptionUpdate {
     pub default_payment_method: Option<Field<String>>,
     pub items: Vec<ItemChange>,
     pub cancellation_comment: Option<Field<String>>,
+    pub proration_behavior: ProrationBehavior,
+    /// `payment_behavior=error_if_incomplete`: a failed `always_invoice` payment refuses the
+    /// update.
+    pub error_if_incomplete: bool,
     /// The top-level parameters given, for the status check.
     pub fields: Vec<&'static str>,
 }
@@ -87,8 +91,13 @@ impl SubscriptionUpdate {
                 .map(take_item_change)
                 .collect::<Result<_, _>>()?;
         }
-        p.enumeration("proration_behavior", PRORATION_BEHAVIORS)?;
-        p.enumeration("payment_behavior", PAYMENT_BEHAVIORS)?;
+        update.proration_behavior = p
+            .enumeration("proration_behavior", ProrationBehavior::NAMES)?
+            .map(|b| ProrationBehavior::parse(&b))
+            .unwrap_or_default();
+        update.error_if_incomplete = p
+            .enumeration("payment_behavior", PAYMENT_BEHAVIORS)?
+            .is_some_and(|b| b == "error_if_incomplete");
         p.ignore(&["proration_date"]);
         Ok(update)
     }

@@ -88,7 +88,15 @@ async fn listed(
         Filter::Charge => query.charge = Some(id.to_owned()),
         Filter::Tag => query.tag = Some(TagFilter::Exact(id.to_owned())),
     }
-    let stored = ctx.store().list(&query).await.map_err(store_error)?;
+    // An owner this request creates has nothing stored yet: no query.
+    let owner_is_new = pending
+        .iter()
+        .any(|w| w.record.id == id && w.expected_version.is_none());
+    let stored = if owner_is_new {
+        Vec::new()
+    } else {
+        ctx.store().list(&query).await.map_err(store_error)?
+    };
     let owned = |w: &&Write| {
         w.record.kind == kind
             && match filter {

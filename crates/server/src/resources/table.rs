@@ -3,11 +3,14 @@
 //! `created` are when not at the top level, the fields Stripe's OpenAPI spec lets `expand[]`
 //! replace with the object, and the list columns it fills.
 
-use tender_core::billing::documents::{Invoice, InvoicePayment};
+use tender_core::billing::documents::Invoice;
+use tender_core::billing::invoice_item::InvoiceItem;
+use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_core::billing::subscription::Subscription;
 use tender_core::charge::Charge;
 use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::customer::Customer;
+use tender_core::customer_session::StoredCustomerSession;
 use tender_core::event::Event;
 use tender_core::payment_intent::PaymentIntent;
 use tender_core::payment_method::PaymentMethod;
@@ -64,6 +67,9 @@ resources! {
             tag: c.email.clone(),
             ..IndexKeys::default()
         };
+    // Found by a digest of its client secret; never listed, never read by id on the API.
+    StoredCustomerSession => "customer_session", "cuss",
+        expands ["customer"];
     PaymentMethod => "payment_method", "pm",
         expands ["customer"],
         index |pm| IndexKeys {
@@ -151,6 +157,14 @@ resources! {
             customer: Some(i.customer.clone()),
             payment_intent: i.payment_intent.clone(),
             tag: i.subscription.clone(),
+            ..IndexKeys::default()
+        };
+    // Listed by customer, and through the tag by its invoice or as `pending`.
+    InvoiceItem => "invoiceitem", "ii",
+        expands ["customer", "invoice"],
+        index |i| IndexKeys {
+            customer: Some(i.customer.clone()),
+            tag: Some(i.invoice.clone().unwrap_or_else(|| "pending".to_owned())),
             ..IndexKeys::default()
         };
     // Listed by PaymentIntent, and by invoice through the tag.

@@ -39,6 +39,9 @@ const API_JS: &str = include_str!("../../../../js/sdk/api.js");
 const ELEMENT_HTML: &str = include_str!("../../../../js/payment-element.html");
 const ELEMENT_JS: &str = include_str!("../../../../js/payment-element.js");
 const ELEMENT_LAYOUT_JS: &str = include_str!("../../../../js/payment-element-layout.js");
+const ELEMENT_DATA_JS: &str = include_str!("../../../../js/payment-element-data.js");
+const ELEMENT_FIELDS_JS: &str = include_str!("../../../../js/payment-element-fields.js");
+const ELEMENT_SAVED_JS: &str = include_str!("../../../../js/payment-element-saved.js");
 const CARD_ELEMENT_HTML: &str = include_str!("../../../../js/card-element.html");
 const CARD_ELEMENT_JS: &str = include_str!("../../../../js/card-element.js");
 const ADDRESS_ELEMENT_HTML: &str = include_str!("../../../../js/address-element.html");
@@ -65,6 +68,18 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/v3/payment-element-layout.js",
             get(|| script(ELEMENT_LAYOUT_JS)),
+        )
+        .route(
+            "/v3/payment-element-data.js",
+            get(|| script(ELEMENT_DATA_JS)),
+        )
+        .route(
+            "/v3/payment-element-fields.js",
+            get(|| script(ELEMENT_FIELDS_JS)),
+        )
+        .route(
+            "/v3/payment-element-saved.js",
+            get(|| script(ELEMENT_SAVED_JS)),
         )
         .route(
             "/v3/card-element.html",

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
-use tender_core::billing::documents::InvoicePayment;
+use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_store::{BodyFilter, TagFilter};
 use tender_wire::ApiError;
 

@@ -4,8 +4,10 @@ mod authenticate;
 mod browser_sdk;
 mod charges;
 mod confirmation_tokens;
+mod customer_sessions;
 mod customers;
 mod events;
+mod invoice_items;
 mod invoice_payments;
 mod invoices;
 mod payment_intents;
@@ -31,6 +33,7 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(customers::routes())
+        .merge(customer_sessions::routes())
         .merge(payment_methods::routes())
         .merge(events::routes())
         .merge(charges::routes())
@@ -48,5 +51,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(subscription_items::routes())
         .merge(invoices::routes())
         .merge(invoice_payments::routes())
+        .merge(invoice_items::routes())
         .merge(test_clock::routes())
 }

@@ -22,7 +22,7 @@ use crate::render::expand;
 use crate::resources::{insert, new_id, to_value};
 use crate::services::customers::load_customer;
 use crate::services::list::list;
-use crate::services::payment_methods::{NamedPaymentMethod, attach_named};
+use crate::services::payment_methods::{NamedPaymentMethod, attach_named, detach_named};
 use crate::services::tokens;
 use crate::state::AppState;
 
@@ -169,31 +169,7 @@ impl Command for Detach {
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
         let mut named =
             NamedPaymentMethod::resolve(ctx, &self.id, IdIn::Url("payment_method")).await?;
-        let Some(customer) = named.object.customer.take().filter(|_| !named.spent) else {
-            return Err(ApiError::invalid_request(
-                "The payment method you provided is not attached to a customer so detachment \
-                 is impossible.",
-            ));
-        };
-        named.spent = true;
-        let mut writes = vec![
-            named.write(ctx)?,
-            ctx.event(
-                EventKind::PaymentMethodDetached,
-                to_value(&named.object)?,
-                Some(serde_json::json!({ "customer": customer })),
-            )?,
-        ];
-        // The customer's default for invoices, if it was this one, is cleared.
-        if let Ok(mut owner) = load_customer(ctx, &customer, IdIn::Param("customer")).await {
-            let before = to_value(&owner.object)?;
-            if owner.object.forget_payment_method(&named.object.id) {
-                let after = to_value(&owner.object)?;
-                let previous = tender_core::event::previous_attributes(&before, &after);
-                writes.push(owner.update(ctx.account_id())?);
-                writes.push(ctx.event(EventKind::CustomerUpdated, after, previous)?);
-            }
-        }
+        let writes = detach_named(ctx, &mut named).await?;
         respond(ctx, &named.object, &self.expand, writes).await
     }
 }

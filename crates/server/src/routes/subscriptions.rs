@@ -11,18 +11,18 @@ use tender_core::billing::subscription_status::{
     StatusFilter, SubscriptionStatus, check_cancelable,
 };
 use tender_core::billing::update::SubscriptionUpdate;
-use tender_core::event::previous_attributes;
 use tender_core::event_kind::EventKind;
 use tender_store::{BodyFilter, TagFilter};
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, Field, IdIn, Params};
+use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::{self, expanded_effect};
 use crate::resources::{Resource, to_value};
-use crate::services::billing::create::{check_customers_payment_method, create_subscription};
+use crate::services::billing::create::create_subscription;
+use crate::services::billing::update::update_subscription;
 use crate::services::list::list;
 use crate::state::AppState;
 
@@ -79,30 +79,7 @@ impl Command for Update {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let mut loaded = ctx
-            .load::<Subscription>(&self.id, IdIn::Url("subscription"))
-            .await?;
-        if let Some(Field::Set(pm)) = &self.update.default_payment_method {
-            check_customers_payment_method(
-                ctx,
-                pm,
-                &loaded.object.customer,
-                "default_payment_method",
-            )
-            .await?;
-        }
-        let before = to_value(&loaded.object)?;
-        self.update.apply(&mut loaded.object, ctx.now)?;
-        let after = to_value(&loaded.object)?;
-        let mut writes = vec![loaded.update(ctx.account_id())?];
-        if let Some(previous) = previous_attributes(&before, &after) {
-            writes.push(ctx.event(
-                EventKind::CustomerSubscriptionUpdated,
-                after.clone(),
-                Some(previous),
-            )?);
-        }
-        expanded_effect(ctx, after, &self.expand, writes).await
+        update_subscription(ctx, &self.id, &self.update, &self.expand).await
     }
 }
 

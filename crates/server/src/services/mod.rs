@@ -7,6 +7,7 @@
 pub mod billing;
 pub mod catalog;
 pub mod confirmation;
+pub mod customer_sessions;
 pub mod customers;
 pub mod facts;
 pub mod intent_commands;

@@ -14,6 +14,7 @@ use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
 use crate::resources::{Loaded, Resource, new_id, persist, to_value};
+use crate::services::customers::load_customer;
 use crate::services::facts::record_off_session_setup;
 
 /// A payment method named in a request: a stored one, or a fresh one minted from a
@@ -128,6 +129,41 @@ pub fn attach_named(
         )?,
     ];
     Ok((named.object.id.clone(), writes))
+}
+
+/// Detaches a payment method from its customer: it is spent (never usable again, as on
+/// Stripe), `payment_method.detached` is sent, and the customer's invoice default, if it was
+/// this one, is cleared. The writes include the payment method's.
+pub async fn detach_named(
+    ctx: &Ctx,
+    named: &mut NamedPaymentMethod,
+) -> Result<Vec<Write>, ApiError> {
+    let Some(customer) = named.object.customer.take().filter(|_| !named.spent) else {
+        return Err(ApiError::invalid_request(
+            "The payment method you provided is not attached to a customer so detachment \
+             is impossible.",
+        ));
+    };
+    named.spent = true;
+    let mut writes = vec![
+        named.write(ctx)?,
+        ctx.event(
+            EventKind::PaymentMethodDetached,
+            to_value(&named.object)?,
+            Some(serde_json::json!({ "customer": customer })),
+        )?,
+    ];
+    // The customer's default for invoices, if it was this one, is cleared.
+    if let Ok(mut owner) = load_customer(ctx, &customer, IdIn::Param("customer")).await {
+        let before = to_value(&owner.object)?;
+        if owner.object.forget_payment_method(&named.object.id) {
+            let after = to_value(&owner.object)?;
+            let previous = tender_core::event::previous_attributes(&before, &after);
+            writes.push(owner.update(ctx.account_id())?);
+            writes.push(ctx.event(EventKind::CustomerUpdated, after, previous)?);
+        }
+    }
+    Ok(writes)
 }
 
 /// Carries out what core decided about a confirmation's payment method

@@ -3,11 +3,14 @@
 //! schema per test in database `test` on 127.0.0.1:5432).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod billing_invoices;
+mod billing_lifecycle;
 mod billing_subscriptions;
 mod catalog_prices;
 mod catalog_products;
 mod catalog_races;
 mod charges_refunds;
+mod customer_sessions;
 mod customers;
 mod fidelity;
 mod helpers;

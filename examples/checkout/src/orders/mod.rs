@@ -8,6 +8,7 @@
 
 mod events;
 mod memberships;
+mod shoppers;
 #[cfg(test)]
 mod tests;
 
@@ -63,6 +64,12 @@ CREATE TABLE IF NOT EXISTS memberships (
     last_error     TEXT,
     activated_at   INTEGER,
     activated_by   TEXT
+);
+-- A browser's shopper id (its cookie) and the Customer it pays as.
+CREATE TABLE IF NOT EXISTS shoppers (
+    id       TEXT PRIMARY KEY,
+    customer TEXT NOT NULL,
+    created  INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS saved_cards (
     id           TEXT PRIMARY KEY,

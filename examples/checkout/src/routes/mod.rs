@@ -1,6 +1,7 @@
 //! The shop's HTTP surface: pages, the JSON endpoints the pages call, and the webhook.
 
 mod client_confirm;
+mod returning;
 mod server_confirm;
 mod setup;
 mod shop;
@@ -70,6 +71,7 @@ pub fn router(app: Arc<App>) -> Router {
             post(server_confirm::create_confirm_intent),
         )
         .route("/api/review", post(server_confirm::review))
+        .route("/api/customer-session", post(returning::customer_session))
         .route("/api/create-intent", post(client_confirm::create_intent))
         .route("/create-confirm-setup", post(setup::create_confirm_setup))
         .route(

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use stripe_payment::ConfirmationToken;
 use stripe_shared::{PaymentIntent, PaymentIntentStatus};
 
-use super::{App, Failure};
+use super::{App, Failure, returning};
 use crate::catalog::{Cart, Quote, price};
 use crate::orders::Order;
 use crate::payments::{self, CardSummary, NewPayment, PaymentError};
@@ -42,6 +43,7 @@ pub struct ConfirmAnswer {
 
 pub async fn create_confirm_intent(
     State(app): State<Arc<App>>,
+    headers: HeaderMap,
     Json(request): Json<ConfirmRequest>,
 ) -> Result<Json<ConfirmAnswer>, Failure> {
     let quote = price(&request.cart)?;
@@ -52,12 +54,14 @@ pub async fn create_confirm_intent(
     };
     let order = order_for_attempt(&app, request.order_id.as_deref(), flow, &quote).await?;
     let return_url = app.order_url(&order.id);
+    let customer = returning::customer_of(&app, &headers).await?;
     let payment = NewPayment {
         amount: quote.total,
         currency: &quote.currency,
         order_id: &order.id,
         confirmation_token: token.id.as_str(),
         return_url: &return_url,
+        customer: customer.as_deref(),
     };
     match attempt(&app, &order, &payment).await {
         Ok(intent) => {

@@ -8,4 +8,5 @@ mod harness;
 mod membership;
 mod paths;
 mod payments;
+mod returning;
 mod webhooks;

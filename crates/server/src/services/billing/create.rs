@@ -8,8 +8,9 @@ use serde_json::Value;
 use tender_core::billing::create::{
     ItemPrice, SubscriptionCreate, check_item_price, check_items_match,
 };
-use tender_core::billing::documents::{Invoice, InvoicePayment, NewInvoice, Period};
+use tender_core::billing::documents::{Invoice, NewInvoice, Period};
 use tender_core::billing::invoice::BillingReason;
+use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_core::billing::lines::{BilledItem, subscription_lines};
 use tender_core::billing::period::period_end;
 use tender_core::billing::subscription::{
@@ -18,17 +19,17 @@ use tender_core::billing::subscription::{
 use tender_core::billing::subscription_status::{
     FirstPayment, PaymentBehavior, SubscriptionStatus, initial_status,
 };
-use tender_core::customer::Customer;
 use tender_core::event_kind::EventKind;
-use tender_core::intent::{Status, Usage};
-use tender_core::payment_intent::{self, ConfirmParams, PaymentIntent};
+use tender_core::intent::Status;
+use tender_core::payment_intent::{ConfirmParams, PaymentIntent};
 use tender_core::price::Price;
 use tender_core::product::Product;
 use tender_store::Write;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Metadata, Params, id};
+use tender_wire::{ApiError, IdIn, Metadata, Params};
 
 use super::SubscriptionItemRecord;
+use super::invoices::{invoice_number, invoice_payment_intent};
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::render;
@@ -203,7 +204,7 @@ pub async fn create_subscription(
     subscription.latest_invoice = Some(invoice.id.clone());
     // A `send_invoice` invoice is paid by the customer later, through its PaymentIntent too.
     let intent = (invoice.amount_due > 0).then(|| {
-        first_payment_intent(
+        invoice_payment_intent(
             &invoice,
             create.payment_method_types.clone(),
             default_payment_method.clone(),
@@ -242,7 +243,7 @@ pub async fn create_subscription(
     let Some(intent) = intent else {
         return answer(ctx, &subscription_id, writes, expand).await;
     };
-    let payment = InvoicePayment::new(new_id::<InvoicePayment>(), &invoice, &intent.id, now);
+    let payment = InvoicePayment::new(&invoice, &intent.id, now);
     writes.push(insert(ctx.account_id(), &payment)?);
     let intent_json = to_json(&intent)?;
     writes.push(ctx.event_json(EventKind::PaymentIntentCreated, intent_json.clone(), None)?);
@@ -340,39 +341,6 @@ fn pending<R: Resource + serde::de::DeserializeOwned>(
     serde_json::from_str(body).map_err(|e| unparsable(id, &e))
 }
 
-/// The invoice's PaymentIntent: for the amount due, `description: "Subscription creation"`,
-/// saving the payment method for the renewals (`setup_future_usage: off_session`), with the
-/// subscription's or customer's default payment method pre-filled (then
-/// `requires_confirmation`).
-fn first_payment_intent(
-    invoice: &Invoice,
-    types: Option<Vec<String>>,
-    payment_method: Option<String>,
-    now: i64,
-) -> PaymentIntent {
-    let intent_id = new_id::<PaymentIntent>();
-    let secret = id::client_secret(&intent_id);
-    let mut intent = PaymentIntent::new(
-        intent_id,
-        secret,
-        invoice.amount_due,
-        &invoice.currency,
-        now,
-    );
-    let types = types.unwrap_or_else(|| vec!["card".to_owned()]);
-    intent.payment_method_options = payment_intent::payment_method_options(&types, "automatic");
-    intent.payment_method_types = types;
-    intent.customer = Some(invoice.customer.clone());
-    intent.description = Some("Subscription creation".to_owned());
-    intent.setup_future_usage = Some(Usage::OffSession);
-    intent.invoice = Some(invoice.id.clone());
-    if let Some(pm) = payment_method {
-        intent.payment_method = Some(pm);
-        intent.status = Status::RequiresConfirmation;
-    }
-    intent
-}
-
 /// The confirmation of the first payment with the pre-filled payment method.
 fn first_payment_params(off_session: bool) -> Result<ConfirmParams, ApiError> {
     let form = if off_session { "off_session=true" } else { "" };
@@ -434,17 +402,4 @@ pub async fn check_customers_payment_method(
         .with_param(param));
     }
     Ok(())
-}
-
-/// The invoice's number: the customer's `invoice_prefix` and a sequence. Tender takes the
-/// sequence from the invoice id's time-ordered part, unique without a counter to contend on.
-fn invoice_number(customer: &Customer, invoice_id: &str) -> String {
-    let digits: String = invoice_id
-        .chars()
-        .rev()
-        .filter(char::is_ascii_alphanumeric)
-        .take(4)
-        .collect::<String>()
-        .to_ascii_uppercase();
-    format!("{}-{digits}", customer.invoice_prefix)
 }

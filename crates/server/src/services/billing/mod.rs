@@ -5,8 +5,10 @@
 pub mod create;
 pub mod expiry;
 pub mod invoices;
+pub mod one_off;
 pub mod settle;
 pub mod staged;
+pub mod update;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,22 +3,21 @@
 //! and its subscription; this writes it into the PaymentIntent's own unit of work, so a paid
 //! PaymentIntent never sits next to an open invoice, even across a crash.
 
-use serde_json::Value;
-use tender_core::billing::documents::{Invoice, InvoicePayment};
+use tender_core::billing::documents::Invoice;
 use tender_core::billing::invoice::BillingReason;
+use tender_core::billing::invoice_payment::{InvoicePayment, default_payment_id};
 use tender_core::billing::settlement::{
     BillingEvent, InvoiceView, PaymentOutcome, SubscriptionView, settle,
 };
 use tender_core::billing::subscription::Subscription;
 use tender_core::event::previous_attributes;
 use tender_core::intent::Status;
-use tender_store::{ListQuery, TagFilter, Write};
+use tender_store::Write;
 use tender_wire::{ApiError, IdIn};
 
 use super::staged::Staged;
 use crate::ctx::Ctx;
-use crate::resources::{Resource, to_value};
-use crate::store_error;
+use crate::resources::to_value;
 
 /// What an invoice's PaymentIntent in `status` means for the invoice (`failed`: the
 /// confirmation was declined), or `None` when it settles nothing (canceled, uncaptured).
@@ -125,37 +124,12 @@ pub async fn settle_invoice(
     Ok(())
 }
 
-/// The invoice's default InvoicePayment, as this unit of work leaves it so far.
+/// The invoice's default InvoicePayment, as this unit of work leaves it so far (none for an
+/// invoice paid without a PaymentIntent).
 pub async fn default_payment(
     ctx: &Ctx,
     invoice: &str,
     pending: &[Write],
 ) -> Result<Option<Staged<InvoicePayment>>, ApiError> {
-    let is_payment_of = |w: &&Write| {
-        w.record.kind == InvoicePayment::OBJECT && w.record.index.tag.as_deref() == Some(invoice)
-    };
-    let id = match pending.iter().find(is_payment_of) {
-        Some(write) => write.record.id.clone(),
-        None => {
-            let query = ListQuery {
-                account: ctx.account_id().to_owned(),
-                kind: InvoicePayment::OBJECT.to_owned(),
-                tag: Some(TagFilter::Exact(invoice.to_owned())),
-                limit: 10,
-                ..ListQuery::default()
-            };
-            let stored = ctx.store().list(&query).await.map_err(store_error)?;
-            let default = stored.iter().find(|r| {
-                serde_json::from_str::<Value>(&r.body)
-                    .is_ok_and(|body| body["is_default"] == Value::Bool(true))
-            });
-            match default {
-                Some(record) => record.id.clone(),
-                None => return Ok(None),
-            }
-        }
-    };
-    Staged::find(ctx, &id, pending, IdIn::Param("invoice"))
-        .await
-        .map(Some)
+    Staged::try_find(ctx, &default_payment_id(invoice), pending).await
 }

@@ -10,7 +10,7 @@ use tender_store::Write;
 use tender_wire::{ApiError, IdIn};
 
 use crate::ctx::Ctx;
-use crate::resources::{Resource, persist_json, to_json, unparsable};
+use crate::resources::{Loaded, Resource, persist_json, to_json, unparsable};
 
 /// An object read from the pending writes or from the store.
 pub struct Staged<R> {
@@ -48,6 +48,29 @@ impl<R: Resource + DeserializeOwned> Staged<R> {
         })
     }
 
+    /// [`Staged::find`] of an object that may not exist.
+    pub async fn try_find(
+        ctx: &Ctx,
+        id: &str,
+        pending: &[Write],
+    ) -> Result<Option<Staged<R>>, ApiError> {
+        if pending.iter().any(|w| w.record.id == id) {
+            return Staged::find(ctx, id, pending, IdIn::Param("id"))
+                .await
+                .map(Some);
+        }
+        match ctx.find(id).await? {
+            Some(record) if record.kind == R::OBJECT => {
+                let loaded = Loaded::<R>::from_record(&record)?;
+                Ok(Some(Staged {
+                    object: loaded.object,
+                    slot: Slot::Stored(loaded.version),
+                }))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// The same record holding `object` instead (a transition's new state).
     pub fn with(self, object: R) -> Staged<R> {
         Staged {
@@ -57,8 +80,9 @@ impl<R: Resource + DeserializeOwned> Staged<R> {
     }
 
     /// Writes the object's new state: over its pending write, or as an update of the stored
-    /// version. Answers the JSON written, for the events that carry it.
-    pub fn write(&self, ctx: &Ctx, writes: &mut Vec<Write>) -> Result<Box<RawValue>, ApiError> {
+    /// version (which is then its pending write). Answers the JSON written, for the events
+    /// that carry it. Indexes are positions in `writes`: remove none before this object's.
+    pub fn write(&mut self, ctx: &Ctx, writes: &mut Vec<Write>) -> Result<Box<RawValue>, ApiError> {
         let json = to_json(&self.object)?;
         match self.slot {
             Slot::Pending(index) => {
@@ -72,6 +96,7 @@ impl<R: Resource + DeserializeOwned> Staged<R> {
                     Some(version),
                     &json,
                 ));
+                self.slot = Slot::Pending(writes.len() - 1);
             }
         }
         Ok(json)

@@ -1,0 +1,51 @@
+/*
+ * The Payment Element's static data (payment-element.html): the countries and postal-code
+ * rules of its card form, iDEAL's banks, its payment methods' labels, and the appearance
+ * API's themes. A classic script loaded before payment-element.js.
+ */
+'use strict';
+
+const COUNTRIES = [
+  ['AU', 'Australia'], ['AT', 'Austria'], ['BE', 'Belgium'], ['BR', 'Brazil'], ['CA', 'Canada'],
+  ['DK', 'Denmark'], ['FI', 'Finland'], ['FR', 'France'], ['DE', 'Germany'], ['HK', 'Hong Kong'],
+  ['IN', 'India'], ['IE', 'Ireland'], ['IT', 'Italy'], ['JP', 'Japan'], ['LU', 'Luxembourg'],
+  ['MX', 'Mexico'], ['NL', 'Netherlands'], ['NZ', 'New Zealand'], ['NO', 'Norway'],
+  ['PL', 'Poland'], ['PT', 'Portugal'], ['SG', 'Singapore'], ['ES', 'Spain'], ['SE', 'Sweden'],
+  ['CH', 'Switzerland'], ['GB', 'United Kingdom'], ['US', 'United States'],
+];
+// Countries whose cards are checked against a postal code.
+const POSTAL = {
+  US: { label: 'ZIP code', placeholder: '12345', min: 5, max: 10, pattern: /^\d{5}(-?\d{4})?$/, noun: 'ZIP' },
+  GB: { label: 'Postal code', placeholder: 'WS11 1DB', min: 5, max: 8, pattern: /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i, noun: 'postal code' },
+  CA: { label: 'Postal code', placeholder: 'M5T 1T4', min: 6, max: 7, pattern: /^[A-Z]\d[A-Z] ?\d[A-Z]\d$/i, noun: 'postal code' },
+};
+const IDEAL_BANKS = [
+  ['abn_amro', 'ABN AMRO'], ['asn_bank', 'ASN Bank'], ['bunq', 'bunq'], ['ing', 'ING'],
+  ['knab', 'Knab'], ['n26', 'N26'], ['rabobank', 'Rabobank'], ['regiobank', 'RegioBank'],
+  ['revolut', 'Revolut'], ['sns_bank', 'SNS Bank'], ['triodos_bank', 'Triodos Bank'],
+  ['van_lanschot', 'Van Lanschot'], ['yoursafe', 'Yoursafe'],
+];
+const METHODS = { card: { label: 'Card', icon: 'card' }, ideal: { label: 'iDEAL', icon: 'ideal' } };
+
+// Theme presets; `appearance.variables` override them.
+const THEMES = {
+  stripe: {},
+  night: { colorPrimary: '#6b8cff', colorBackground: '#30313d', colorText: '#ffffff', colorDanger: '#fe87a1' },
+  flat: { borderRadius: '4px', colorText: '#32325d' },
+};
+const VARIABLES = ['colorPrimary', 'colorBackground', 'colorText', 'colorDanger', 'colorTextSecondary',
+  'colorTextPlaceholder', 'fontFamily', 'fontSizeBase', 'borderRadius', 'spacingUnit'];
+
+/** `appearance.theme` and `appearance.variables` as CSS variables on `root`. */
+function applyAppearance(root, appearance) {
+  const a = appearance || {};
+  const theme = THEMES[a.theme] ? a.theme : 'stripe';
+  root.dataset.theme = theme;
+  const variables = Object.assign({}, THEMES[theme], a.variables);
+  for (const name of VARIABLES) {
+    let value = variables[name];
+    if (typeof value === 'number') value = `${value}px`;
+    if (typeof value === 'string' && value) root.style.setProperty(`--${name}`, value);
+    else root.style.removeProperty(`--${name}`);
+  }
+}
