@@ -1,10 +1,11 @@
 //! The `tender` binary: run the server, run it with the demo shop (`dev`), show keys, manage
-//! accounts, and drive webhooks (`listen`, `trigger`, `deliveries`).
+//! accounts, drive webhooks (`listen`, `trigger`, `deliveries`) and arm faults (`faults`).
 
 mod accounts;
 mod client;
 mod deliveries;
 mod dev;
+mod faults;
 mod listen;
 mod locate;
 mod serve;
@@ -63,6 +64,13 @@ enum Command {
     Trigger {
         /// The event to cause (see the list below).
         event: String,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+    /// Make the running Tender fail on purpose: arm, list and clear faults (Tender only).
+    Faults {
+        #[command(subcommand)]
+        command: faults::FaultsCommand,
         #[command(flatten)]
         api: ApiArgs,
     },
@@ -195,6 +203,10 @@ async fn main() -> ExitCode {
         Command::Listen(args) => listen::listen(args).await,
         Command::Trigger { event, api } => match api.client().await {
             Ok(client) => trigger::trigger(&client, &event).await,
+            Err(e) => Err(e),
+        },
+        Command::Faults { command, api } => match api.client().await {
+            Ok(client) => faults::run(&client, command).await,
             Err(e) => Err(e),
         },
         Command::Deliveries {

@@ -165,3 +165,57 @@ async fn trigger_help_lists_every_event_trigger_causes() {
     let unlisted: Vec<&String> = caused.difference(&listed).collect();
     assert!(unlisted.is_empty(), "caused but not listed: {unlisted:?}");
 }
+
+#[tokio::test]
+async fn faults_add_list_clear() {
+    let folder = Folder::new("faults");
+    let (server, base) = serve(&folder, &[]).await;
+    let api = Api::new(&base, &field(&server.stdout(), "secret key:"));
+    let added = folder.run(&[
+        "faults",
+        "add",
+        "--method",
+        "POST",
+        "--path",
+        "/v1/customers",
+        "--kind",
+        "api_error",
+        "--phase",
+        "after",
+        "--count",
+        "2",
+        "--expires-in",
+        "600",
+    ]);
+    let line = text(&added.stdout);
+    assert!(line.starts_with("fault_"), "{line}");
+    assert!(
+        line.contains("POST /v1/customers api_error after, 2 left, struck 0"),
+        "{line}"
+    );
+    let struck = reqwest::Client::new()
+        .post(format!("{}/v1/customers", api.base))
+        .bearer_auth(&api.key)
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(struck.status().as_u16(), 500);
+    assert_eq!(api.get("/v1/customers").await["data"][0]["name"], "x");
+    let listed = text(&folder.run(&["faults", "list"]).stdout);
+    assert!(listed.contains("1 left, struck 1"), "{listed}");
+    let refused = folder
+        .tender(&["faults", "add", "--path", "/v1/x", "--kind", "meltdown"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("kind"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let cleared = text(&folder.run(&["faults", "clear"]).stdout);
+    assert_eq!(cleared.trim(), "1 fault(s) cleared");
+    let empty = text(&folder.run(&["faults", "list"]).stdout);
+    assert_eq!(empty.trim(), "no faults armed");
+}

@@ -20,6 +20,7 @@ use tower_http::cors::{Any, CorsLayer};
 use crate::ServerError;
 use crate::accounts::{AccountDirectory, ensure_default_account};
 use crate::clock::Clock;
+use crate::faults::{self, Faults};
 use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, with_body_deadline};
 use crate::pipeline::InFlight;
 use crate::routes;
@@ -78,10 +79,11 @@ pub fn router(state: Arc<AppState>) -> Router {
     routes::router()
         .fallback(unrecognized)
         .method_not_allowed_fallback(unrecognized)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(CatchPanicLayer::custom(|_| {
             error_response(&ApiError::internal())
         }))
+        .layer(middleware::from_fn_with_state(state, faults::layer::strike))
         .layer(cors)
         .layer(middleware::map_request(
             move |request: Request| async move { with_body_deadline(request, body_timeout) },
@@ -148,6 +150,7 @@ impl Server {
             } else {
                 Clock::system()
             },
+            faults: Faults::default(),
         });
         let listener = TcpListener::bind(&config.listen)
             .await

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::system_now;
-use crate::services::billing::expiry::expire_due;
+use crate::services::billing::expiry::run_due;
 use crate::state::AppState;
 
 /// Keys are kept at least this long, as on Stripe ("at least 24 hours old").
@@ -27,7 +27,7 @@ pub fn spawn(state: Arc<AppState>, mut shutdown: watch::Receiver<bool>) -> JoinH
                 prune(&state).await;
                 pruned_at = Some(Instant::now());
             }
-            if let Err(error) = expire_due(&state).await {
+            if let Err(error) = run_due(&state).await {
                 tracing::warn!(?error, "cannot expire unpaid subscriptions");
             }
             tokio::select! {

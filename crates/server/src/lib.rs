@@ -9,6 +9,7 @@ mod accounts;
 mod app;
 mod clock;
 mod ctx;
+mod faults;
 mod housekeeping;
 mod http;
 mod pipeline;

@@ -309,7 +309,7 @@ fn replay(saved: IdempotencyRecord, fingerprint: &str, key: &str) -> Reply {
     }
 }
 
-fn key_in_use(key: &str) -> ApiError {
+pub(crate) fn key_in_use(key: &str) -> ApiError {
     ApiError::new(
         409,
         ErrorType::IdempotencyError,
@@ -322,7 +322,7 @@ fn key_in_use(key: &str) -> ApiError {
     .with_code("idempotency_key_in_use")
 }
 
-fn lock_timeout() -> ApiError {
+pub(crate) fn lock_timeout() -> ApiError {
     ApiError::invalid_request(
         "This object cannot be accessed right now because another API request or Stripe \
          process is currently accessing it. If you see this error intermittently, retry the \

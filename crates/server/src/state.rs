@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 
 use crate::accounts::AccountDirectory;
 use crate::clock::Clock;
+use crate::faults::Faults;
 use crate::http::{Limits, RateLimiter};
 use crate::pipeline::InFlight;
 
@@ -23,4 +24,6 @@ pub struct AppState {
     pub rate_limiter: Option<RateLimiter>,
     /// The time requests see (movable by tests on a server started with a test clock).
     pub clock: Clock,
+    /// Faults armed by tests (`/v1/test_helpers/faults`), in this node's memory.
+    pub faults: Faults,
 }

@@ -39,16 +39,7 @@ pub struct ListParams {
 impl ListParams {
     /// Takes `limit`, `starting_after`, `ending_before` and `created` from `p`.
     pub fn take(p: &mut Params) -> Result<ListParams, ApiError> {
-        let limit = match p.integer("limit")? {
-            None => DEFAULT_LIMIT,
-            Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as usize,
-            Some(n) => {
-                return Err(ApiError::invalid_request(format!(
-                    "Invalid limit: must be between 1 and {MAX_LIMIT} (received {n})"
-                ))
-                .with_param("limit"));
-            }
-        };
+        let limit = take_limit(p)?;
         let starting_after = p.string("starting_after")?;
         let ending_before = p.string("ending_before")?;
         let page = match (starting_after, ending_before) {
@@ -68,6 +59,18 @@ impl ListParams {
             page,
             created,
         })
+    }
+}
+
+/// `limit`: 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent (lists and searches).
+pub fn take_limit(p: &mut Params) -> Result<usize, ApiError> {
+    match p.integer("limit")? {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => Ok(n as usize),
+        Some(n) => Err(ApiError::invalid_request(format!(
+            "Invalid limit: must be between 1 and {MAX_LIMIT} (received {n})"
+        ))
+        .with_param("limit")),
     }
 }
 

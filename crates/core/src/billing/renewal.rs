@@ -48,7 +48,10 @@ pub fn due(subscription: &Subscription, now: Timestamp) -> Renewal {
         n += 1;
         next = period_end(anchor, recurring.interval, recurring.interval_count, n);
     }
-    Renewal::Bill { start: end, end: next }
+    Renewal::Bill {
+        start: end,
+        end: next,
+    }
 }
 
 /// Moves `subscription` into the period `[start, end)`: its items' periods and, for older
@@ -159,7 +162,13 @@ mod tests {
 
     #[test]
     fn incomplete_and_ended_subscriptions_are_not_billed() {
-        for status in ["incomplete", "incomplete_expired", "canceled", "unpaid", "paused"] {
+        for status in [
+            "incomplete",
+            "incomplete_expired",
+            "canceled",
+            "unpaid",
+            "paused",
+        ] {
             assert_eq!(due(&monthly(status, JAN_1, FEB_1), FEB_1), Renewal::NotDue);
         }
     }

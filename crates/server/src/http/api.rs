@@ -159,7 +159,7 @@ fn request_input(method: &Method, query: Option<&str>, body: &Bytes) -> Vec<u8> 
 }
 
 /// `Authorization: Bearer <key>` or HTTP Basic with the key as the user name.
-fn header_key(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn header_key(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, credentials) = value.split_once(' ')?;
     let credentials = credentials.trim();
@@ -190,7 +190,7 @@ fn decode_base64(input: &str) -> Option<Vec<u8>> {
 }
 
 /// 408 when the body did not arrive within the body timeout, else 413 (the size limit).
-fn body_error(error: &axum::Error, state: &AppState) -> Response {
+pub(crate) fn body_error(error: &axum::Error, state: &AppState) -> Response {
     if is_body_timeout(error) {
         let seconds = state.limits.body_timeout.as_secs_f64();
         let mut response = error_response(
@@ -215,7 +215,7 @@ fn body_error(error: &axum::Error, state: &AppState) -> Response {
 
 /// Stripe's answer over the rate limit. No `Stripe-Should-Retry`: Stripe's SDKs do not retry
 /// rate-limited requests on their own, so that retries do not add to the load.
-fn rate_limited() -> Response {
+pub(crate) fn rate_limited() -> Response {
     let mut response = error_response(
         &ApiError::invalid_request(
             "Too many requests hit the API too quickly. We recommend an exponential backoff of \

@@ -16,4 +16,4 @@ pub use layer::request_layer;
 pub use limits::{Limits, RateLimit, RateLimiter};
 pub use path::Path;
 pub use reply::{Reply, error_response};
-pub use serve::serve;
+pub use serve::{ConnectionAbort, serve};

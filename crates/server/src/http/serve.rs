@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::io;
 use std::pin::pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -15,6 +16,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tower::ServiceExt;
 
 use super::limits::{HYPER_DEFAULT_MAX_HEADERS, Limits};
 
@@ -57,20 +60,45 @@ pub async fn serve(
                 }
             }
         };
+        let abort = ConnectionAbort(Arc::new(Notify::new()));
+        let closed = abort.0.clone();
+        let service = app
+            .clone()
+            .map_request(move |mut request: axum::extract::Request<_>| {
+                request.extensions_mut().insert(abort.clone());
+                request
+            });
         let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            // Timeouts, resets and malformed requests end here; hyper has already answered
-            // what deserved an answer (400, 431).
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection closed");
+            tokio::select! {
+                // Timeouts, resets and malformed requests end here; hyper has already
+                // answered what deserved an answer (400, 431).
+                result = connection => {
+                    if let Err(error) = result {
+                        tracing::debug!(%error, "connection closed");
+                    }
+                }
+                // A fault (`crate::faults`) dropped the connection without an answer.
+                () = closed.notified() => tracing::debug!("connection closed by a fault"),
             }
         });
     }
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Lets a request close its own connection without answering (fault injection): the
+/// connection's task drops the connection, and with it the request.
+#[derive(Clone)]
+pub struct ConnectionAbort(Arc<Notify>);
+
+impl ConnectionAbort {
+    pub fn close(&self) {
+        self.0.notify_one();
+    }
 }
 
 fn is_connection_error(error: &io::Error) -> bool {

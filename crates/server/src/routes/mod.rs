@@ -7,6 +7,7 @@ mod confirmation_tokens;
 mod customer_sessions;
 mod customers;
 mod events;
+mod faults;
 mod invoice_items;
 mod invoice_payments;
 mod invoices;
@@ -15,6 +16,7 @@ mod payment_methods;
 mod prices;
 mod products;
 mod refunds;
+mod search;
 mod setup_intents;
 mod subscription_items;
 mod subscriptions;
@@ -53,4 +55,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(invoice_payments::routes())
         .merge(invoice_items::routes())
         .merge(test_clock::routes())
+        .merge(search::routes())
+        .merge(faults::routes())
 }

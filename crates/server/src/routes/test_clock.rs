@@ -13,7 +13,7 @@ use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Reply};
-use crate::services::billing::expiry::expire_due;
+use crate::services::billing::expiry::run_due;
 use crate::state::AppState;
 
 const PATH: &str = "/v1/test_helpers/tender_clock";
@@ -39,7 +39,7 @@ async fn advance(api: Api) -> Reply {
         Ok(moved) => moved,
         Err(error) => return Reply::from(Err::<Value, _>(error)),
     };
-    if let Err(error) = expire_due(&api.ctx.state).await {
+    if let Err(error) = run_due(&api.ctx.state).await {
         return Reply::from(Err::<Value, _>(error));
     }
     Reply::from(Ok::<_, ApiError>(moved))

@@ -15,4 +15,5 @@ pub mod intent_kinds;
 pub mod intents;
 pub mod list;
 pub mod payment_methods;
+pub mod search;
 pub mod tokens;

@@ -375,3 +375,30 @@ async fn quantity_changes_are_prorated_pending_or_invoiced_at_once() {
     .await;
     assert_eq!(still["data"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn subscriptions_and_invoices_are_searchable() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let (subscription, _) = guide_subscription(&app, &shop).await;
+    let sub_id = subscription["id"].as_str().expect("id");
+    let found = get(&app, "/v1/subscriptions/search?query=status:'incomplete'").await;
+    assert_eq!(found["object"], "search_result");
+    assert_eq!(found["data"][0]["id"], sub_id);
+    let none = get(&app, "/v1/subscriptions/search?query=status:'active'").await;
+    assert_eq!(none["data"].as_array().map(Vec::len), Some(0));
+    let invoices = get(
+        &app,
+        &format!("/v1/invoices/search?query=subscription:'{sub_id}' AND total>1000"),
+    )
+    .await;
+    assert_eq!(
+        invoices["data"][0]["id"],
+        subscription["latest_invoice"]["id"]
+    );
+    let refused = app
+        .get("/v1/subscriptions/search", "query=colour:'red'")
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["error"]["param"], "query");
+}

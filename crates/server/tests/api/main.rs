@@ -5,6 +5,7 @@
 
 mod billing_invoices;
 mod billing_lifecycle;
+mod billing_renewals;
 mod billing_subscriptions;
 mod catalog_prices;
 mod catalog_products;
@@ -12,6 +13,8 @@ mod catalog_races;
 mod charges_refunds;
 mod customer_sessions;
 mod customers;
+mod faults;
+mod faults_matrix;
 mod fidelity;
 mod helpers;
 mod isolation;
@@ -20,6 +23,7 @@ mod payments;
 mod protocol;
 mod races;
 mod sdk_types;
+mod search;
 mod setup_intents;
 mod test_clock;
 mod tokens;

@@ -2,7 +2,8 @@
 //! not paid 23 hours after its creation becomes `incomplete_expired`, its open invoice is
 //! voided and the invoice's PaymentIntent canceled, in one unit of work. Run by the
 //! housekeeping loop every minute and, on a server with a test clock, each time the clock is
-//! advanced (so a test sees the expiry as soon as it moves the time).
+//! advanced (so a test sees the expiry as soon as it moves the time); [`run_due`] runs it with
+//! the renewals (`renewal.rs`).
 
 use std::sync::Arc;
 
@@ -28,12 +29,15 @@ use crate::store_error;
 /// How many subscriptions one listing reads.
 const PAGE: usize = 100;
 
-/// Expires every subscription of every account that is due. Returns how many were looked at.
-pub async fn expire_due(state: &Arc<AppState>) -> Result<usize, ApiError> {
+/// Runs what fell due in every account: unpaid subscriptions expire, ended periods renew.
+/// Returns how many subscriptions were looked at.
+pub async fn run_due(state: &Arc<AppState>) -> Result<usize, ApiError> {
     let accounts = state.store.accounts().await.map_err(store_error)?;
     let mut seen = 0;
     for account in accounts {
-        seen += expire_due_in(state, Arc::new(account)).await?;
+        let account = Arc::new(account);
+        seen += expire_due_in(state, account.clone()).await?;
+        seen += super::renewal::renew_due_in(state, account).await?;
     }
     Ok(seen)
 }

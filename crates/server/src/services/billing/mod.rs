@@ -6,6 +6,7 @@ pub mod create;
 pub mod expiry;
 pub mod invoices;
 pub mod one_off;
+pub mod renewal;
 pub mod settle;
 pub mod staged;
 pub mod update;

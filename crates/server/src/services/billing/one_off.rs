@@ -77,7 +77,10 @@ pub async fn create_invoice(
 }
 
 /// The customer's pending invoice items, oldest first (the order they join the invoice).
-async fn pending_items(ctx: &Ctx, customer: &str) -> Result<Vec<Loaded<InvoiceItem>>, ApiError> {
+pub async fn pending_items(
+    ctx: &Ctx,
+    customer: &str,
+) -> Result<Vec<Loaded<InvoiceItem>>, ApiError> {
     let query = ListQuery {
         account: ctx.account_id().to_owned(),
         kind: InvoiceItem::OBJECT.to_owned(),

@@ -1,0 +1,235 @@
+//! Renewals: when a subscription's period ends it is canceled (`cancel_at_period_end`) or
+//! billed for the next period (`billing_reason: subscription_cycle`, with its pending
+//! prorations), the invoice finalized and paid off-session with the default payment method,
+//! its payment settled like any invoice's (a decline makes the subscription `past_due`). Each
+//! period is one unit of work, run by `expiry::run_due` (housekeeping, and the test clock's
+//! advance); a lost race is decided again on the new state, so a period is never billed twice.
+
+use std::sync::Arc;
+
+use tender_core::billing::documents::{Invoice, NewInvoice, Period};
+use tender_core::billing::invoice::{BillingReason, InvoiceStatus};
+use tender_core::billing::invoice_item::InvoiceItem;
+use tender_core::billing::lines::{BilledItem, subscription_lines};
+use tender_core::billing::renewal::{Renewal, due, enter_period};
+use tender_core::billing::subscription::Subscription;
+use tender_core::billing::subscription_status::SubscriptionStatus;
+use tender_core::event::previous_attributes;
+use tender_core::event_kind::EventKind;
+use tender_core::payment_intent::PaymentIntent;
+use tender_core::product::Product;
+use tender_store::{Account, Cursor, ListQuery, TagFilter};
+use tender_wire::{ApiError, IdIn, Metadata, Params};
+
+use super::invoices::{finalize_invoice, pay_within};
+use super::one_off::pending_items;
+use super::staged::Staged;
+use crate::ctx::Ctx;
+use crate::pipeline::{Command, Effect, mutate_without_key};
+use crate::resources::{Loaded, Resource, insert, new_id, to_value};
+use crate::state::AppState;
+use crate::store_error;
+
+/// Runs what is due for one subscription, one period at a time.
+pub struct Renew {
+    pub id: String,
+}
+
+impl Command for Renew {
+    type Path = String;
+    const WRITES_EVENTS: bool = true;
+
+    fn parse(params: Params, id: String, _: &Ctx) -> Result<Self, ApiError> {
+        params.finish()?;
+        Ok(Renew { id })
+    }
+
+    async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
+        let mut writes = Vec::new();
+        let mut subscription =
+            Staged::<Subscription>::find(ctx, &self.id, &writes, IdIn::Url("subscription")).await?;
+        let before = to_value(&subscription.object)?;
+        let (start, end) = match due(&subscription.object, ctx.now) {
+            Renewal::NotDue => return Ok(Effect::ok_json("{}".to_owned(), writes)),
+            Renewal::Cancel { at } => {
+                let object = &mut subscription.object;
+                object.status = SubscriptionStatus::Canceled;
+                object.ended_at = Some(at);
+                let json = subscription.write(ctx, &mut writes)?;
+                writes.push(ctx.event_json(EventKind::CustomerSubscriptionDeleted, json, None)?);
+                return Ok(Effect::ok_json("{}".to_owned(), writes));
+            }
+            Renewal::Bill { start, end } => (start, end),
+        };
+        let mut invoice = cycle_invoice(ctx, &subscription.object, start, end).await?;
+        enter_period(&mut subscription.object, start, end);
+        let items = pending_items(ctx, &subscription.object.customer).await?;
+        let currency = invoice.currency.clone();
+        let of_this = |i: &Loaded<InvoiceItem>| {
+            i.object.parent.as_ref().is_some_and(|p| {
+                p["subscription_details"]["subscription"] == subscription.object.id.as_str()
+            }) && i.object.currency == currency
+        };
+        let prorations: Vec<_> = items.into_iter().filter(of_this).collect();
+        for mut item in prorations {
+            invoice.add_line(item.object.line(tender_wire::id::generate("il")))?;
+            item.object.invoice = Some(invoice.id.clone());
+            writes.push(item.update(ctx.account_id())?);
+        }
+        subscription.object.latest_invoice = Some(invoice.id.clone());
+        let json = subscription.write(ctx, &mut writes)?;
+        let after = to_value(&subscription.object)?;
+        writes.push(ctx.event_json(
+            EventKind::CustomerSubscriptionUpdated,
+            json,
+            previous_attributes(&before, &after),
+        )?);
+        let invoice_id = invoice.id.clone();
+        writes.push(insert(ctx.account_id(), &invoice)?);
+        writes.push(ctx.event(EventKind::InvoiceCreated, to_value(&invoice)?, None)?);
+        let mut staged =
+            Staged::<Invoice>::find(ctx, &invoice_id, &writes, IdIn::Url("id")).await?;
+        let default_pm = subscription.object.default_payment_method.clone();
+        finalize_invoice(ctx, &mut staged, default_pm, &mut writes).await?;
+        let charges = subscription.object.collection_method == "charge_automatically";
+        if !charges || staged.object.status != InvoiceStatus::Open {
+            return Ok(Effect::ok_json("{}".to_owned(), writes));
+        }
+        let has_payment_method = match &staged.object.payment_intent {
+            Some(intent) => Staged::<PaymentIntent>::find(ctx, intent, &writes, IdIn::Url("id"))
+                .await?
+                .object
+                .payment_method
+                .is_some(),
+            None => false,
+        };
+        if has_payment_method {
+            return pay_within(ctx, &invoice_id, None, true, writes).await;
+        }
+        // Nothing to pay with: the invoice stays open and the subscription is past due.
+        let mut subscription =
+            Staged::<Subscription>::find(ctx, &self.id, &writes, IdIn::Url("subscription")).await?;
+        let before = to_value(&subscription.object)?;
+        subscription.object.status = SubscriptionStatus::PastDue;
+        let json = subscription.write(ctx, &mut writes)?;
+        let after = to_value(&subscription.object)?;
+        writes.push(ctx.event_json(
+            EventKind::CustomerSubscriptionUpdated,
+            json,
+            previous_attributes(&before, &after),
+        )?);
+        Ok(Effect::ok_json("{}".to_owned(), writes))
+    }
+}
+
+/// The draft invoice of the period `[start, end)` of `subscription`.
+async fn cycle_invoice(
+    ctx: &Ctx,
+    subscription: &Subscription,
+    start: i64,
+    end: i64,
+) -> Result<Invoice, ApiError> {
+    let mut names = Vec::with_capacity(subscription.items.data.len());
+    for item in &subscription.items.data {
+        names.push(match ctx.find(&item.price.product).await? {
+            Some(record) => Loaded::<Product>::from_record(&record)?.object.name,
+            None => item.price.product.clone(),
+        });
+    }
+    let billed: Vec<BilledItem<'_>> = subscription
+        .items
+        .data
+        .iter()
+        .zip(&names)
+        .enumerate()
+        .map(|(i, (item, name))| BilledItem {
+            item,
+            product_name: name,
+            param: format!("items[{i}]"),
+        })
+        .collect();
+    let period = Period { start, end };
+    let (lines, amounts) = subscription_lines(&subscription.id, &billed, false, period, || {
+        tender_wire::id::generate("il")
+    })?;
+    Ok(Invoice::draft(
+        NewInvoice {
+            id: new_id::<Invoice>(),
+            customer: subscription.customer.clone(),
+            customer_email: None,
+            customer_name: None,
+            currency: subscription.currency.clone(),
+            billing_reason: BillingReason::SubscriptionCycle,
+            collection_method: subscription.collection_method.clone(),
+            days_until_due: subscription.days_until_due,
+            subscription: Some(subscription.id.clone()),
+            description: None,
+            metadata: Metadata::new(),
+            // A renewal invoice covers the period that just ended, as on Stripe; its lines
+            // the period billed.
+            period: Period {
+                start: subscription.current_period_start,
+                end: start,
+            },
+            lines,
+            amounts,
+        },
+        ctx.now,
+    ))
+}
+
+/// How many subscriptions one listing reads.
+const PAGE: usize = 100;
+/// The most periods one run bills for one subscription (a clock moved years ahead bills the
+/// rest on the next run).
+const MAX_PERIODS_PER_RUN: usize = 36;
+
+/// Renews every subscription of `account` whose period has ended. Returns how many were
+/// looked at.
+pub async fn renew_due_in(state: &Arc<AppState>, account: Arc<Account>) -> Result<usize, ApiError> {
+    let billable = [
+        SubscriptionStatus::Active,
+        SubscriptionStatus::PastDue,
+        SubscriptionStatus::Trialing,
+    ];
+    let mut query = ListQuery {
+        account: account.id.clone(),
+        kind: Subscription::OBJECT.to_owned(),
+        tag: Some(TagFilter::AnyOf(
+            billable.iter().map(|s| s.as_str().to_owned()).collect(),
+        )),
+        limit: PAGE,
+        ..ListQuery::default()
+    };
+    let mut seen = 0;
+    loop {
+        let page = state.store.list(&query).await.map_err(store_error)?;
+        let more = page.len() > PAGE;
+        for record in page.iter().take(PAGE) {
+            seen += 1;
+            let subscription = Loaded::<Subscription>::from_record(record)?.object;
+            if due(&subscription, state.clock.now()) == Renewal::NotDue {
+                continue;
+            }
+            for _ in 0..MAX_PERIODS_PER_RUN {
+                let ctx = Ctx::for_job(state.clone(), account.clone());
+                let params = Params::from_form(b"")?;
+                let _ = mutate_without_key::<Renew>(&ctx, params, record.id.clone()).await;
+                let now = ctx.now;
+                match ctx.find(&record.id).await? {
+                    Some(current) => {
+                        let current = Loaded::<Subscription>::from_record(&current)?.object;
+                        if due(&current, now) == Renewal::NotDue {
+                            break;
+                        }
+                    }
+                    None => break,
+                }
+            }
+        }
+        match page.get(PAGE - 1) {
+            Some(last) if more => query.cursor = Some(Cursor::After(last.id.clone())),
+            _ => return Ok(seen),
+        }
+    }
+}

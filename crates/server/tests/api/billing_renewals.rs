@@ -1,0 +1,184 @@
+//! Renewals driven by the test clock: at a period's end a subscription is billed for the next
+//! period (with its pending prorations) and paid off-session, or becomes `past_due` when the
+//! payment fails, or ends when it was set to cancel then; a trial's end bills the first
+//! period.
+
+use serde_json::Value;
+
+use crate::billing_subscriptions::{Shop, customer_with_card, get, shop, subscribe};
+use crate::catalog_prices::{event_types, id};
+use crate::helpers::TestApp;
+
+async fn advance(app: &TestApp, seconds: i64) {
+    let moved = app
+        .post(
+            "/v1/test_helpers/tender_clock/advance",
+            &format!("seconds={seconds}"),
+        )
+        .await;
+    assert!(moved.status.is_success(), "{:?}", moved.body);
+}
+
+/// Moves the clock just past the end of `subscription`'s current period.
+async fn to_period_end(app: &TestApp, subscription: &Value) {
+    let end = subscription["items"]["data"][0]["current_period_end"]
+        .as_i64()
+        .expect("period end");
+    let now = get(app, "/v1/test_helpers/tender_clock").await["now"]
+        .as_i64()
+        .expect("now");
+    advance(app, end - now + 5).await;
+}
+
+async fn active(app: &TestApp, shop: &Shop) -> Value {
+    let created = subscribe(app, shop, "").await;
+    assert_eq!(created.body["status"], "active", "{:?}", created.body);
+    created.body
+}
+
+#[tokio::test]
+async fn a_period_end_bills_and_pays_the_next_period() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    let first_end = subscription["items"]["data"][0]["current_period_end"].clone();
+    let item = subscription["items"]["data"][0]["id"]
+        .as_str()
+        .expect("item");
+    // A prorated quantity change, pending until the renewal.
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &format!("items[0][id]={item}&items[0][quantity]=2"),
+    )
+    .await;
+    to_period_end(&app, &subscription).await;
+
+    let renewed = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(renewed["status"], "active");
+    assert_eq!(
+        renewed["items"]["data"][0]["current_period_start"],
+        first_end
+    );
+    assert_eq!(renewed["current_period_start"], first_end);
+    let invoice = &renewed["latest_invoice"];
+    assert_eq!(invoice["billing_reason"], "subscription_cycle");
+    assert_eq!(invoice["status"], "paid");
+    let lines = invoice["lines"]["data"].as_array().expect("lines");
+    // The period at the new quantity, then the two prorations.
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0]["amount"], 4000);
+    assert_eq!(lines[0]["period"]["start"], first_end);
+    let total: i64 = lines
+        .iter()
+        .map(|l| l["amount"].as_i64().expect("amount"))
+        .sum();
+    assert_eq!(invoice["amount_paid"], total);
+    let pending = get(
+        &app,
+        &format!("/v1/invoiceitems?customer={}&pending=true", shop.customer),
+    )
+    .await;
+    assert_eq!(pending["data"].as_array().map(Vec::len), Some(0));
+    let events = app.get("/v1/events", "limit=40").await.body;
+    let types = event_types(&events);
+    for expected in ["invoice.created", "invoice.finalized", "invoice.paid"] {
+        assert!(types.contains(&expected), "{expected}: {types:?}");
+    }
+    // Nothing is billed twice: advancing a little more changes nothing.
+    advance(&app, 60).await;
+    let invoices = get(&app, &format!("/v1/invoices?subscription={sub_id}")).await;
+    assert_eq!(invoices["data"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn a_failed_renewal_makes_the_subscription_past_due() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    // The card on file now declines.
+    let failing = customer_with_card(&app, &shop, "pm_card_chargeCustomerFail").await;
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &format!("default_payment_method={failing}"),
+    )
+    .await;
+    to_period_end(&app, &subscription).await;
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(after["status"], "past_due");
+    assert_eq!(after["latest_invoice"]["status"], "open");
+    assert_eq!(after["latest_invoice"]["attempted"], true);
+    let failed = app
+        .get("/v1/events", "type=invoice.payment_failed&limit=1")
+        .await
+        .body;
+    assert_eq!(
+        failed["data"][0]["data"]["object"]["id"],
+        after["latest_invoice"]["id"]
+    );
+    // Paying it with a good card makes it active again.
+    let invoice = after["latest_invoice"]["id"].as_str().expect("invoice");
+    let paid = app
+        .post(
+            &format!("/v1/invoices/{invoice}/pay"),
+            "payment_method=pm_card_visa",
+        )
+        .await;
+    assert_eq!(paid.body["status"], "paid", "{:?}", paid.body);
+    assert_eq!(
+        get(&app, &format!("/v1/subscriptions/{sub_id}")).await["status"],
+        "active"
+    );
+}
+
+#[tokio::test]
+async fn cancel_at_period_end_ends_it_then_and_a_trial_bills_at_its_end() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        "cancel_at_period_end=true",
+    )
+    .await;
+    let trial = subscribe(&app, &shop, "trial_period_days=7").await.body;
+    assert_eq!(trial["status"], "trialing");
+    let trial_id = id(&trial);
+
+    to_period_end(&app, &trial).await;
+    let converted = get(
+        &app,
+        &format!("/v1/subscriptions/{trial_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(converted["status"], "active");
+    assert_eq!(converted["latest_invoice"]["status"], "paid");
+    assert_eq!(converted["latest_invoice"]["amount_paid"], 2000);
+    assert_eq!(
+        converted["items"]["data"][0]["current_period_start"],
+        trial["trial_end"]
+    );
+
+    to_period_end(&app, &subscription).await;
+    let ended = get(&app, &format!("/v1/subscriptions/{sub_id}")).await;
+    assert_eq!(ended["status"], "canceled");
+    assert_eq!(
+        ended["ended_at"],
+        subscription["items"]["data"][0]["current_period_end"]
+    );
+    let invoices = get(&app, &format!("/v1/invoices?subscription={sub_id}")).await;
+    assert_eq!(invoices["data"].as_array().map(Vec::len), Some(1));
+}
