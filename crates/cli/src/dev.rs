@@ -57,6 +57,7 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("/intent-first", "intent first, confirmed in the browser"),
     ("/save-card", "save a card, charge it later"),
+    ("/subscribe", "a monthly membership (subscription)"),
 ];
 
 pub async fn dev(args: DevArgs) -> Result<(), String> {

@@ -6,10 +6,15 @@
 //! It is an ordinary Stripe integration: configured by `STRIPE_*` variables, it runs against
 //! Stripe as well as Tender. `tender dev` runs it in-process next to Tender.
 //!
+//! A membership is sold along the guide's "Create a subscription" tab: a monthly plan, the
+//! Payment Element in `mode: 'subscription'`, a `default_incomplete` Subscription whose first
+//! invoice's PaymentIntent the server confirms, activated by the `invoice.paid` webhook.
+//!
 //! Layout: [`catalog`] prices carts, [`rules`] decides what to refuse, [`payments`] is every
-//! API call, [`orders`] is the SQLite order book that webhooks settle, [`wording`] what shoppers
-//! are told when a payment fails, `routes` the HTTP surface and `pages` the embedded pages
-//! and scripts.
+//! API call of the one-off payments and [`subscriptions`] of the membership, [`orders`] is the
+//! SQLite book of orders and memberships that webhooks settle, [`wording`] what shoppers are
+//! told when a payment fails, `routes` the HTTP surface and `pages` the embedded pages and
+//! scripts.
 
 pub mod catalog;
 pub mod config;
@@ -18,6 +23,7 @@ mod pages;
 pub mod payments;
 mod routes;
 pub mod rules;
+pub mod subscriptions;
 pub mod wording;
 
 use std::net::SocketAddr;
@@ -62,15 +68,19 @@ pub fn api_version() -> String {
 
 /// The whole application over `config`, answering at `public_url`.
 pub fn router(config: &Config, public_url: &str) -> Result<axum::Router, CheckoutError> {
-    let app = Arc::new(routes::App {
+    Ok(routes::router(app(config, public_url)?))
+}
+
+fn app(config: &Config, public_url: &str) -> Result<Arc<routes::App>, CheckoutError> {
+    Ok(Arc::new(routes::App {
         gateway: payments::Gateway::new(&config.secret_key, &config.api_base)?,
         orders: orders::Orders::open(&config.database)?,
         rules: config.rules.clone(),
         webhook_secret: config.webhook_secret.clone(),
         public_url: public_url.trim_end_matches('/').to_owned(),
         pages: pages::Pages::render(&config.js_url, &config.publishable_key),
-    });
-    Ok(routes::router(app))
+        plan: tokio::sync::OnceCell::new(),
+    }))
 }
 
 /// Binds `config.listen` and starts serving.
@@ -93,7 +103,16 @@ pub async fn serve(listener: TcpListener, config: &Config) -> Result<Checkout, C
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let app = router(config, &url)?;
+    let app = app(config, &url)?;
+    // The membership plan's Price is found or created now, in the background: a shop whose
+    // API is not reachable yet still starts, and the subscription page asks again.
+    let warm = app.clone();
+    tokio::spawn(async move {
+        if let Err(error) = warm.plan().await {
+            tracing::warn!(%error, "the membership plan could not be set up yet");
+        }
+    });
+    let app = routes::router(app);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

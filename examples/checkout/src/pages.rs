@@ -19,10 +19,12 @@ const PAGES: &[(&str, &str)] = &[
     ("/two-step", include_str!("../static/two-step.html")),
     ("/two-step/review", include_str!("../static/review.html")),
     ("/save-card", include_str!("../static/save-card.html")),
+    ("/subscribe", include_str!("../static/subscribe.html")),
 ];
 
 /// Served by `routes` only for an order that exists; the rest get the not-found page.
 const ORDER_PAGE: &str = include_str!("../static/order.html");
+const MEMBERSHIP_PAGE: &str = include_str!("../static/membership.html");
 const NOT_FOUND_PAGE: &str = include_str!("../static/not-found.html");
 
 const JAVASCRIPT: &str = "application/javascript; charset=utf-8";
@@ -62,6 +64,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../static/save-card.js"),
     ),
     ("order.js", JAVASCRIPT, include_str!("../static/order.js")),
+    (
+        "subscribe.js",
+        JAVASCRIPT,
+        include_str!("../static/subscribe.js"),
+    ),
+    (
+        "membership.js",
+        JAVASCRIPT,
+        include_str!("../static/membership.js"),
+    ),
 ];
 
 /// The pages, rendered for one configuration.
@@ -69,6 +81,8 @@ pub struct Pages {
     rendered: Vec<(&'static str, String)>,
     /// `/orders/{id}` of an order the shop has.
     order: String,
+    /// `/membership/{id}` of a membership the shop has.
+    membership: String,
     /// Any other address: a page a shopper can find their way back from, with a 404.
     not_found: String,
 }
@@ -85,6 +99,7 @@ impl Pages {
                 .map(|(path, html)| (*path, fill(html)))
                 .collect(),
             order: fill(ORDER_PAGE),
+            membership: fill(MEMBERSHIP_PAGE),
             not_found: fill(NOT_FOUND_PAGE),
         }
     }
@@ -107,6 +122,11 @@ impl Pages {
     /// The order page, for an order that exists.
     pub fn order(&self) -> Response {
         Html(self.order.clone()).into_response()
+    }
+
+    /// The membership's manage page, for a membership that exists.
+    pub fn membership(&self) -> Response {
+        Html(self.membership.clone()).into_response()
     }
 
     /// The not-found page with its status, for the router's fallback and unknown orders.
@@ -136,6 +156,7 @@ mod tests {
             assert!(!page.contains("{{"), "{path} has an unfilled placeholder");
         }
         assert!(!pages.order.contains("{{"));
+        assert!(!pages.membership.contains("{{"));
         assert!(!pages.not_found.contains("{{"));
         let checkout = &pages.rendered[1].1;
         assert!(checkout.contains(r#"src="http://127.0.0.1:12111/v3/""#));

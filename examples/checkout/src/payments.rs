@@ -109,7 +109,7 @@ pub struct SavedPayment<'a> {
 
 #[derive(Clone)]
 pub struct Gateway {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl Gateway {
@@ -320,12 +320,12 @@ fn order_metadata(order_id: &str) -> HashMap<String, String> {
     HashMap::from([("order_id".to_owned(), order_id.to_owned())])
 }
 
-fn currency(code: &str) -> Result<Currency, PaymentError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, PaymentError> {
     Currency::from_str(code)
         .map_err(|_| PaymentError::Unavailable(format!("unsupported currency {code:?}")))
 }
 
-fn idempotency_key(parts: &[&str]) -> Result<IdempotencyKey, PaymentError> {
+pub(crate) fn idempotency_key(parts: &[&str]) -> Result<IdempotencyKey, PaymentError> {
     IdempotencyKey::new(parts.join(":"))
         .map_err(|e| PaymentError::Unavailable(format!("idempotency key: {e}")))
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const GUIDE = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/finalize-payments-on-the-server.md');
 
 /** The fenced code blocks, in order. */
-function blocks() {
+export function blocks() {
   const text = readFileSync(GUIDE, 'utf8');
   return [...text.matchAll(/^```\n([\s\S]*?)^```$/gm)].map((m) => unwrapComments(m[1]));
 }
@@ -33,14 +33,14 @@ function unwrapComments(code) {
   return out.join('\n');
 }
 
-function find(all, needle) {
+export function find(all, needle) {
   const found = all.filter((b) => b.includes(needle));
   if (found.length !== 1) throw new Error(`guide: expected one code block with ${needle}, found ${found.length}`);
   return found[0];
 }
 
 /** Replaces exactly one occurrence, so a changed guide fails loudly instead of silently. */
-function replaceOnce(text, from, to) {
+export function replaceOnce(text, from, to) {
   const count = text.split(from).length - 1;
   if (count !== 1) throw new Error(`guide: expected one "${from}", found ${count}`);
   return text.replace(from, to);

@@ -37,16 +37,25 @@ async function waitFor(url, child) {
   throw new Error(`${url} did not answer`);
 }
 
-/** The guide's server.js and checkout page in a temporary directory, run with node. */
-export async function startGuideServer(tender) {
+/**
+ * The guide's server.js and checkout page in a temporary directory, run with node. By default
+ * the "Accept a payment" tab; `options` may give another tab's `server` and `page`, the `port`
+ * (when a webhook endpoint had to be registered for it first) and more `env`.
+ */
+export async function startGuideServer(tender, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tender-guide-'));
-  writeFileSync(join(dir, 'server.js'), guideServer(tender));
-  writeFileSync(join(dir, 'index.html'), guidePage(tender.url));
-  const port = await freePort();
+  writeFileSync(join(dir, 'server.js'), options.server || guideServer(tender));
+  writeFileSync(join(dir, 'index.html'), options.page || guidePage(tender.url));
+  const port = options.port || await freePort();
   const child = spawn(process.execPath, ['server.js'], {
     cwd: dir,
     // The guide's `require("stripe")` and `require('express')` resolve to this package's.
-    env: { ...process.env, PORT: String(port), NODE_PATH: resolve(here, '../node_modules') },
+    env: {
+      ...process.env,
+      ...options.env,
+      PORT: String(port),
+      NODE_PATH: resolve(here, '../node_modules'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

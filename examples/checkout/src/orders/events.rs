@@ -3,7 +3,7 @@
 
 use rusqlite::{Transaction, params};
 
-use super::{OrdersError, now, read_order};
+use super::{OrdersError, memberships, now, read_order};
 
 /// What a webhook event does to the orders.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +17,19 @@ pub enum Effect {
     },
     /// `payment_intent.payment_failed`: remember why, the order stays pending.
     Failed { order_id: String, message: String },
+    /// `invoice.paid`: activate the membership of the subscription, if the amount is the plan's.
+    MembershipPaid {
+        subscription: String,
+        amount_paid: i64,
+        currency: String,
+    },
+    /// `invoice.payment_failed`: remember why, the membership stays pending.
+    MembershipFailed {
+        subscription: String,
+        message: String,
+    },
+    /// `customer.subscription.deleted`: the membership ends.
+    MembershipEnded { subscription: String },
 }
 
 /// What applying an event did.
@@ -25,7 +38,7 @@ pub enum Applied {
     Done,
     /// The event id was seen before: nothing changed.
     Duplicate,
-    /// The event names no order of this shop (another integration's payment).
+    /// The event names no order (or membership) of this shop (another integration's payment).
     UnknownOrder,
     /// The amount received is not the order's: left pending for a human to look at.
     AmountMismatch,
@@ -82,5 +95,15 @@ pub(super) fn apply(
                 Applied::Done
             })
         }
+        Effect::MembershipPaid {
+            subscription,
+            amount_paid,
+            currency,
+        } => memberships::paid(tx, event_id, &subscription, amount_paid, &currency),
+        Effect::MembershipFailed {
+            subscription,
+            message,
+        } => memberships::failed(tx, &subscription, &message),
+        Effect::MembershipEnded { subscription } => memberships::ended(tx, &subscription),
     }
 }

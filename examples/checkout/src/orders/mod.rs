@@ -7,6 +7,7 @@
 //! transaction that records its id, so an event id seen before changes nothing.
 
 mod events;
+mod memberships;
 mod shoppers;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ use serde::Serialize;
 use crate::catalog::Quote;
 
 pub use events::{Applied, Effect};
+pub use memberships::{Membership, NewMembership};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS orders (
@@ -48,6 +50,20 @@ CREATE TABLE IF NOT EXISTS fulfilments (
     event_id       TEXT NOT NULL,
     payment_intent TEXT NOT NULL,
     fulfilled      INTEGER NOT NULL
+);
+-- A membership is `pending` until the verified `invoice.paid` of its subscription's invoice.
+CREATE TABLE IF NOT EXISTS memberships (
+    id             TEXT PRIMARY KEY,
+    created        INTEGER NOT NULL,
+    customer       TEXT NOT NULL,
+    price          TEXT NOT NULL,
+    amount         INTEGER NOT NULL,
+    currency       TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    subscription   TEXT UNIQUE,
+    last_error     TEXT,
+    activated_at   INTEGER,
+    activated_by   TEXT
 );
 -- A browser's shopper id (its cookie) and the Customer it pays as.
 CREATE TABLE IF NOT EXISTS shoppers (

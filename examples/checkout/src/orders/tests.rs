@@ -65,3 +65,90 @@ async fn a_wrong_amount_leaves_the_order_pending() {
     );
     let _ = std::fs::remove_file(path);
 }
+
+fn new_membership() -> NewMembership<'static> {
+    NewMembership {
+        customer: "cus_1",
+        price: "price_1",
+        amount: 900,
+        currency: "usd",
+    }
+}
+
+fn invoice_paid(amount: i64) -> Effect {
+    Effect::MembershipPaid {
+        subscription: "sub_1".into(),
+        amount_paid: amount,
+        currency: "usd".into(),
+    }
+}
+
+#[tokio::test]
+async fn invoice_paid_activates_a_membership_once_and_deleted_ends_it() {
+    let (orders, path) = open().await;
+    let membership = orders.create_membership(&new_membership()).await.unwrap();
+    assert_eq!(membership.status, "pending");
+    // Before its subscription is recorded, an invoice.paid names nothing of the shop's.
+    let early = orders.apply_event("evt_0", "invoice.paid", invoice_paid(900));
+    assert_eq!(early.await.unwrap(), Applied::UnknownOrder);
+    orders
+        .attach_subscription(&membership.id, "sub_1")
+        .await
+        .unwrap();
+
+    let failed = Effect::MembershipFailed {
+        subscription: "sub_1".into(),
+        message: "The payment failed.".into(),
+    };
+    orders
+        .membership_error(&membership.id, Some("Your card was declined."))
+        .await
+        .unwrap();
+    let applied = orders.apply_event("evt_1", "invoice.payment_failed", failed);
+    assert_eq!(applied.await.unwrap(), Applied::Done);
+    let pending = orders.membership(&membership.id).await.unwrap().unwrap();
+    // The server's own message (from the decline) is kept over the webhook's plain one.
+    assert_eq!(
+        pending.last_error.as_deref(),
+        Some("Your card was declined.")
+    );
+
+    let paid = orders.apply_event("evt_2", "invoice.paid", invoice_paid(900));
+    assert_eq!(paid.await.unwrap(), Applied::Done);
+    let again = orders.apply_event("evt_2", "invoice.paid", invoice_paid(900));
+    assert_eq!(again.await.unwrap(), Applied::Duplicate);
+    // A renewal's invoice.paid leaves the activation as it was.
+    let renewal = orders.apply_event("evt_3", "invoice.paid", invoice_paid(900));
+    assert_eq!(renewal.await.unwrap(), Applied::Done);
+    let active = orders.membership(&membership.id).await.unwrap().unwrap();
+    assert_eq!(active.status, "active");
+    assert_eq!(active.activated_by.as_deref(), Some("evt_2"));
+    assert_eq!(active.last_error, None);
+
+    let ended = Effect::MembershipEnded {
+        subscription: "sub_1".into(),
+    };
+    let applied = orders.apply_event("evt_4", "customer.subscription.deleted", ended);
+    assert_eq!(applied.await.unwrap(), Applied::Done);
+    let over = orders.membership(&membership.id).await.unwrap().unwrap();
+    assert_eq!(over.status, "ended");
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn an_invoice_for_another_amount_leaves_the_membership_pending() {
+    let (orders, path) = open().await;
+    let membership = orders.create_membership(&new_membership()).await.unwrap();
+    orders
+        .attach_subscription(&membership.id, "sub_1")
+        .await
+        .unwrap();
+    let applied = orders
+        .apply_event("evt_1", "invoice.paid", invoice_paid(100))
+        .await
+        .unwrap();
+    assert_eq!(applied, Applied::AmountMismatch);
+    let membership = orders.membership(&membership.id).await.unwrap().unwrap();
+    assert_eq!(membership.status, "pending");
+    let _ = std::fs::remove_file(path);
+}

@@ -5,6 +5,7 @@ mod returning;
 mod server_confirm;
 mod setup;
 mod shop;
+mod subscribe;
 mod webhook;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::orders::{Orders, OrdersError};
 use crate::pages::Pages;
 use crate::payments::{Gateway, PaymentError};
 use crate::rules::{Refusal, Rules};
+use crate::subscriptions::Plan;
 
 /// What every handler shares.
 pub struct App {
@@ -31,12 +33,28 @@ pub struct App {
     /// The shop's address as the customer's browser reaches it, without a trailing `/`.
     pub public_url: String,
     pub pages: Pages,
+    /// The membership plan's Price, found or created once (`App::plan`).
+    pub plan: tokio::sync::OnceCell<Plan>,
 }
 
 impl App {
     /// Where a customer lands after paying (and after a redirect-based payment method).
     pub fn order_url(&self, order_id: &str) -> String {
         format!("{}/orders/{order_id}", self.public_url)
+    }
+
+    /// The manage page of a membership, where the customer lands after subscribing.
+    pub fn membership_url(&self, membership_id: &str) -> String {
+        format!("{}/membership/{membership_id}", self.public_url)
+    }
+
+    /// The plan, from the API the first time it is asked for (at start, see `crate::serve`);
+    /// a failure is not remembered, the next caller tries again.
+    pub async fn plan(&self) -> Result<Plan, PaymentError> {
+        self.plan
+            .get_or_try_init(|| self.gateway.ensure_plan())
+            .await
+            .cloned()
     }
 }
 
@@ -60,6 +78,14 @@ pub fn router(app: Arc<App>) -> Router {
             "/api/saved-cards/{id}/charge",
             post(setup::charge_saved_card),
         )
+        .route("/api/plan", get(subscribe::plan))
+        .route(
+            "/create-confirm-subscription",
+            post(subscribe::create_confirm_subscription),
+        )
+        .route("/membership/{id}", get(subscribe::membership_page))
+        .route("/api/memberships/{id}", get(subscribe::membership))
+        .route("/api/memberships/{id}/cancel", post(subscribe::cancel))
         .route("/webhook", post(webhook::receive))
         .with_state(app.clone());
     pages.merge(api).fallback(move || {
@@ -68,7 +94,8 @@ pub fn router(app: Arc<App>) -> Router {
     })
 }
 
-/// An error answer the pages show: `{error: {message, code, decline_code}, order_id}`.
+/// An error answer the pages show: `{error: {message, code, decline_code}, order_id}`, with
+/// `membership_id` instead of `order_id` on the membership's endpoints.
 #[derive(Debug)]
 pub struct Failure {
     status: StatusCode,
@@ -76,6 +103,7 @@ pub struct Failure {
     code: Option<String>,
     decline_code: Option<String>,
     order_id: Option<String>,
+    membership_id: Option<String>,
 }
 
 impl Failure {
@@ -86,12 +114,19 @@ impl Failure {
             code: Some(code.to_owned()),
             decline_code: None,
             order_id: None,
+            membership_id: None,
         }
     }
 
     /// Tells the page which order the attempt belonged to, so a retry pays the same order.
     pub fn for_order(mut self, order_id: &str) -> Failure {
         self.order_id = Some(order_id.to_owned());
+        self
+    }
+
+    /// Tells the page which membership the attempt belonged to: a retry pays its invoice.
+    pub fn for_membership(mut self, membership_id: &str) -> Failure {
+        self.membership_id = Some(membership_id.to_owned());
         self
     }
 
@@ -106,7 +141,7 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let body = json!({
+        let mut body = json!({
             "error": {
                 "message": self.message,
                 "code": self.code,
@@ -114,6 +149,9 @@ impl IntoResponse for Failure {
             },
             "order_id": self.order_id,
         });
+        if let Some(membership_id) = self.membership_id {
+            body["membership_id"] = json!(membership_id);
+        }
         (self.status, Json(body)).into_response()
     }
 }
@@ -144,6 +182,7 @@ impl From<PaymentError> for Failure {
                 code,
                 decline_code,
                 order_id: None,
+                membership_id: None,
             },
             PaymentError::Refused {
                 status,
@@ -158,6 +197,7 @@ impl From<PaymentError> for Failure {
                 code,
                 decline_code: None,
                 order_id: None,
+                membership_id: None,
             },
             PaymentError::Unavailable(detail) => {
                 tracing::error!(%detail, "payments API call failed");

@@ -1,4 +1,4 @@
-//! `POST /webhook`: the only way an order becomes paid. The body is verified against the
+//! `POST /webhook`: the only way an order becomes paid or a membership active. The body is verified against the
 //! endpoint's signing secret with async-stripe's verifier (HMAC-SHA256 over
 //! `timestamp.payload`, at most five minutes old) before anything is believed; the event is
 //! then applied once per event id.
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use stripe_shared::ApiErrorsType;
+use stripe_shared::{ApiErrorsType, Invoice};
 use stripe_webhook::{EventObject, Webhook, WebhookError};
 
 use super::App;
@@ -72,6 +72,22 @@ pub async fn receive(
                     message,
                 })
         }
+        EventObject::InvoicePaid(invoice) => {
+            subscription_of(&invoice).map(|subscription| Effect::MembershipPaid {
+                subscription,
+                amount_paid: invoice.amount_paid,
+                currency: invoice.currency.to_string(),
+            })
+        }
+        EventObject::InvoicePaymentFailed(invoice) => {
+            subscription_of(&invoice).map(|subscription| Effect::MembershipFailed {
+                subscription,
+                message: wording::PAYMENT_FAILED.to_owned(),
+            })
+        }
+        EventObject::CustomerSubscriptionDeleted(subscription) => Some(Effect::MembershipEnded {
+            subscription: subscription.id.to_string(),
+        }),
         // Everything else is acknowledged: a 2xx stops the sender's retries.
         _ => None,
     };
@@ -93,4 +109,11 @@ pub async fn receive(
             (StatusCode::INTERNAL_SERVER_ERROR, "try again")
         }
     }
+}
+
+/// The subscription an invoice bills (`parent.subscription_details.subscription`, from API
+/// version `2025-03-31.basil` on); `None` for a one-off invoice.
+fn subscription_of(invoice: &Invoice) -> Option<String> {
+    let details = invoice.parent.as_ref()?.subscription_details.as_ref()?;
+    Some(details.subscription.id().to_string())
 }

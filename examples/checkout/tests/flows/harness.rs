@@ -123,8 +123,12 @@ impl Shop {
             ("payment_method_data[card][cvc]", "123"),
             ("client_context[mode]", mode),
         ];
-        if mode == "payment" {
+        if mode == "payment" || mode == "subscription" {
             form.push(("client_context[currency]", "usd"));
+        }
+        // What the SDK's Elements in subscription mode imply, as Stripe.js's do.
+        if mode == "subscription" {
+            form.push(("client_context[setup_future_usage]", "off_session"));
         }
         let answer = self
             .http

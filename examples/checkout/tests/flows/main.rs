@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod membership;
 mod paths;
 mod payments;
 mod returning;
