@@ -21,15 +21,15 @@ use tender_core::billing::subscription_status::{
 };
 use tender_core::event_kind::EventKind;
 use tender_core::intent::Status;
-use tender_core::payment_intent::{ConfirmParams, PaymentIntent};
+use tender_core::payment_intent::PaymentIntent;
 use tender_core::price::Price;
 use tender_core::product::Product;
 use tender_store::Write;
 use tender_wire::expand::Expand;
-use tender_wire::{ApiError, IdIn, Metadata, Params};
+use tender_wire::{ApiError, IdIn, Metadata};
 
 use super::SubscriptionItemRecord;
-use super::invoices::{invoice_number, invoice_payment_intent};
+use super::invoices::{invoice_confirmation, invoice_number, invoice_payment_intent};
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::render;
@@ -251,7 +251,7 @@ pub async fn create_subscription(
         writes.push(insert(ctx.account_id(), &intent)?);
         return answer(ctx, &subscription_id, writes, expand).await;
     }
-    let params = first_payment_params(create.off_session)?;
+    let params = invoice_confirmation(None, create.off_session)?;
     let effect =
         confirmation::confirm(ctx, intent, None, &params, &Expand::default(), writes).await?;
     after_first_payment(
@@ -339,13 +339,6 @@ fn pending<R: Resource + serde::de::DeserializeOwned>(
         .map(|w| w.record.body.as_str())
         .unwrap_or_default();
     serde_json::from_str(body).map_err(|e| unparsable(id, &e))
-}
-
-/// The confirmation of the first payment with the pre-filled payment method.
-fn first_payment_params(off_session: bool) -> Result<ConfirmParams, ApiError> {
-    let form = if off_session { "off_session=true" } else { "" };
-    let mut p = Params::from_form(form.as_bytes())?;
-    ConfirmParams::take(&mut p)
 }
 
 /// The items' prices: loaded (`items[i][price]`) or made (`items[i][price_data]`, with their

@@ -5,6 +5,7 @@
 use tender_core::billing::documents::Invoice;
 use tender_core::billing::invoice::{InvoiceStatus, check_payable, finalize, void};
 use tender_core::billing::invoice_payment::InvoicePayment;
+use tender_core::confirmation::OffSession;
 use tender_core::customer::Customer;
 use tender_core::event_kind::EventKind;
 use tender_core::intent::{EventSubject, Status, Usage};
@@ -126,15 +127,7 @@ pub async fn pay_within(
             (loaded.object, Some(loaded.version))
         }
     };
-    let mut form = String::new();
-    if off_session {
-        form.push_str("off_session=true");
-    }
-    if let Some(pm) = payment_method {
-        form.push_str(&format!("&payment_method={pm}"));
-    }
-    let mut p = Params::from_form(form.as_bytes())?;
-    let params = ConfirmParams::take(&mut p)?;
+    let params = invoice_confirmation(payment_method, off_session)?;
     let effect =
         confirmation::confirm(ctx, intent, version, &params, &Expand::default(), writes).await?;
     if effect.status != 200 {
@@ -145,6 +138,21 @@ pub async fn pay_within(
         None => to_json(&invoice.object)?.get().to_owned(),
     };
     Ok(Effect::ok_json(body, effect.writes))
+}
+
+/// The confirmation of an invoice's PaymentIntent that Tender makes itself (the first payment
+/// of a subscription, `/pay`, a renewal): with `payment_method` when one is named, and
+/// off-session when the customer is not there.
+pub fn invoice_confirmation(
+    payment_method: Option<&str>,
+    off_session: bool,
+) -> Result<ConfirmParams, ApiError> {
+    let mut params = ConfirmParams::take(&mut Params::from_form(b"")?)?;
+    params.request.payment_method = payment_method.map(str::to_owned);
+    if off_session {
+        params.request.off_session = Some(OffSession::Yes);
+    }
+    Ok(params)
 }
 
 /// Voids `invoice` (`reason` for its PaymentIntent's `cancellation_reason`): the invoice and
