@@ -11,6 +11,7 @@
 
 pub mod create;
 pub mod documents;
+pub mod dunning;
 pub mod invoice;
 pub mod invoice_create;
 pub mod invoice_item;

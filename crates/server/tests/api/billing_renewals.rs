@@ -182,3 +182,96 @@ async fn cancel_at_period_end_ends_it_then_and_a_trial_bills_at_its_end() {
     let invoices = get(&app, &format!("/v1/invoices?subscription={sub_id}")).await;
     assert_eq!(invoices["data"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn a_failed_renewal_is_retried_then_the_subscription_canceled() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    let failing = customer_with_card(&app, &shop, "pm_card_chargeCustomerFail").await;
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &format!("default_payment_method={failing}"),
+    )
+    .await;
+    to_period_end(&app, &subscription).await;
+    let past_due = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(past_due["status"], "past_due");
+    let invoice = &past_due["latest_invoice"];
+    let finalized = invoice["status_transitions"]["finalized_at"]
+        .as_i64()
+        .expect("finalized");
+    assert_eq!(invoice["attempt_count"], 1);
+    assert_eq!(
+        invoice["next_payment_attempt"].as_i64(),
+        Some(finalized + 86_400)
+    );
+    let invoice_id = invoice["id"].as_str().expect("id").to_owned();
+
+    // A day later: the second attempt, failing too; the next is a day after.
+    advance(&app, 86_400).await;
+    let retried = get(&app, &format!("/v1/invoices/{invoice_id}")).await;
+    assert_eq!(retried["attempt_count"], 2);
+    assert_eq!(
+        retried["next_payment_attempt"].as_i64(),
+        Some(finalized + 2 * 86_400)
+    );
+    // Two weeks on, every attempt has failed: the subscription is canceled.
+    advance(&app, 14 * 86_400).await;
+    let exhausted = get(&app, &format!("/v1/invoices/{invoice_id}")).await;
+    assert_eq!(exhausted["attempt_count"], 8);
+    assert_eq!(exhausted["next_payment_attempt"], Value::Null);
+    assert_eq!(exhausted["status"], "open");
+    let canceled = get(&app, &format!("/v1/subscriptions/{sub_id}")).await;
+    assert_eq!(canceled["status"], "canceled");
+    assert_eq!(canceled["cancellation_details"]["reason"], "payment_failed");
+}
+
+#[tokio::test]
+async fn a_retry_that_succeeds_makes_the_subscription_active_again() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let good = customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    let failing = customer_with_card(&app, &shop, "pm_card_chargeCustomerFail").await;
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &format!("default_payment_method={failing}"),
+    )
+    .await;
+    to_period_end(&app, &subscription).await;
+    assert_eq!(
+        get(&app, &format!("/v1/subscriptions/{sub_id}")).await["status"],
+        "past_due"
+    );
+    // The customer fixes their card: the subscription's failing one is cleared and the
+    // customer's default is a good card again; the retry uses it.
+    let cleared = app
+        .post(
+            &format!("/v1/subscriptions/{sub_id}"),
+            "default_payment_method=",
+        )
+        .await;
+    assert!(cleared.status.is_success(), "{:?}", cleared.body);
+    app.post(
+        &format!("/v1/customers/{}", shop.customer),
+        &format!("invoice_settings[default_payment_method]={good}"),
+    )
+    .await;
+    advance(&app, 86_400).await;
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(after["latest_invoice"]["status"], "paid", "{after:?}");
+    assert_eq!(after["latest_invoice"]["next_payment_attempt"], Value::Null);
+    assert_eq!(after["status"], "active");
+}

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use tender_core::billing::documents::{Invoice, NewInvoice, Period};
+use tender_core::billing::dunning::{first_attempt_of, next_attempt};
 use tender_core::billing::invoice::{BillingReason, InvoiceStatus};
 use tender_core::billing::invoice_item::InvoiceItem;
 use tender_core::billing::lines::{BilledItem, subscription_lines};
@@ -27,6 +28,7 @@ use super::staged::Staged;
 use crate::ctx::Ctx;
 use crate::pipeline::{Command, Effect, mutate_without_key};
 use crate::resources::{Loaded, Resource, insert, new_id, to_value};
+use crate::services::customers::load_customer;
 use crate::state::AppState;
 use crate::store_error;
 
@@ -50,6 +52,9 @@ impl Command for Renew {
             Staged::<Subscription>::find(ctx, &self.id, &writes, IdIn::Url("subscription")).await?;
         let before = to_value(&subscription.object)?;
         let (start, end) = match due(&subscription.object, ctx.now) {
+            Renewal::NotDue if subscription.object.status == SubscriptionStatus::PastDue => {
+                return retry(ctx, subscription, writes).await;
+            }
             Renewal::NotDue => return Ok(Effect::ok_json("{}".to_owned(), writes)),
             Renewal::Cancel { at } => {
                 let object = &mut subscription.object;
@@ -104,7 +109,8 @@ impl Command for Renew {
             None => false,
         };
         if has_payment_method {
-            return pay_within(ctx, &invoice_id, None, true, writes).await;
+            let effect = pay_within(ctx, &invoice_id, None, true, writes).await?;
+            return schedule_retry(ctx, &invoice_id, effect).await;
         }
         // Nothing to pay with: the invoice stays open and the subscription is past due.
         let mut subscription =
@@ -120,6 +126,126 @@ impl Command for Renew {
         )?);
         Ok(Effect::ok_json("{}".to_owned(), writes))
     }
+}
+
+/// Whether `subscription` has a period to bill or end, or a retry due, at `ctx.now`.
+async fn work_left(ctx: &Ctx, subscription: &Subscription) -> Result<bool, ApiError> {
+    if due(subscription, ctx.now) != Renewal::NotDue {
+        return Ok(true);
+    }
+    if subscription.status != SubscriptionStatus::PastDue {
+        return Ok(false);
+    }
+    let Some(invoice) = &subscription.latest_invoice else {
+        return Ok(false);
+    };
+    let invoice = ctx.load::<Invoice>(invoice, IdIn::Url("id")).await?.object;
+    Ok(invoice.status == InvoiceStatus::Open
+        && invoice.next_payment_attempt.is_some_and(|at| at <= ctx.now))
+}
+
+/// After an attempt on a renewal invoice: when it is still open, the next retry is set
+/// (`next_payment_attempt`, Smart Retries' default of 8 attempts within 2 weeks).
+async fn schedule_retry(ctx: &Ctx, invoice_id: &str, effect: Effect) -> Result<Effect, ApiError> {
+    let Effect {
+        mut writes,
+        status,
+        body,
+    } = effect;
+    let mut invoice = Staged::<Invoice>::find(ctx, invoice_id, &writes, IdIn::Url("id")).await?;
+    if invoice.object.status == InvoiceStatus::Open {
+        let first = invoice
+            .object
+            .status_transitions
+            .finalized_at
+            .unwrap_or(ctx.now);
+        invoice.object.next_payment_attempt = next_attempt(invoice.object.attempt_count, first);
+        invoice.write(ctx, &mut writes)?;
+    }
+    Ok(Effect {
+        writes,
+        status,
+        body,
+    })
+}
+
+/// A `past_due` subscription whose latest invoice is due for a retry: the invoice is paid
+/// again off-session; when every attempt has failed the subscription is canceled (Stripe's
+/// default "if all retries fail" choice), `cancellation_details.reason: payment_failed`.
+async fn retry(
+    ctx: &Ctx,
+    subscription: Staged<Subscription>,
+    writes: Vec<tender_store::Write>,
+) -> Result<Effect, ApiError> {
+    let Some(invoice_id) = subscription.object.latest_invoice.clone() else {
+        return Ok(Effect::ok_json("{}".to_owned(), writes));
+    };
+    let invoice = Staged::<Invoice>::find(ctx, &invoice_id, &writes, IdIn::Url("id")).await?;
+    let due_now = invoice.object.status == InvoiceStatus::Open
+        && invoice
+            .object
+            .next_payment_attempt
+            .is_some_and(|at| at <= ctx.now);
+    if !due_now {
+        return Ok(Effect::ok_json("{}".to_owned(), writes));
+    }
+    let first = invoice
+        .object
+        .next_payment_attempt
+        .and_then(|next| first_attempt_of(invoice.object.attempt_count, next))
+        .unwrap_or(ctx.now);
+    // Retried with the default payment method as it is now: the subscription's, else the
+    // customer's (a customer may have fixed their card meanwhile).
+    let payment_method = match subscription.object.default_payment_method.clone() {
+        Some(pm) => Some(pm),
+        None => {
+            load_customer(ctx, &subscription.object.customer, IdIn::Url("id"))
+                .await?
+                .object
+                .invoice_settings
+                .default_payment_method
+        }
+    };
+    let Some(payment_method) = payment_method else {
+        return Ok(Effect::ok_json("{}".to_owned(), writes));
+    };
+    let effect = pay_within(ctx, &invoice_id, Some(&payment_method), true, writes).await?;
+    let Effect {
+        mut writes,
+        status,
+        body,
+    } = effect;
+    let mut invoice = Staged::<Invoice>::find(ctx, &invoice_id, &writes, IdIn::Url("id")).await?;
+    if invoice.object.status != InvoiceStatus::Open {
+        return Ok(Effect {
+            writes,
+            status,
+            body,
+        });
+    }
+    invoice.object.next_payment_attempt = next_attempt(invoice.object.attempt_count, first);
+    let exhausted = invoice.object.next_payment_attempt.is_none();
+    if exhausted {
+        invoice.object.auto_advance = false;
+    }
+    invoice.write(ctx, &mut writes)?;
+    if exhausted {
+        let mut subscription =
+            Staged::<Subscription>::find(ctx, &subscription.object.id, &writes, IdIn::Url("id"))
+                .await?;
+        subscription.object.end(
+            SubscriptionStatus::Canceled,
+            Some("payment_failed"),
+            ctx.now,
+        );
+        let json = subscription.write(ctx, &mut writes)?;
+        writes.push(ctx.event_json(EventKind::CustomerSubscriptionDeleted, json, None)?);
+    }
+    Ok(Effect {
+        writes,
+        status,
+        body,
+    })
 }
 
 /// The draft invoice of the period `[start, end)` of `subscription`.
@@ -180,8 +306,8 @@ async fn cycle_invoice(
 
 /// How many subscriptions one listing reads.
 const PAGE: usize = 100;
-/// The most periods one run bills for one subscription (a clock moved years ahead bills the
-/// rest on the next run).
+/// The most periods (or retries) one run makes for one subscription (a clock moved years
+/// ahead bills the rest on the next run).
 const MAX_PERIODS_PER_RUN: usize = 36;
 
 /// Renews every subscription of `account` whose period has ended. Returns how many were
@@ -208,22 +334,20 @@ pub async fn renew_due_in(state: &Arc<AppState>, account: Arc<Account>) -> Resul
         for record in page.iter().take(PAGE) {
             seen += 1;
             let subscription = Loaded::<Subscription>::from_record(record)?.object;
-            if due(&subscription, state.clock.now()) == Renewal::NotDue {
+            let ctx = Ctx::for_job(state.clone(), account.clone());
+            if !work_left(&ctx, &subscription).await? {
                 continue;
             }
             for _ in 0..MAX_PERIODS_PER_RUN {
                 let ctx = Ctx::for_job(state.clone(), account.clone());
                 let params = Params::from_form(b"")?;
                 let _ = mutate_without_key::<Renew>(&ctx, params, record.id.clone()).await;
-                let now = ctx.now;
-                match ctx.find(&record.id).await? {
-                    Some(current) => {
-                        let current = Loaded::<Subscription>::from_record(&current)?.object;
-                        if due(&current, now) == Renewal::NotDue {
-                            break;
-                        }
-                    }
-                    None => break,
+                let Some(current) = ctx.find(&record.id).await? else {
+                    break;
+                };
+                let current = Loaded::<Subscription>::from_record(&current)?.object;
+                if !work_left(&ctx, &current).await? {
+                    break;
                 }
             }
         }

@@ -76,6 +76,8 @@ pub async fn settle_invoice(
     }
     if let Some(paid_at) = settlement.paid_at {
         invoice.object.status_transitions.paid_at = Some(paid_at);
+        // Paid: no retry is left to make.
+        invoice.object.next_payment_attempt = None;
     }
     let invoice_json = invoice.write(ctx, writes)?;
     let mut payment_json = None;
