@@ -54,6 +54,19 @@ pub fn due(subscription: &Subscription, now: Timestamp) -> Renewal {
     }
 }
 
+/// How long before a trial's end `customer.subscription.trial_will_end` is sent: three days,
+/// as Stripe documents.
+pub const TRIAL_REMINDER: i64 = 3 * 86_400;
+
+/// Whether `subscription`'s trial reminder is due at `now` (a trial shorter than three days is
+/// reminded at once). Whether it was already sent is the caller's record.
+pub fn trial_reminder_due(subscription: &Subscription, now: Timestamp) -> bool {
+    subscription.status == SubscriptionStatus::Trialing
+        && subscription
+            .trial_end
+            .is_some_and(|end| now >= end - TRIAL_REMINDER && now < end)
+}
+
 /// Moves `subscription` into the period `[start, end)`: its items' periods and, for older
 /// versions, its own; a trial that ends becomes `active` (the invoice's payment decides
 /// whether it stays so).
@@ -171,6 +184,18 @@ mod tests {
         ] {
             assert_eq!(due(&monthly(status, JAN_1, FEB_1), FEB_1), Renewal::NotDue);
         }
+    }
+
+    #[test]
+    fn a_trial_is_reminded_three_days_before_its_end() {
+        let trial_end = JAN_1 + 14 * DAY;
+        let mut sub = monthly("trialing", JAN_1, trial_end);
+        sub.trial_end = Some(trial_end);
+        assert!(!trial_reminder_due(&sub, trial_end - 3 * DAY - 1));
+        assert!(trial_reminder_due(&sub, trial_end - 3 * DAY));
+        assert!(!trial_reminder_due(&sub, trial_end));
+        sub.status = SubscriptionStatus::Active;
+        assert!(!trial_reminder_due(&sub, trial_end - DAY));
     }
 
     #[test]

@@ -275,3 +275,41 @@ async fn a_retry_that_succeeds_makes_the_subscription_active_again() {
     assert_eq!(after["latest_invoice"]["next_payment_attempt"], Value::Null);
     assert_eq!(after["status"], "active");
 }
+
+#[tokio::test]
+async fn a_trial_is_reminded_three_days_before_its_end_once() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let trial = subscribe(&app, &shop, "trial_period_days=10").await.body;
+    let trial_id = id(&trial);
+    let reminders = |events: &Value| {
+        events["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .filter(|e| {
+                e["type"] == "customer.subscription.trial_will_end"
+                    && e["data"]["object"]["id"] == trial_id.as_str()
+            })
+            .count()
+    };
+    // Six days in: not yet.
+    advance(&app, 6 * 86_400).await;
+    assert_eq!(reminders(&app.get("/v1/events", "limit=100").await.body), 0);
+    // Seven days and a minute in: three days are left.
+    advance(&app, 86_400 + 60).await;
+    let events = app.get("/v1/events", "limit=100").await.body;
+    assert_eq!(reminders(&events), 1);
+    let reminder = events["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .find(|e| e["type"] == "customer.subscription.trial_will_end")
+        .expect("the reminder");
+    assert_eq!(reminder["data"]["object"]["status"], "trialing");
+    assert_eq!(reminder["request"]["id"], Value::Null);
+    // Only once.
+    advance(&app, 3600).await;
+    assert_eq!(reminders(&app.get("/v1/events", "limit=100").await.body), 1);
+}

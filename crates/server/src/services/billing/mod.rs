@@ -22,3 +22,20 @@ pub struct SubscriptionItemRecord {
     pub subscription: String,
     pub created: i64,
 }
+
+/// That `customer.subscription.trial_will_end` was sent for a subscription: its id derives
+/// from the subscription's, so a second reminder would insert it twice, which the store
+/// refuses. Never rendered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TrialReminder {
+    pub id: String,
+    pub subscription: String,
+    pub created: i64,
+}
+
+impl TrialReminder {
+    /// The id of `subscription`'s reminder record.
+    pub fn id_for(subscription: &str) -> String {
+        format!("trialreminder_{}", subscription.trim_start_matches("sub_"))
+    }
+}

@@ -12,7 +12,7 @@ use tender_core::billing::dunning::{first_attempt_of, next_attempt};
 use tender_core::billing::invoice::{BillingReason, InvoiceStatus};
 use tender_core::billing::invoice_item::InvoiceItem;
 use tender_core::billing::lines::{BilledItem, subscription_lines};
-use tender_core::billing::renewal::{Renewal, due, enter_period};
+use tender_core::billing::renewal::{Renewal, due, enter_period, trial_reminder_due};
 use tender_core::billing::subscription::Subscription;
 use tender_core::billing::subscription_status::SubscriptionStatus;
 use tender_core::event::previous_attributes;
@@ -22,6 +22,7 @@ use tender_core::product::Product;
 use tender_store::{Account, Cursor, ListQuery, TagFilter};
 use tender_wire::{ApiError, IdIn, Metadata, Params};
 
+use super::TrialReminder;
 use super::invoices::{finalize_invoice, pay_within};
 use super::one_off::pending_items;
 use super::staged::Staged;
@@ -50,6 +51,22 @@ impl Command for Renew {
         let mut writes = Vec::new();
         let mut subscription =
             Staged::<Subscription>::find(ctx, &self.id, &writes, IdIn::Url("subscription")).await?;
+        if trial_reminder_due(&subscription.object, ctx.now)
+            && ctx.find(&TrialReminder::id_for(&self.id)).await?.is_none()
+        {
+            let reminder = TrialReminder {
+                id: TrialReminder::id_for(&self.id),
+                subscription: self.id.clone(),
+                created: ctx.now,
+            };
+            writes.push(insert(ctx.account_id(), &reminder)?);
+            writes.push(ctx.event(
+                EventKind::CustomerSubscriptionTrialWillEnd,
+                to_value(&subscription.object)?,
+                None,
+            )?);
+            return Ok(Effect::ok_json("{}".to_owned(), writes));
+        }
         let before = to_value(&subscription.object)?;
         let (start, end) = match due(&subscription.object, ctx.now) {
             Renewal::NotDue if subscription.object.status == SubscriptionStatus::PastDue => {
@@ -132,6 +149,10 @@ impl Command for Renew {
 async fn work_left(ctx: &Ctx, subscription: &Subscription) -> Result<bool, ApiError> {
     if due(subscription, ctx.now) != Renewal::NotDue {
         return Ok(true);
+    }
+    if trial_reminder_due(subscription, ctx.now) {
+        let sent = ctx.find(&TrialReminder::id_for(&subscription.id)).await?;
+        return Ok(sent.is_none());
     }
     if subscription.status != SubscriptionStatus::PastDue {
         return Ok(false);
