@@ -124,8 +124,13 @@ fn expand_level<'a>(
                         expand_level(ctx, slot, &below, pending, Owner::default()).await?;
                     }
                 }
-                // A nested hash (`invoice_settings.default_payment_method`) or an object
-                // already expanded by an earlier path.
+                // A hash is only a way through (`invoice_settings.default_payment_method`):
+                // naming it alone (`expand[]=lines`) is refused, as on Stripe.
+                Value::Object(inner) if below.is_empty() && !inner.contains_key("id") => {
+                    return Err(not_expandable(field));
+                }
+                // A nested hash on the way to a field, or an object already expanded by an
+                // earlier path.
                 Value::Object(_) => {
                     let inner = Owner {
                         object: owner.object.clone(),

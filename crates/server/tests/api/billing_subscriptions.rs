@@ -462,4 +462,14 @@ async fn older_versions_reach_the_payment_intent_through_the_invoice() {
     let plain = get(&app, &format!("/v1/invoices/{invoice}")).await;
     assert!(plain.get("confirmation_secret").is_none());
     assert!(plain.get("payments").is_none());
+    // A hash is not expandable on its own.
+    let refused = app
+        .get(&format!("/v1/invoices/{invoice}"), "expand[]=lines")
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["error"]["param"], "expand");
+    assert_eq!(
+        refused.body["error"]["message"],
+        "This property cannot be expanded (lines)."
+    );
 }
