@@ -312,8 +312,9 @@ async fn after_first_payment(
     answer(ctx, subscription_id, writes, expand).await
 }
 
-/// The subscription as this unit of work leaves it, expanded as asked.
-async fn answer(
+/// The subscription as this unit of work leaves it, expanded as asked (create and update
+/// answer it so).
+pub(super) async fn answer(
     ctx: &Ctx,
     subscription_id: &str,
     writes: Vec<Write>,

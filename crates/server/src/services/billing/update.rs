@@ -3,7 +3,6 @@
 //! invoice items (`create_prorations`), or an invoice of them finalized and paid at once
 //! (`always_invoice`), whose payment settles like any invoice's.
 
-use serde_json::Value;
 use tender_core::billing::documents::{Invoice, NewInvoice, Period};
 use tender_core::billing::invoice::{Amounts, BillingReason};
 use tender_core::billing::invoice_item::{InvoiceItem, NewInvoiceItem};
@@ -17,13 +16,13 @@ use tender_core::product::Product;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Field, IdIn, Metadata};
 
-use super::create::check_customers_payment_method;
+use super::create::{answer, check_customers_payment_method};
 use super::invoices::{finalize_invoice, pay_within};
 use super::staged::Staged;
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::render::expanded_effect;
-use crate::resources::{Loaded, insert, new_id, to_value, unparsable};
+use crate::resources::{Loaded, insert, new_id, to_value};
 
 pub async fn update_subscription(
     ctx: &Ctx,
@@ -97,14 +96,7 @@ pub async fn update_subscription(
             ..effect
         });
     }
-    let body = effect
-        .writes
-        .iter()
-        .find(|w| w.record.id == id)
-        .map(|w| w.record.body.clone())
-        .unwrap_or_default();
-    let value: Value = serde_json::from_str(&body).map_err(|e| unparsable(id, &e))?;
-    expanded_effect(ctx, value, expand, effect.writes).await
+    answer(ctx, id, effect.writes, expand).await
 }
 
 /// The proration items of the quantity changes of an active subscription (none while it is
