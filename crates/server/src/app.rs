@@ -24,6 +24,7 @@ use crate::faults::{self, Faults};
 use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, with_body_deadline};
 use crate::pipeline::InFlight;
 use crate::routes;
+use crate::scheduler::Scheduler;
 use crate::state::AppState;
 use crate::webhooks::{Dispatcher, DispatcherConfig};
 
@@ -151,6 +152,7 @@ impl Server {
                 Clock::system()
             },
             faults: Faults::default(),
+            scheduler: Scheduler::default(),
         });
         let listener = TcpListener::bind(&config.listen)
             .await
@@ -174,7 +176,8 @@ impl Server {
             ),
             None => None,
         };
-        let housekeeping = crate::housekeeping::spawn(state.clone(), dispatcher_stopped);
+        let housekeeping = crate::housekeeping::spawn(state.clone(), dispatcher_stopped.clone());
+        let scheduler = crate::scheduler::spawn(state.clone(), dispatcher_stopped);
         let app = router(state.clone());
         let limits = config.limits.clone();
         let task = tokio::spawn(async move {
@@ -188,6 +191,7 @@ impl Server {
                 let _ = dispatcher.await;
             }
             let _ = housekeeping.await;
+            let _ = scheduler.await;
             served
         });
         Ok(Server {

@@ -16,6 +16,7 @@ mod pipeline;
 mod render;
 mod resources;
 mod routes;
+mod scheduler;
 mod services;
 mod state;
 pub mod webhooks;

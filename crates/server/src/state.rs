@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::faults::Faults;
 use crate::http::{Limits, RateLimiter};
 use crate::pipeline::InFlight;
+use crate::scheduler::Scheduler;
 
 /// What every request handler shares.
 pub struct AppState {
@@ -26,4 +27,6 @@ pub struct AppState {
     pub clock: Clock,
     /// Faults armed by tests (`/v1/test_helpers/faults`), in this node's memory.
     pub faults: Faults,
+    /// This node's part of the scheduler of later transitions.
+    pub scheduler: Scheduler,
 }

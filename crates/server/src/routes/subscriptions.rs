@@ -176,6 +176,14 @@ async fn list_subscriptions(api: Api) -> Reply {
         "/v1/subscriptions",
         |p, query| {
             query.customer = p.string("customer")?;
+            // Subscriptions on a test clock are listed only for their clock or customer, as
+            // on Stripe.
+            let clock = p.string("test_clock")?;
+            if clock.is_some() || query.customer.is_none() {
+                query
+                    .body
+                    .push(BodyFilter::equals("test_clock", &clock.into()));
+            }
             let status = p.string("status")?;
             let filter = StatusFilter::parse(status.as_deref()).ok_or_else(|| {
                 ApiError::invalid_request(format!(

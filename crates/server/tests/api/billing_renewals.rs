@@ -19,7 +19,8 @@ async fn advance(app: &TestApp, seconds: i64) {
     assert!(moved.status.is_success(), "{:?}", moved.body);
 }
 
-/// Moves the clock just past the end of `subscription`'s current period.
+/// Moves the clock just past the end of `subscription`'s current period and the renewal
+/// invoice's hour as a draft, when it is finalized and charged.
 async fn to_period_end(app: &TestApp, subscription: &Value) {
     let end = subscription["items"]["data"][0]["current_period_end"]
         .as_i64()
@@ -27,7 +28,7 @@ async fn to_period_end(app: &TestApp, subscription: &Value) {
     let now = get(app, "/v1/test_helpers/tender_clock").await["now"]
         .as_i64()
         .expect("now");
-    advance(app, end - now + 5).await;
+    advance(app, end - now + 3600 + 5).await;
 }
 
 async fn active(app: &TestApp, shop: &Shop) -> Value {
