@@ -14,9 +14,14 @@ use crate::resources::{Loaded, job_tag};
 use crate::state::AppState;
 use crate::store_error;
 
-/// How long a claim holds a job: far longer than a job takes, short enough that a crashed
-/// node's jobs run again soon after.
-pub const LEASE_MS: i64 = 30_000;
+/// How long a claim holds a job: far longer than a round of [`CLAIM_BATCH`] jobs takes,
+/// short enough that a crashed node's jobs (a clock it was advancing) run again soon after.
+/// A lease that runs out mid-step costs at most a wasted step: the job's version still lets
+/// only one runner commit.
+pub const LEASE_MS: i64 = 5_000;
+
+/// The most jobs one claim takes: a round of them runs well within the lease.
+const CLAIM_BATCH: usize = 50;
 
 /// How many due jobs one listing reads.
 const PAGE: usize = 200;
@@ -62,7 +67,7 @@ pub async fn due_jobs(
     Ok(jobs)
 }
 
-/// Claims the claimable ones among `jobs` (earliest first), all in one commit; when another
+/// Claims the first [`CLAIM_BATCH`] claimable ones among `jobs` (earliest first), in one commit; when another
 /// scheduler claimed one of them meanwhile, one by one, so that the others are still taken.
 pub async fn claim(
     state: &AppState,
@@ -73,6 +78,9 @@ pub async fn claim(
     let token = format!("{:032x}", rand::random::<u128>());
     let mut claimed = Vec::new();
     for mut job in jobs {
+        if claimed.len() == CLAIM_BATCH {
+            break;
+        }
         if job.object.claim(now_ms, LEASE_MS, token.clone()) {
             claimed.push(job);
         }
