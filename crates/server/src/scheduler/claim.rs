@@ -21,7 +21,7 @@ use crate::store_error;
 pub const LEASE_MS: i64 = 5_000;
 
 /// The most jobs one claim takes: a round of them runs well within the lease.
-const CLAIM_BATCH: usize = 50;
+pub const CLAIM_BATCH: usize = 50;
 
 /// How many due jobs one listing reads.
 const PAGE: usize = 200;

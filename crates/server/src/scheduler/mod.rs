@@ -86,17 +86,22 @@ async fn run_wall(state: &Arc<AppState>, account: &Arc<Account>) -> Result<usize
     for _ in 0..MAX_ROUNDS {
         let now = state.clock.now();
         let due = claim::due_jobs(state, account, None, now).await?;
-        let claimed = claim::claim(state, account, due).await?;
-        if claimed.is_empty() {
-            break;
+        let mut claimed_any = false;
+        for batch in due.chunks(claim::CLAIM_BATCH) {
+            let claimed = claim::claim(state, account, batch.to_vec()).await?;
+            claimed_any |= !claimed.is_empty();
+            for job in claimed {
+                // A step happens at its due time, even when it runs late (a server that was
+                // down, a Tender clock moved ahead): a renewal invoice is dated at its
+                // period's end.
+                let mut ctx = Ctx::for_job(state.clone(), account.clone());
+                ctx.now = job.job.due.min(now);
+                run::run_job(&ctx, &job.job.id, &job.token).await;
+                ran += 1;
+            }
         }
-        for job in claimed {
-            // A step happens at its due time, even when it runs late (a server that was down,
-            // a Tender clock moved ahead): a renewal invoice is dated at its period's end.
-            let mut ctx = Ctx::for_job(state.clone(), account.clone());
-            ctx.now = job.job.due.min(now);
-            run::run_job(&ctx, &job.job.id, &job.token).await;
-            ran += 1;
+        if !claimed_any {
+            break;
         }
     }
     Ok(ran)
