@@ -96,6 +96,20 @@ async fn unrecognized(method: Method, uri: Uri) -> Response {
     error_response(&ApiError::unrecognized_url(method.as_str(), uri.path())).into_response()
 }
 
+/// `http://host:port` of a listening address, for the links of work no request carries (a
+/// renewal's hosted authentication page): an unspecified address (`0.0.0.0`) is reached on
+/// the loopback one.
+fn origin_of(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{addr}")
+}
+
 /// A running server.
 pub struct Server {
     pub addr: SocketAddr,
@@ -139,6 +153,12 @@ impl Server {
             accounts_ms = ms(started.elapsed() - default_account),
             "accounts loaded"
         );
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
         let state = Arc::new(AppState {
             store: store.clone(),
             accounts,
@@ -153,13 +173,8 @@ impl Server {
             },
             faults: Faults::default(),
             scheduler: Scheduler::default(),
+            origin: origin_of(addr),
         });
-        let listener = TcpListener::bind(&config.listen)
-            .await
-            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
         // Tells the background tasks (dispatcher, housekeeping) to stop.
         let (stop_dispatcher, dispatcher_stopped) = watch::channel(false);

@@ -61,17 +61,12 @@ impl Ctx {
         }
     }
 
-    /// The context of work Tender does on its own for `account` (an expiry): the secret
-    /// key's view, and no request, so its events' `request.id` is null.
+    /// The context of work Tender does on its own for `account` (a renewal): the secret
+    /// key's view, and no request, so its events' `request.id` is null; its links lead to
+    /// this node.
     pub fn for_job(state: Arc<AppState>, account: Arc<Account>) -> Ctx {
-        Ctx::new(
-            state,
-            account,
-            KeyKind::Secret,
-            String::new(),
-            None,
-            String::new(),
-        )
+        let origin = state.origin.clone();
+        Ctx::new(state, account, KeyKind::Secret, String::new(), None, origin)
     }
 
     /// Forgets what earlier attempts read.

@@ -29,4 +29,7 @@ pub struct AppState {
     pub faults: Faults,
     /// This node's part of the scheduler of later transitions.
     pub scheduler: Scheduler,
+    /// Where this node listens (`http://127.0.0.1:12111`): the origin of the links that work
+    /// no request carries hands out.
+    pub origin: String,
 }

@@ -1,5 +1,5 @@
 """Test clocks through stripe-python (issue #24): renewals month by month, a failing card
-retried then canceled, a trial ending, the 23-hour expiry of an unpaid subscription and
+retried then canceled, a renewal that needs authentication, a trial ending, the 23-hour expiry of an unpaid subscription and
 cancel_at_period_end, each driven by advancing the subscription's own clock, never by
 sleeping; and the clock's own API (limits, errors, deletion)."""
 
@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 import stripe
+
+from flows import answer_3ds, next_action_url
 
 DAY = 86_400
 HOUR = 3_600
@@ -131,6 +133,31 @@ def test_a_failing_card_makes_it_past_due_then_retries_then_cancels(client, cloc
     assert exhausted.next_payment_attempt is None
     assert len(events_about(client, invoice.id, "invoice.payment_failed")) == 8
     assert len(events_about(client, sub.id, "customer.subscription.deleted")) == 1
+
+
+def test_a_renewal_that_needs_authentication_asks_the_customer(client, clock, plan):
+    customer = customer_on(client, clock)
+    sub = client.v1.subscriptions.create(
+        params={"customer": customer.id, "items": [{"price": plan.id}]}
+    )
+    card = client.v1.payment_methods.attach(
+        "pm_card_authenticationRequired", params={"customer": customer.id}
+    )
+    client.v1.subscriptions.update(sub.id, params={"default_payment_method": card.id})
+    advance(client, clock, FEB_1 + 2 * HOUR)
+    waiting = client.v1.subscriptions.retrieve(
+        sub.id, params={"expand": ["latest_invoice.payment_intent"]}
+    )
+    assert waiting.status == "past_due"
+    invoice = waiting.latest_invoice
+    assert invoice.status == "open"
+    assert invoice.payment_intent.status == "requires_action"
+    assert len(events_about(client, invoice.id, "invoice.payment_action_required")) == 1
+    assert events_about(client, invoice.id, "invoice.payment_failed") == []
+    # The customer authenticates on the hosted page: paid, and active again.
+    answer_3ds(next_action_url(invoice.payment_intent), "complete")
+    assert client.v1.invoices.retrieve(invoice.id).status == "paid"
+    assert client.v1.subscriptions.retrieve(sub.id).status == "active"
 
 
 def test_a_trial_is_reminded_then_ends_with_a_paid_invoice(client, clock, plan):

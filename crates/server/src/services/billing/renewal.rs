@@ -169,7 +169,7 @@ async fn schedule_retry(ctx: &Ctx, invoice_id: &str, effect: Effect) -> Result<E
         body,
     } = effect;
     let mut invoice = Staged::<Invoice>::find(ctx, invoice_id, &writes, IdIn::Url("id")).await?;
-    if invoice.object.status == InvoiceStatus::Open {
+    if invoice.object.status == InvoiceStatus::Open && !awaits_customer(&invoice.object, &writes) {
         let first = invoice
             .object
             .status_transitions
@@ -183,6 +183,21 @@ async fn schedule_retry(ctx: &Ctx, invoice_id: &str, effect: Effect) -> Result<E
         status,
         body,
     })
+}
+
+/// Whether `invoice`'s PaymentIntent, as `writes` leave it, waits for the customer to
+/// authenticate (`requires_action`): retrying it off-session would only ask again, so Tender
+/// stops retrying and leaves it to the customer, as Stripe's Smart Retries do.
+fn awaits_customer(invoice: &Invoice, writes: &[tender_store::Write]) -> bool {
+    let Some(intent) = &invoice.payment_intent else {
+        return false;
+    };
+    writes
+        .iter()
+        .rev()
+        .find(|w| &w.record.id == intent)
+        .and_then(|w| serde_json::from_str::<PaymentIntent>(&w.record.body).ok())
+        .is_some_and(|pi| pi.status == tender_core::payment_intent::Status::RequiresAction)
 }
 
 /// A `past_due` subscription whose latest invoice is due for a retry: the invoice is paid
@@ -233,6 +248,16 @@ async fn retry(
     } = effect;
     let mut invoice = Staged::<Invoice>::find(ctx, &invoice_id, &writes, IdIn::Url("id")).await?;
     if invoice.object.status != InvoiceStatus::Open {
+        return Ok(Effect {
+            writes,
+            status,
+            body,
+        });
+    }
+    if awaits_customer(&invoice.object, &writes) {
+        // No more retries: the customer authenticates on the hosted page, or not.
+        invoice.object.next_payment_attempt = None;
+        invoice.write(ctx, &mut writes)?;
         return Ok(Effect {
             writes,
             status,
