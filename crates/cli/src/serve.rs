@@ -1,6 +1,7 @@
 //! `tender serve`.
 
 use clap::Args;
+use tender_core::billing::dunning::AfterRetries;
 use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server};
 
 use crate::DatabaseArgs;
@@ -34,8 +35,21 @@ pub struct ServeArgs {
     /// For test servers only.
     #[arg(long, env = "TENDER_TEST_CLOCK")]
     test_clock: bool,
+    /// What a subscription becomes when every retry of a failed renewal has failed, as
+    /// Stripe's Billing setting: `cancel` (Stripe's default), `unpaid` or `past_due`.
+    #[arg(long, env = "TENDER_AFTER_RETRIES", default_value = "cancel", value_parser = parse_after_retries)]
+    after_retries: AfterRetries,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+fn parse_after_retries(value: &str) -> Result<AfterRetries, String> {
+    AfterRetries::parse(value).ok_or_else(|| {
+        format!(
+            "{value:?}: expected one of {}",
+            AfterRetries::NAMES.join(", ")
+        )
+    })
 }
 
 /// Edge limits shared by `serve` and `dev`.
@@ -82,6 +96,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let mut config = config_for(&args.database, args.listen, webhooks);
     config.test_clock = args.test_clock;
+    config.after_retries = args.after_retries;
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
     crate::locate::announce("serve", server.addr, &config.database_url);

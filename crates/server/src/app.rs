@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::http::{HeaderName, Method, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
+use tender_core::billing::dunning::AfterRetries;
 use tender_store::{Account, Store};
 use tender_wire::ApiError;
 use tokio::net::TcpListener;
@@ -45,6 +46,9 @@ pub struct Config {
     /// Let tests move the time requests see (`/v1/test_helpers/tender_clock`, `crate::clock`).
     /// Off by default: a server for anything but tests keeps the system time.
     pub test_clock: bool,
+    /// What a subscription becomes when every retry of a renewal has failed (Stripe's
+    /// Billing setting; cancel by default).
+    pub after_retries: AfterRetries,
 }
 
 /// What `tender serve` runs with when given no options.
@@ -58,6 +62,7 @@ impl Default for Config {
             webhooks: Some(DispatcherConfig::default()),
             limits: Limits::default(),
             test_clock: false,
+            after_retries: AfterRetries::Cancel,
         }
     }
 }
@@ -174,6 +179,7 @@ impl Server {
             faults: Faults::default(),
             scheduler: Scheduler::default(),
             origin: origin_of(addr),
+            after_retries: config.after_retries,
         });
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
         // Tells the background tasks (dispatcher, housekeeping) to stop.

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use tender_core::billing::dunning::AfterRetries;
 use tender_store::Store;
 use tokio::sync::Notify;
 
@@ -32,4 +33,6 @@ pub struct AppState {
     /// Where this node listens (`http://127.0.0.1:12111`): the origin of the links that work
     /// no request carries hands out.
     pub origin: String,
+    /// What a subscription becomes when every retry of a renewal has failed.
+    pub after_retries: AfterRetries,
 }

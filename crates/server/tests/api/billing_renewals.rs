@@ -367,3 +367,46 @@ async fn a_renewal_that_needs_authentication_waits_for_the_customer_on_the_hoste
     assert_eq!(after["latest_invoice"]["status"], "paid");
     assert_eq!(after["status"], "active");
 }
+
+/// A subscription whose renewal keeps failing, on a server whose "if all retries fail" choice
+/// is `choice`: after the last retry it is `status`.
+async fn exhaust_retries(choice: tender_server::AfterRetries) -> (TestApp, Value) {
+    let app = TestApp::spawn_configured(|config| config.after_retries = choice).await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    let failing = customer_with_card(&app, &shop, "pm_card_chargeCustomerFail").await;
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &format!("default_payment_method={failing}"),
+    )
+    .await;
+    to_period_end(&app, &subscription).await;
+    advance(&app, 15 * 86_400).await;
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(after["latest_invoice"]["attempt_count"], 8);
+    (app, after)
+}
+
+#[tokio::test]
+async fn when_all_retries_fail_the_server_can_mark_unpaid_or_leave_past_due() {
+    let (app, unpaid) = exhaust_retries(tender_server::AfterRetries::MarkUnpaid).await;
+    assert_eq!(unpaid["status"], "unpaid");
+    assert_eq!(unpaid["canceled_at"], Value::Null);
+    let updated = app
+        .get("/v1/events", "type=customer.subscription.updated&limit=1")
+        .await
+        .body;
+    assert_eq!(
+        updated["data"][0]["data"]["previous_attributes"]["status"],
+        "past_due"
+    );
+    let (_, left) = exhaust_retries(tender_server::AfterRetries::LeavePastDue).await;
+    assert_eq!(left["status"], "past_due");
+    assert_eq!(left["latest_invoice"]["status"], "open");
+}

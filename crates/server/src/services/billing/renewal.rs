@@ -8,7 +8,7 @@
 //! billed twice.
 
 use tender_core::billing::documents::{Invoice, NewInvoice, Period};
-use tender_core::billing::dunning::{first_attempt_of, next_attempt};
+use tender_core::billing::dunning::{after_all_retries, first_attempt_of, next_attempt};
 use tender_core::billing::invoice::{BillingReason, InvoiceStatus};
 use tender_core::billing::invoice_item::InvoiceItem;
 use tender_core::billing::lines::{BilledItem, subscription_lines};
@@ -201,8 +201,9 @@ fn awaits_customer(invoice: &Invoice, writes: &[tender_store::Write]) -> bool {
 }
 
 /// A `past_due` subscription whose latest invoice is due for a retry: the invoice is paid
-/// again off-session; when every attempt has failed the subscription is canceled (Stripe's
-/// default "if all retries fail" choice), `cancellation_details.reason: payment_failed`.
+/// again off-session; when every attempt has failed the server's "if all retries fail"
+/// choice applies (`tender serve --after-retries`): canceled (Stripe's default,
+/// `cancellation_details.reason: payment_failed`), `unpaid`, or left `past_due`.
 async fn retry(
     ctx: &Ctx,
     subscription: Staged<Subscription>,
@@ -274,13 +275,28 @@ async fn retry(
         let mut subscription =
             Staged::<Subscription>::find(ctx, &subscription.object.id, &writes, IdIn::Url("id"))
                 .await?;
-        subscription.object.end(
-            SubscriptionStatus::Canceled,
-            Some("payment_failed"),
-            ctx.now,
-        );
-        let json = subscription.write(ctx, &mut writes)?;
-        writes.push(ctx.event_json(EventKind::CustomerSubscriptionDeleted, json, None)?);
+        match after_all_retries(ctx.state.after_retries) {
+            (SubscriptionStatus::Canceled, reason) => {
+                subscription
+                    .object
+                    .end(SubscriptionStatus::Canceled, reason, ctx.now);
+                let json = subscription.write(ctx, &mut writes)?;
+                writes.push(ctx.event_json(EventKind::CustomerSubscriptionDeleted, json, None)?);
+            }
+            (status, _) if status != subscription.object.status => {
+                let before = to_value(&subscription.object)?;
+                subscription.object.status = status;
+                let json = subscription.write(ctx, &mut writes)?;
+                let after = to_value(&subscription.object)?;
+                writes.push(ctx.event_json(
+                    EventKind::CustomerSubscriptionUpdated,
+                    json,
+                    previous_attributes(&before, &after),
+                )?);
+            }
+            // Left past due: it is billed again at its period's end.
+            _ => {}
+        }
     }
     Ok(Effect {
         writes,
