@@ -76,6 +76,25 @@ pub async fn customer_now(ctx: &Ctx, customer: &Customer) -> Result<Timestamp, A
     }
 }
 
+/// Moves `ctx` to the time of subscription `id`'s test clock, if it is bound to one: an update
+/// or a cancellation of it happens at the clock's time (prorations, `canceled_at`). An unknown
+/// id is left for the command to refuse.
+pub async fn at_subscription_time(ctx: &mut Ctx, id: &str) -> Result<(), ApiError> {
+    let Some(record) = ctx.find(id).await? else {
+        return Ok(());
+    };
+    if record.kind != Subscription::OBJECT {
+        return Ok(());
+    }
+    let subscription = Loaded::<Subscription>::from_record(&record)?.object;
+    if let Some(clock) = &subscription.test_clock
+        && let Ok(clock) = load_clock(ctx, clock, IdIn::Url("id")).await
+    {
+        ctx.now = clock.object.frozen_time;
+    }
+    Ok(())
+}
+
 /// The records of kind `R` bound to `clock` (their `test_clock`), deleted ones aside.
 pub async fn bound_to<R: Resource>(ctx: &Ctx, clock: &str) -> Result<Vec<Record>, ApiError> {
     const PAGE: usize = 100;

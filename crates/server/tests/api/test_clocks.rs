@@ -261,3 +261,33 @@ async fn deleting_a_clock_deletes_its_customers_and_cancels_their_subscriptions(
     let listed = get(&app, "/v1/test_helpers/test_clocks").await;
     assert_eq!(listed["data"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn changes_to_a_clock_bound_subscription_happen_at_the_clocks_time() {
+    let app = TestApp::spawn().await;
+    let clock_id = id(&clock(&app, JAN_1).await);
+    let shop = shop_on(&app, &clock_id).await;
+    let subscription = app
+        .post(
+            "/v1/subscriptions",
+            &format!("customer={}&items[0][price]={}", shop.customer, shop.price),
+        )
+        .await
+        .body;
+    let sub_id = id(&subscription);
+    let mid_january = JAN_1 + 10 * DAY;
+    advance(&app, &clock_id, mid_january).await;
+    let updated = app
+        .post(
+            &format!("/v1/subscriptions/{sub_id}"),
+            "cancel_at_period_end=true",
+        )
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.body);
+    assert_eq!(updated.body["canceled_at"], mid_january);
+    assert_eq!(updated.body["cancel_at"], FEB_1);
+    let canceled = app
+        .call(Method::DELETE, &format!("/v1/subscriptions/{sub_id}"), "")
+        .await;
+    assert_eq!(canceled.body["ended_at"], mid_january);
+}
