@@ -17,6 +17,7 @@
 //! scripts.
 
 pub mod catalog;
+pub mod clocks;
 pub mod config;
 pub mod orders;
 mod pages;

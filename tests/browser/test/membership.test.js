@@ -1,6 +1,7 @@
 // The reference shop's membership under `tender dev`: the subscription page (the Payment
 // Element in subscription mode, confirmed on the shop's server), the membership activated by
-// the invoice.paid webhook only, and the manage page cancelling at the end of the period.
+// the invoice.paid webhook only, the manage page cancelling at the end of the period, and the
+// member's test clock moved a month on: a renewal paid, then one declined.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
@@ -68,6 +69,40 @@ describe('the reference shop\'s membership', () => {
       year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC',
     });
     assert.equal(await page.textContent('#period-end'), ends);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('the test clock: a renewal paid, then a renewal declined and the membership past due', async () => {
+    const page = await newPage(browser, dev.tender);
+    await page.goto(`${dev.shop}/subscribe`);
+    await page.waitForSelector('#submit:not([disabled])');
+    const frame = elementFrame(page);
+    await frame.locator('#cardnumber').waitFor();
+    await page.fill('#email', 'renewing@example.com');
+    await fillCard(frame, { number: '4242424242424242' });
+    await page.click('#submit');
+    await page.waitForURL(/\/membership\/mem_/);
+    await page.waitForSelector('#status.paid', { timeout: 20_000 });
+    await page.waitForSelector('#clock-panel:not(.hidden)');
+    const statuses = () => page.$$eval('#invoices tr', (rows) => rows.map((r) => r.dataset.status));
+    assert.deepEqual(await statuses(), ['paid']);
+
+    await page.click('#advance');
+    await page.waitForFunction(() => document.querySelectorAll('#invoices tr').length === 2);
+    assert.deepEqual(await statuses(), ['paid', 'paid']);
+    assert.equal(await page.textContent('#subscription-status'), 'active');
+    assert.equal(await page.textContent('#invoices tr:first-child td:nth-child(2)'), 'renewal');
+
+    await page.click('#fail-card');
+    await page.waitForFunction(() => !document.querySelector('#fail-card').disabled);
+    await page.click('#advance');
+    await page.waitForFunction(() => document.querySelectorAll('#invoices tr').length === 3);
+    assert.deepEqual(await statuses(), ['open', 'paid', 'paid']);
+    assert.equal(await page.textContent('#subscription-status'), 'past_due');
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+    const { subscription } = await (await fetch(`${dev.shop}/api/memberships/${id}`)).json();
+    const failed = await stripe.invoices.list({ subscription: subscription.id, status: 'open' });
+    assert.equal(failed.data[0].attempt_count, 1);
     assert.deepEqual(page.errors, []);
   });
 });

@@ -86,6 +86,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/membership/{id}", get(subscribe::membership_page))
         .route("/api/memberships/{id}", get(subscribe::membership))
         .route("/api/memberships/{id}/cancel", post(subscribe::cancel))
+        .route("/api/memberships/{id}/advance", post(subscribe::advance))
+        .route(
+            "/api/memberships/{id}/fail-card",
+            post(subscribe::fail_card),
+        )
         .route("/webhook", post(webhook::receive))
         .with_state(app.clone());
     pages.merge(api).fallback(move || {

@@ -3,7 +3,9 @@
 //! server checks the card against the rules, creates the Customer and a `default_incomplete`
 //! Subscription, and confirms its first invoice's PaymentIntent with the token. The membership
 //! becomes active only with the verified `invoice.paid` webhook. The manage page shows the
-//! subscription and cancels it at the end of the period.
+//! subscription and its invoices, cancels it at the end of the period, and (test mode: each
+//! member is on a test clock of their own) moves the member's time a month on, or makes the
+//! card on file decline, to show a renewal paid or failing.
 
 use std::sync::Arc;
 
@@ -15,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use stripe_shared::{PaymentIntent, PaymentIntentStatus, Subscription, SubscriptionStatus};
 
 use super::{App, Failure};
+use crate::clocks::InvoiceLine;
 use crate::orders::{Membership, NewMembership};
 use crate::payments::{self, PaymentError};
 use crate::rules::{self, Refusal};
@@ -95,7 +98,8 @@ async fn subscribe(
     email: Option<&str>,
 ) -> Result<(Membership, String), Failure> {
     let email = email.map(str::trim).filter(|e| !e.is_empty());
-    let customer = app.gateway.create_customer(email).await?;
+    // On a test clock of its own, so that the manage page can move the member's time.
+    let (customer, _clock) = app.gateway.create_customer_on_clock(email).await?;
     let membership = app
         .orders
         .create_membership(&NewMembership {
@@ -186,17 +190,34 @@ pub struct SubscriptionView {
     current_period_end: Option<i64>,
     cancel_at_period_end: bool,
     cancel_at: Option<i64>,
+    /// The member's test clock and its time, when the subscription is on one.
+    test_clock: Option<String>,
+    clock_time: Option<i64>,
+    /// Its invoices, newest first: the first one, then one per renewal.
+    invoices: Vec<InvoiceLine>,
 }
 
 impl SubscriptionView {
-    fn of(subscription: &Subscription) -> SubscriptionView {
-        SubscriptionView {
+    /// The subscription with its clock's time and its invoices, read from the API.
+    async fn read(app: &App, subscription: &Subscription) -> Result<SubscriptionView, Failure> {
+        let test_clock = subscription
+            .test_clock
+            .as_ref()
+            .map(|clock| clock.id().to_string());
+        let clock_time = match &test_clock {
+            Some(clock) => Some(app.gateway.clock_time(clock).await?),
+            None => None,
+        };
+        Ok(SubscriptionView {
             id: subscription.id.to_string(),
             status: subscription.status.as_str().to_owned(),
             current_period_end: subscriptions::current_period_end(subscription),
             cancel_at_period_end: subscription.cancel_at_period_end,
             cancel_at: subscription.cancel_at,
-        }
+            test_clock,
+            clock_time,
+            invoices: app.gateway.invoices(subscription.id.as_str()).await?,
+        })
     }
 }
 
@@ -215,14 +236,69 @@ pub async fn membership(
     Path(id): Path<String>,
 ) -> Result<Json<MembershipView>, Failure> {
     let membership = find(&app, &id).await?;
+    view(&app, membership).await
+}
+
+async fn view(app: &App, membership: Membership) -> Result<Json<MembershipView>, Failure> {
     let subscription = match &membership.subscription {
-        Some(sub) => Some(SubscriptionView::of(&app.gateway.subscription(sub).await?)),
+        Some(sub) => {
+            let subscription = app.gateway.subscription(sub).await?;
+            Some(SubscriptionView::read(app, &subscription).await?)
+        }
         None => None,
     };
     Ok(Json(MembershipView {
         membership,
         subscription,
     }))
+}
+
+/// Test mode: moves the member's test clock past the end of the current period, so that the
+/// subscription renews (or fails to) now; the page then shows the renewal's invoice.
+pub async fn advance(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<MembershipView>, Failure> {
+    let membership = find(&app, &id).await?;
+    let subscription = app
+        .gateway
+        .subscription(subscription_of(&membership)?)
+        .await?;
+    let (Some(clock), Some(period_end)) = (
+        subscription.test_clock.as_ref().map(|c| c.id().to_string()),
+        subscriptions::current_period_end(&subscription),
+    ) else {
+        return Err(Failure::new(
+            StatusCode::CONFLICT,
+            "no_test_clock",
+            "This membership is not on a test clock.",
+        ));
+    };
+    app.gateway.advance_past(&clock, period_end).await?;
+    view(&app, membership).await
+}
+
+/// Test mode: the card on file starts declining, so that the next renewal fails.
+pub async fn fail_card(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<MembershipView>, Failure> {
+    let membership = find(&app, &id).await?;
+    let subscription = subscription_of(&membership)?.to_owned();
+    app.gateway
+        .make_card_fail(&membership.customer, &subscription)
+        .await?;
+    view(&app, membership).await
+}
+
+fn subscription_of(membership: &Membership) -> Result<&str, Failure> {
+    membership.subscription.as_deref().ok_or_else(|| {
+        Failure::new(
+            StatusCode::CONFLICT,
+            "no_subscription",
+            "This membership has no subscription.",
+        )
+    })
 }
 
 /// Cancels at the end of the period the member paid for (`cancel_at_period_end=true`): the
@@ -239,11 +315,8 @@ pub async fn cancel(
             "This membership has no subscription to cancel.",
         ));
     };
-    let updated = app.gateway.cancel_at_period_end(subscription).await?;
-    Ok(Json(MembershipView {
-        subscription: Some(SubscriptionView::of(&updated)),
-        membership,
-    }))
+    app.gateway.cancel_at_period_end(subscription).await?;
+    view(&app, membership).await
 }
 
 async fn find(app: &App, id: &str) -> Result<Membership, Failure> {
