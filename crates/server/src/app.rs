@@ -23,6 +23,7 @@ use crate::clock::Clock;
 use crate::faults::{self, Faults};
 use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, with_body_deadline};
 use crate::pipeline::InFlight;
+use crate::request_logs::{RequestLogConfig, RequestLogs};
 use crate::routes;
 use crate::state::AppState;
 use crate::webhooks::{Dispatcher, DispatcherConfig};
@@ -44,6 +45,8 @@ pub struct Config {
     /// Let tests move the time requests see (`/v1/test_helpers/tender_clock`, `crate::clock`).
     /// Off by default: a server for anything but tests keeps the system time.
     pub test_clock: bool,
+    /// Whether and how long API request logs are kept (the dashboard's Logs).
+    pub request_logs: RequestLogConfig,
 }
 
 /// What `tender serve` runs with when given no options.
@@ -57,6 +60,7 @@ impl Default for Config {
             webhooks: Some(DispatcherConfig::default()),
             limits: Limits::default(),
             test_clock: false,
+            request_logs: RequestLogConfig::default(),
         }
     }
 }
@@ -83,12 +87,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             error_response(&ApiError::internal())
         }))
-        .layer(middleware::from_fn_with_state(state, faults::layer::strike))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::layer::strike,
+        ))
         .layer(cors)
         .layer(middleware::map_request(
             move |request: Request| async move { with_body_deadline(request, body_timeout) },
         ))
-        .layer(middleware::from_fn(request_layer))
+        .layer(middleware::from_fn_with_state(state, request_layer))
 }
 
 async fn unrecognized(method: Method, uri: Uri) -> Response {
@@ -151,6 +158,8 @@ impl Server {
                 Clock::system()
             },
             faults: Faults::default(),
+            request_logs: RequestLogs::new(config.request_logs.clone()),
+            dashboard: Default::default(),
         });
         let listener = TcpListener::bind(&config.listen)
             .await
@@ -174,6 +183,11 @@ impl Server {
             ),
             None => None,
         };
+        let log_writer = crate::request_logs::spawn(
+            &state.request_logs,
+            store.clone(),
+            dispatcher_stopped.clone(),
+        );
         let housekeeping = crate::housekeeping::spawn(state.clone(), dispatcher_stopped);
         let app = router(state.clone());
         let limits = config.limits.clone();
@@ -188,6 +202,9 @@ impl Server {
                 let _ = dispatcher.await;
             }
             let _ = housekeeping.await;
+            if let Some(log_writer) = log_writer {
+                let _ = log_writer.await;
+            }
             served
         });
         Ok(Server {

@@ -8,9 +8,11 @@ use tokio::sync::Notify;
 
 use crate::accounts::AccountDirectory;
 use crate::clock::Clock;
+use crate::dashboard::Sessions;
 use crate::faults::Faults;
 use crate::http::{Limits, RateLimiter};
 use crate::pipeline::InFlight;
+use crate::request_logs::RequestLogs;
 
 /// What every request handler shares.
 pub struct AppState {
@@ -26,4 +28,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Faults armed by tests (`/v1/test_helpers/faults`), in this node's memory.
     pub faults: Faults,
+    /// The queue of API request logs into their writer (`crate::request_logs`).
+    pub request_logs: RequestLogs,
+    /// Dashboard sessions and one-time sign-in links, in this node's memory.
+    pub dashboard: Sessions,
 }

@@ -16,6 +16,7 @@ use super::deadline::is_body_timeout;
 use super::layer::RequestId;
 use super::reply::error_response;
 use crate::ctx::Ctx;
+use crate::request_logs::{Captured, LogSlot};
 use crate::state::AppState;
 
 /// Largest request body accepted. Real requests are a few KiB.
@@ -100,6 +101,17 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
             .await
             .map_err(|e| error_response(&e))?
             .ok_or_else(|| error_response(&invalid_key(&key)))?;
+        if let Some(slot) = parts.extensions.get::<LogSlot>() {
+            let _ = slot.0.set(Captured {
+                account: account.id.clone(),
+                input: Bytes::from(input.clone()),
+                idempotency_key: parts
+                    .headers
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .map(|k| k.chars().take(MAX_IDEMPOTENCY_KEY_LEN + 1).collect()),
+            });
+        }
         // Before anything is looked up or saved: a refused request leaves no idempotency
         // record, as on Stripe.
         if let Some(limiter) = &state.rate_limiter

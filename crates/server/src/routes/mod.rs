@@ -31,6 +31,11 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
+/// The commands the dashboard's actions run: the API's own, so that a refund from the
+/// dashboard is the refund the API makes (`dashboard::actions`).
+pub(crate) use payment_intents::Capture as CapturePaymentIntent;
+pub(crate) use refunds::Create as CreateRefund;
+
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -57,4 +62,5 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(test_clock::routes())
         .merge(search::routes())
         .merge(faults::routes())
+        .merge(crate::dashboard::routes())
 }
