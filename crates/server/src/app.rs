@@ -233,6 +233,15 @@ impl Server {
         }
     }
 
+    /// A path that signs a browser into the dashboard as `account_id`, once, within the hour
+    /// (`tender dev` prints it, so that a developer never pastes a key).
+    pub fn dashboard_sign_in_path(&self, account_id: &str) -> String {
+        format!(
+            "/dashboard/sign_in/{}",
+            self.state.dashboard.one_time_token(account_id)
+        )
+    }
+
     /// Asks the server to stop without waiting.
     pub fn trigger_shutdown(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {

@@ -72,8 +72,7 @@ pub async fn run(
     let amount = |name: &str| field(form, name).filter(|a| a.bytes().all(|b| b.is_ascii_digit()));
     let reply = match action {
         Action::Refund => {
-            let encoded =
-                percent_encoding::utf8_percent_encode(intent, percent_encoding::NON_ALPHANUMERIC);
+            let encoded = percent_encoding::utf8_percent_encode(intent, super::pages::COMPONENT);
             let mut body = format!("payment_intent={encoded}");
             if let Some(a) = amount("amount") {
                 body.push_str(&format!("&amount={a}"));

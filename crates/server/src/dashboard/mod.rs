@@ -193,7 +193,7 @@ async fn go(
             None => return not_found(&session),
         }
     }
-    let encoded = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
+    let encoded = percent_encoding::utf8_percent_encode(&id, pages::COMPONENT);
     let section = match id.split('_').next().unwrap_or("") {
         "pi" => "payments",
         "cus" => "customers",
@@ -283,6 +283,12 @@ async fn payment_action(
     let Some(action) = Action::parse(&action) else {
         return not_found(&session);
     };
+    // The session's own payments only (the API would answer another account's id as a bad
+    // parameter; here it is simply not found).
+    let intent = data::object(state.store.as_ref(), &session.account.id, &id).await;
+    if intent.is_none_or(|pi| pi["object"] != "payment_intent") {
+        return not_found(&session);
+    }
     let request_id = request_id.map(|r| r.0.0.clone()).unwrap_or_default();
     actions::run(
         state,

@@ -9,16 +9,20 @@ pub mod payments;
 pub mod webhooks;
 
 use maud::{Markup, html};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::data::Page;
+
+/// What is percent-encoded in a link's path segment or query value: all but letters, digits,
+/// `_`, `-` and `.` (ids stay readable).
+pub const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_').remove(b'-').remove(b'.');
 
 /// `base?k=v&…` with the non-empty filters, percent-encoded.
 pub fn url(base: &str, params: &[(&str, &str)]) -> String {
     let query: Vec<String> = params
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, NON_ALPHANUMERIC)))
+        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, COMPONENT)))
         .collect();
     if query.is_empty() {
         base.to_owned()

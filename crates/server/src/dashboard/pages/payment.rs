@@ -89,12 +89,7 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
     // Oldest first; a stable sort keeps the order above for equal times.
     entries.sort_by_key(|e| e.at_ms);
 
-    let pm = text(&pi, "payment_method");
-    let method = if pm.is_empty() {
-        String::new()
-    } else {
-        card_summary(store, account, pm).await
-    };
+    let method = card_summary(store, account, &pi).await;
     let customer = text(&pi, "customer");
     Some(html! {
         div.heading {

@@ -54,10 +54,10 @@ pub async fn list(
     .await?;
     let mut methods = HashMap::new();
     for pi in &page.items {
-        let pm = text(pi, "payment_method");
-        if !pm.is_empty() && !methods.contains_key(pm) {
-            methods.insert(pm.to_owned(), card_summary(store, account, pm).await);
-        }
+        methods.insert(
+            text(pi, "id").to_owned(),
+            card_summary(store, account, pi).await,
+        );
     }
     let filters = [
         ("status", status.unwrap_or("")),
@@ -106,14 +106,28 @@ fn row(pi: &Value, methods: &HashMap<String, String>) -> maud::Markup {
             td { (badge(text(pi, "status"))) }
             td.clip { (text(pi, "description")) }
             td.mono { (text(pi, "customer")) }
-            td { (methods.get(text(pi, "payment_method")).map_or("", String::as_str)) }
+            td { (methods.get(text(pi, "id")).map_or("", String::as_str)) }
             td { (time(pi["created"].as_i64().unwrap_or(0))) }
         }
     }
 }
 
-/// `visa •••• 4242` for a card payment method, else its id.
-pub async fn card_summary(store: &dyn Store, account: &str, pm: &str) -> String {
+/// `visa •••• 4242`: from the intent's latest charge (its payment method may never have been
+/// stored: one minted from a `pm_card_*` test id and not attached), else its payment method.
+pub async fn card_summary(store: &dyn Store, account: &str, pi: &Value) -> String {
+    let charge = text(pi, "latest_charge");
+    if !charge.is_empty()
+        && let Some(charge) = data::object(store, account, charge).await
+    {
+        let card = &charge["payment_method_details"]["card"];
+        if let (Some(brand), Some(last4)) = (card["brand"].as_str(), card["last4"].as_str()) {
+            return format!("{brand} •••• {last4}");
+        }
+    }
+    let pm = text(pi, "payment_method");
+    if pm.is_empty() {
+        return String::new();
+    }
     let Some(method) = data::object(store, account, pm).await else {
         return pm.to_owned();
     };
