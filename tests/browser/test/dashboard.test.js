@@ -3,6 +3,7 @@
 // refund part of it from the page, find a failed request by its Request-Id, and check that
 // attacker-controlled text never runs. Screenshots go to tests/artifacts/browser/.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
@@ -13,16 +14,33 @@ describe('dashboard', () => {
   let tender;
   let browser;
   let stripe;
+  // A webhook receiver that answers 200 and keeps the event types it got.
+  let receiver;
+  const received = [];
 
   before(async () => {
     tender = await startTender();
     browser = await launch();
     stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port: tender.port, protocol: 'http' });
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => { body += chunk; });
+      request.on('end', () => {
+        received.push(JSON.parse(body).type);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"received":true}');
+      });
+    });
+    await new Promise((listening) => receiver.listen(0, '127.0.0.1', listening));
+    await stripe.webhookEndpoints.create({
+      url: `http://127.0.0.1:${receiver.address().port}/webhook`, enabled_events: ['*'],
+    });
   });
 
   after(async () => {
     await browser?.close();
     await tender?.stop();
+    receiver?.close();
   });
 
   async function signedIn() {
@@ -41,6 +59,7 @@ describe('dashboard', () => {
     // Made after the page loaded: the list must pick it up on its own.
     const intent = await stripe.paymentIntents.create({
       amount: 2500, currency: 'usd', confirm: true, payment_method: 'pm_card_visa',
+      payment_method_types: ['card'],
       description: 'Order 1001', metadata: { order: '1001' },
     });
     assert.equal(intent.status, 'succeeded');
@@ -58,6 +77,11 @@ describe('dashboard', () => {
     // Times are shown in the browser's zone, not as the server's UTC text.
     const shown = await page.locator('time[data-local]').first().innerText();
     assert.doesNotMatch(shown, /UTC$/);
+    // Each event's delivery to the receiver, with the receiver's answer.
+    const deliveries = timeline.locator('details.deliveries').first();
+    await deliveries.waitFor({ timeout: 10_000 });
+    await deliveries.locator(':scope > summary').click();
+    await deliveries.getByText('delivered').first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-payment-timeline.png'), fullPage: true });
 
     await page.getByLabel(/Refund amount/).fill('1000');
@@ -65,6 +89,10 @@ describe('dashboard', () => {
     await page.waitForURL(`${tender.url}/dashboard/payments/${intent.id}`);
     await timeline.getByText('charge.refunded').waitFor();
     await timeline.getByText('refund.created').waitFor();
+    for (let i = 0; i < 100 && !received.includes('charge.refunded'); i += 1) {
+      await new Promise((later) => setTimeout(later, 100));
+    }
+    assert.ok(received.includes('charge.refunded'), `the refund's webhook arrived: ${received}`);
     const refunds = await stripe.refunds.list({ payment_intent: intent.id });
     assert.equal(refunds.data.length, 1);
     assert.equal(refunds.data[0].amount, 1000);

@@ -94,7 +94,7 @@ fn looks_like_card_number(value: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn is_secret_key(value: &str) -> bool {

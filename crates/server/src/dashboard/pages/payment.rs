@@ -22,6 +22,14 @@ struct Entry {
     markup: Markup,
 }
 
+impl Entry {
+    /// Objects and events carry whole seconds, request logs milliseconds: within one second
+    /// a request comes first (it caused what follows), then the rest in the order added.
+    fn order(&self, requests_first: bool) -> (i64, u8) {
+        (self.at_ms.div_euclid(1000), u8::from(!requests_first))
+    }
+}
+
 pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Markup> {
     let account = session.account.id.as_str();
     let pi = data::object(store, account, id).await?;
@@ -76,7 +84,8 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
         })
         .await
         .unwrap_or_default();
-    for log in requests.iter().take(MOST) {
+    let objects = entries.len();
+    for log in requests.iter().take(MOST).rev() {
         entries.push(Entry {
             at_ms: log.created_ms,
             markup: html! {
@@ -87,7 +96,9 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
         });
     }
     // Oldest first; a stable sort keeps the order above for equal times.
-    entries.sort_by_key(|e| e.at_ms);
+    let mut indexed: Vec<(usize, Entry)> = entries.into_iter().enumerate().collect();
+    indexed.sort_by_key(|(i, e)| e.order(*i >= objects));
+    let entries: Vec<Entry> = indexed.into_iter().map(|(_, e)| e).collect();
 
     let method = card_summary(store, account, &pi).await;
     let customer = text(&pi, "customer");
@@ -144,6 +155,10 @@ async fn related_events(
             }
         }
     }
+    // Ids are time-ordered (to the millisecond): they order events of the same second.
+    events.sort_by(|a, b| {
+        (a["created"].as_i64(), text(a, "id")).cmp(&(b["created"].as_i64(), text(b, "id")))
+    });
     events
 }
 
@@ -178,7 +193,10 @@ fn event_entry(event: &Value, deliveries: &[DeliveryReport]) -> Entry {
             a.mono href={ "/dashboard/events/" (id) } { (id) }
             @if !deliveries.is_empty() {
                 details.deliveries {
-                    summary { (deliveries.len()) " webhook deliveries" }
+                    summary {
+                        (deliveries.len())
+                        (if deliveries.len() == 1 { " webhook delivery" } else { " webhook deliveries" })
+                    }
                     (deliveries_table(deliveries))
                 }
             }
