@@ -1,5 +1,9 @@
 //! What of a request's parameters a log keeps: everything but card numbers, CVCs and secrets.
 //!
+//! A CVC is left out entirely, key and all: nothing in Tender's bytes is a `cvc` field holding
+//! a value, masked or not (the card-data hygiene test, `crates/cli/tests/hygiene.rs`, scans the
+//! database for exactly that).
+//!
 //! Tender never stores a card number or CVC in its objects (only the last four digits), and
 //! its logs must not be the exception: a log is shown in the dashboard and kept for days. The
 //! rules are by name (`number`, `cvc`, anything named like a secret or a password) and, as a
@@ -19,6 +23,7 @@ pub fn redacted_params(input: &[u8]) -> Value {
         Ok(fields) => Value::Object(
             fields
                 .iter()
+                .filter(|(key, _)| !is_cvc(key))
                 .map(|(key, node)| (key.clone(), redact_node(key, node)))
                 .collect::<Map<_, _>>(),
         ),
@@ -33,11 +38,16 @@ fn redact_node(key: &str, node: &Node) -> Value {
         Node::Map(fields) => Value::Object(
             fields
                 .iter()
+                .filter(|(k, _)| !is_cvc(k))
                 .map(|(k, n)| (k.clone(), redact_node(k, n)))
                 .collect(),
         ),
         Node::List(items) => Value::Array(items.iter().map(|n| redact_node(key, n)).collect()),
     }
+}
+
+fn is_cvc(key: &str) -> bool {
+    key.eq_ignore_ascii_case("cvc") || key.eq_ignore_ascii_case("cvv")
 }
 
 fn redact_value(key: &str, value: &str) -> String {
@@ -48,12 +58,7 @@ fn redact_value(key: &str, value: &str) -> String {
     if key == "number" || key == "account_number" || looks_like_card_number(value) {
         return mask_keeping_last4(value);
     }
-    if key == "cvc"
-        || key == "cvv"
-        || key.contains("secret")
-        || key.contains("password")
-        || is_secret_key(value)
-    {
+    if key.contains("secret") || key.contains("password") || is_secret_key(value) {
         return REDACTED.to_owned();
     }
     value.to_owned()
@@ -117,7 +122,7 @@ mod tests {
         let params = redacted_params(input);
         let card = &params["payment_method_data"]["card"];
         assert_eq!(card["number"], "••••••••••••4242");
-        assert_eq!(card["cvc"], REDACTED);
+        assert_eq!(card.get("cvc"), None, "a CVC is left out, key and all");
         assert_eq!(card["exp_month"], "12");
         assert_eq!(params["client_secret"], REDACTED);
         assert_eq!(params["metadata"]["note"], "••••••••••••0002");
