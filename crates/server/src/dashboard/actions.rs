@@ -17,7 +17,9 @@ use super::session::{Session, csrf_matches};
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::mutate_without_key;
-use crate::routes::{CapturePaymentIntent, CreateRefund};
+use crate::routes::{
+    CapturePaymentIntent, CreateRefund, DeleteWebhookEndpoint, UpdateWebhookEndpoint,
+};
 use crate::services::intent_commands::Cancel;
 use crate::state::AppState;
 
@@ -113,6 +115,78 @@ pub async fn run(
         &text,
         session,
     )
+}
+
+/// What a webhook endpoint's form asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointAction {
+    Disable,
+    Enable,
+    Delete,
+}
+
+impl EndpointAction {
+    pub fn parse(name: &str) -> Option<EndpointAction> {
+        match name {
+            "disable" => Some(EndpointAction::Disable),
+            "enable" => Some(EndpointAction::Enable),
+            "delete" => Some(EndpointAction::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// Disables, enables or deletes an endpoint with the API's own commands.
+pub async fn run_endpoint(
+    state: Arc<AppState>,
+    session: &Session,
+    request_id: String,
+    endpoint: &str,
+    action: EndpointAction,
+    form: &HashMap<String, String>,
+) -> Response {
+    if !csrf_matches(session, field(form, "csrf")) {
+        return csrf_refused(session);
+    }
+    let ctx = Ctx::new(
+        state,
+        session.account.clone(),
+        KeyKind::Secret,
+        request_id,
+        None,
+        String::new(),
+    );
+    let id = endpoint.to_owned();
+    let reply = match action {
+        EndpointAction::Disable | EndpointAction::Enable => {
+            let disabled = action == EndpointAction::Disable;
+            match params(&format!("disabled={disabled}")) {
+                Some(p) => mutate_without_key::<UpdateWebhookEndpoint>(&ctx, p, id).await,
+                None => return bad_input(session),
+            }
+        }
+        EndpointAction::Delete => match params("") {
+            Some(p) => mutate_without_key::<DeleteWebhookEndpoint>(&ctx, p, id).await,
+            None => return bad_input(session),
+        },
+    };
+    if !(200..300).contains(&reply.status) {
+        let error: serde_json::Value = serde_json::from_str(&reply.body).unwrap_or_default();
+        let text = error["error"]["message"]
+            .as_str()
+            .unwrap_or("The action failed.");
+        return message(
+            StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST),
+            "Not done",
+            text,
+            session,
+        );
+    }
+    let target = match action {
+        EndpointAction::Delete => "/dashboard/webhooks".to_owned(),
+        _ => format!("/dashboard/webhooks/{endpoint}"),
+    };
+    Redirect::to(&target).into_response()
 }
 
 fn params(body: &str) -> Option<Params> {

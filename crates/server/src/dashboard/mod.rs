@@ -61,6 +61,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/dashboard/events/{id}", get(event))
         .route("/dashboard/webhooks", get(webhooks))
         .route("/dashboard/webhooks/{id}", get(webhook))
+        .route("/dashboard/webhooks/{id}/secret", post(webhook_secret))
+        .route("/dashboard/webhooks/{id}/{action}", post(webhook_action))
         .route("/dashboard/logs", get(logs))
         .route("/dashboard/logs/{id}", get(log))
         .route("/dashboard/developers", get(developers))
@@ -349,8 +351,47 @@ async fn webhook(
     Signed(session): Signed,
     Path(id): Path<String>,
 ) -> Response {
-    let content = pages::webhooks::detail(state.store.as_ref(), &session.account.id, &id).await;
+    let content = pages::webhooks::detail(state.store.as_ref(), &session, &id, false).await;
     shown("Webhook endpoint", "Webhooks", &session, content)
+}
+
+async fn webhook_secret(
+    State(state): State<Arc<AppState>>,
+    Signed(session): Signed,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    if !csrf_matches(&session, data::field(&data::fields(&body), "csrf")) {
+        return csrf_refused(&session);
+    }
+    let content = pages::webhooks::detail(state.store.as_ref(), &session, &id, true).await;
+    shown("Webhook endpoint", "Webhooks", &session, content)
+}
+
+async fn webhook_action(
+    State(state): State<Arc<AppState>>,
+    Signed(session): Signed,
+    Path((id, action)): Path<(String, String)>,
+    request_id: Option<axum::Extension<RequestId>>,
+    body: Bytes,
+) -> Response {
+    let Some(action) = actions::EndpointAction::parse(&action) else {
+        return not_found(&session);
+    };
+    let endpoint = data::object(state.store.as_ref(), &session.account.id, &id).await;
+    if endpoint.is_none_or(|e| e["endpoint"]["object"] != "webhook_endpoint") {
+        return not_found(&session);
+    }
+    let request_id = request_id.map(|r| r.0.0.clone()).unwrap_or_default();
+    actions::run_endpoint(
+        state,
+        &session,
+        request_id,
+        &id,
+        action,
+        &data::fields(&body),
+    )
+    .await
 }
 
 async fn logs(

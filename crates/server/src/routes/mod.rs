@@ -35,6 +35,9 @@ use crate::state::AppState;
 /// dashboard is the refund the API makes (`dashboard::actions`).
 pub(crate) use payment_intents::Capture as CapturePaymentIntent;
 pub(crate) use refunds::Create as CreateRefund;
+pub(crate) use webhook_endpoints::{
+    Delete as DeleteWebhookEndpoint, Update as UpdateWebhookEndpoint,
+};
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()

@@ -5,6 +5,8 @@ use tender_store::{DeliveryReport, Store, StoreError};
 
 use super::super::data::{self, text};
 use super::super::format::{badge, time};
+use super::super::layout::csrf_field;
+use super::super::session::Session;
 use super::empty;
 use super::events::deliveries_table;
 
@@ -47,7 +49,14 @@ fn events_of(endpoint: &serde_json::Value) -> String {
         .unwrap_or_default()
 }
 
-pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup> {
+/// An endpoint's page; its signing secret only when `reveal` (a POST with the CSRF token).
+pub async fn detail(
+    store: &dyn Store,
+    session: &Session,
+    id: &str,
+    reveal: bool,
+) -> Option<Markup> {
+    let account = session.account.id.as_str();
     let stored = data::object(store, account, id).await?;
     let endpoint = &stored["endpoint"];
     if text(endpoint, "object") != "webhook_endpoint" {
@@ -76,6 +85,28 @@ pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup
             dt { "Events" } dd { (events_of(endpoint)) }
             dt { "Description" } dd { (text(endpoint, "description")) }
             dt { "Created" } dd { (time(endpoint["created"].as_i64().unwrap_or(0))) }
+            dt { "Signing secret" }
+            dd.mono {
+                @if reveal { span #signing-secret { (text(&stored, "secret")) } }
+                @else {
+                    "whsec_••••••••"
+                    form.inline method="post" action={ "/dashboard/webhooks/" (id) "/secret" } {
+                        (csrf_field(session))
+                        button type="submit" { "Reveal" }
+                    }
+                }
+            }
+        }
+        section.actions aria-label="Actions" {
+            @let enabled = text(endpoint, "status") == "enabled";
+            form method="post" action={ "/dashboard/webhooks/" (id) (if enabled { "/disable" } else { "/enable" }) } {
+                (csrf_field(session))
+                button type="submit" { (if enabled { "Disable" } else { "Enable" }) }
+            }
+            form method="post" action={ "/dashboard/webhooks/" (id) "/delete" } {
+                (csrf_field(session))
+                button.danger type="submit" { "Delete endpoint" }
+            }
         }
         section aria-labelledby="deliveries" {
             h2 #deliveries { "Deliveries, failures first" }

@@ -379,3 +379,46 @@ async fn attacker_controlled_text_is_escaped_everywhere() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn webhook_endpoints_are_disabled_deleted_and_their_secret_revealed() {
+    let app = TestApp::spawn_without_webhooks().await;
+    let created = app
+        .post(
+            "/v1/webhook_endpoints",
+            "url=https%3A%2F%2Fexample.com%2Fhook&enabled_events[]=*",
+        )
+        .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let secret = created.body["secret"].as_str().unwrap().to_owned();
+    let browser = Browser::signed_in(&app, SECRET_KEY).await;
+    let path = format!("/dashboard/webhooks/{id}");
+    let page = browser.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("https://example.com/hook"));
+    assert!(!page.body.contains(&secret), "masked until revealed");
+    let refused = browser.post(&format!("{path}/secret"), "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.body.contains(&secret));
+    let revealed = browser
+        .post(&format!("{path}/secret"), &format!("csrf={}", page.csrf()))
+        .await;
+    assert!(revealed.body.contains(&secret));
+
+    let disabled = browser
+        .post(&format!("{path}/disable"), &format!("csrf={}", page.csrf()))
+        .await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER, "{}", disabled.body);
+    let endpoint = app.get(&format!("/v1/webhook_endpoints/{id}"), "").await;
+    assert_eq!(endpoint.body["status"], "disabled");
+
+    let refused = browser.post(&format!("{path}/delete"), "csrf=nope").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let deleted = browser
+        .post(&format!("{path}/delete"), &format!("csrf={}", page.csrf()))
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+    let gone = app.get(&format!("/v1/webhook_endpoints/{id}"), "").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
