@@ -126,3 +126,46 @@ impl RequestLogs {
         self.queue.set(sender).ok().map(|()| receiver)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished() -> Finished {
+        Finished {
+            captured: Captured {
+                account: "acct_1".into(),
+                input: Bytes::from_static(b"amount=1"),
+                idempotency_key: None,
+            },
+            request_id: "req_1".into(),
+            created_ms: 0,
+            method: "POST".into(),
+            path: "/v1/customers".into(),
+            status: 200,
+            replayed: false,
+            latency_us: 1,
+            source_ip: None,
+            user_agent: None,
+            response: Bytes::from_static(b"{}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_drops_and_counts_instead_of_waiting() {
+        let logs = RequestLogs::new(RequestLogConfig::default());
+        // No writer: nothing can take the log.
+        logs.record(finished());
+        assert_eq!(logs.dropped(), 1);
+        // A writer that does not drain: the queue fills, then every further log is dropped
+        // at once (this loop would hang if `record` waited).
+        let queue = logs.connect();
+        assert!(queue.is_some());
+        for _ in 0..QUEUE + 10 {
+            logs.record(finished());
+        }
+        assert_eq!(logs.dropped(), 11);
+        // Connected once only.
+        assert!(logs.connect().is_none());
+    }
+}
