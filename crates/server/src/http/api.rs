@@ -82,7 +82,8 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
         let body = to_bytes(body, MAX_BODY_BYTES)
             .await
             .map_err(|error| body_error(&error, state))?;
-        let input = request_input(&parts.method, parts.uri.query(), &body);
+        // Shared (not copied) with the request's log, which decodes it later off this path.
+        let input = Bytes::from(request_input(&parts.method, parts.uri.query(), &body));
         let decoded = Params::from_form(&input);
 
         // The key comes from the Authorization header or, as Stripe.js sends it, `key=pk_…`.
@@ -104,7 +105,7 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
         if let Some(slot) = parts.extensions.get::<LogSlot>() {
             let _ = slot.0.set(Captured {
                 account: account.id.clone(),
-                input: Bytes::from(input.clone()),
+                input: input.clone(),
                 idempotency_key: parts
                     .headers
                     .get("idempotency-key")
