@@ -1,7 +1,7 @@
 //! The dashboard (`/dashboard`): server-rendered pages over the account a browser signed in
 //! to, and the API's front page (`GET /`). See `docs/decisions/0018-dashboard.md`.
 //!
-//! - `session`: sign-in, the session cookie and CSRF tokens;
+//! - `session`: sessions, the cookie and CSRF tokens; `signin`: `GET /`, sign-in and out;
 //! - `layout`: the page shell and the security headers (a strict CSP);
 //! - `data`: reads the pages share; `format`: amounts, times, badges;
 //! - `pages/*`: one module per section; `actions`: the forms that change things;
@@ -13,31 +13,32 @@ mod format;
 mod layout;
 mod pages;
 mod session;
+mod signin;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maud::{Markup, html};
+use maud::Markup;
 
 pub use session::Sessions;
 
-use crate::http::{KeyKind, RequestId};
+use crate::http::RequestId;
 use crate::state::AppState;
 use actions::{Action, csrf_refused};
-use layout::{document, message, page};
-use session::{Session, Signed, clear_cookie, cookie_token, csrf_matches, set_cookie};
+use layout::{message, page};
+use session::{Session, Signed, csrf_matches};
 
 const CSS: &str = include_str!("assets/dashboard.css");
 const JS: &str = include_str!("assets/dashboard.js");
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(signin::home))
         .route(
             "/dashboard",
             get(|| async { Redirect::to("/dashboard/payments") }),
@@ -48,9 +49,12 @@ pub fn routes() -> Router<Arc<AppState>> {
         )
         .route("/dashboard/assets/dashboard.css", get(css))
         .route("/dashboard/assets/dashboard.js", get(js))
-        .route("/dashboard/sign_in", get(sign_in_form).post(sign_in))
-        .route("/dashboard/sign_in/{token}", get(sign_in_link))
-        .route("/dashboard/sign_out", post(sign_out))
+        .route(
+            "/dashboard/sign_in",
+            get(signin::sign_in_form).post(signin::sign_in),
+        )
+        .route("/dashboard/sign_in/{token}", get(signin::sign_in_link))
+        .route("/dashboard/sign_out", post(signin::sign_out))
         .route("/dashboard/go", get(go))
         .route("/dashboard/payments", get(payments))
         .route("/dashboard/payments/{id}", get(payment))
@@ -69,24 +73,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/dashboard/developers/reveal", post(reveal))
 }
 
-/// `GET /`: what this server is, and where to go.
-async fn home() -> Response {
-    document(
-        "Tender",
-        html! {
-            main.home #main {
-                h1 { "Tender" }
-                p { "A payments server that speaks Stripe's API." }
-                ul {
-                    li { a href="/dashboard" { "Dashboard" } " — payments, events, webhooks and request logs" }
-                    li { a href="/v3/" { "/v3/" } " — the browser SDK (Stripe.js)" }
-                    li { "The API is at " code { "/v1/" } "; see the project's README and docs/COMPATIBILITY.md." }
-                }
-            }
-        },
-    )
-}
-
 async fn css() -> Response {
     asset(CSS, "text/css; charset=utf-8")
 }
@@ -100,82 +86,6 @@ fn asset(body: &'static str, kind: &'static str) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     layout::secure(headers);
-    response
-}
-
-fn sign_in_page(error: Option<&str>) -> Response {
-    let mut response = document(
-        "Sign in",
-        html! {
-            main.signin #main {
-                h1 { "Sign in to the Tender dashboard" }
-                @if let Some(error) = error { p.error role="alert" { (error) } }
-                form method="post" action="/dashboard/sign_in" {
-                    label for="secret_key" { "Secret key of the account" }
-                    input #secret_key name="secret_key" type="password" autocomplete="off" required placeholder="sk_test_…";
-                    button type="submit" { "Sign in" }
-                }
-                p.muted { code { "tender dev" } " prints a link that signs you in without a key." }
-            }
-        },
-    );
-    if error.is_some() {
-        *response.status_mut() = StatusCode::UNAUTHORIZED;
-    }
-    response
-}
-
-async fn sign_in_form() -> Response {
-    sign_in_page(None)
-}
-
-async fn sign_in(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
-    let form = data::fields(&body);
-    let key = data::field(&form, "secret_key").unwrap_or("");
-    match state.accounts.resolve(key).await {
-        Ok(Some((account, KeyKind::Secret))) => start_session(&state, account),
-        _ => sign_in_page(Some(
-            "That is not the secret key of an account of this server.",
-        )),
-    }
-}
-
-async fn sign_in_link(State(state): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
-    let account = match state.dashboard.redeem(&token) {
-        Some(id) => state.accounts.by_id(&id).await.ok().flatten(),
-        None => None,
-    };
-    match account {
-        Some(account) => start_session(&state, account),
-        None => sign_in_page(Some("This sign-in link was used already or has expired.")),
-    }
-}
-
-fn start_session(state: &AppState, account: Arc<tender_store::Account>) -> Response {
-    let token = state.dashboard.create(account);
-    let mut response = Redirect::to("/dashboard/payments").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&set_cookie(&token)) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
-}
-
-async fn sign_out(
-    State(state): State<Arc<AppState>>,
-    Signed(session): Signed,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if !csrf_matches(&session, data::field(&data::fields(&body), "csrf")) {
-        return csrf_refused(&session);
-    }
-    if let Some(token) = cookie_token(&headers) {
-        state.dashboard.remove(&token);
-    }
-    let mut response = Redirect::to("/dashboard/sign_in").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&clear_cookie()) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
     response
 }
 
