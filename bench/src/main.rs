@@ -4,6 +4,7 @@
 //! were taken) and never assert on timings. `bench/compare` runs everything end to end.
 
 mod client;
+mod clock;
 mod floor;
 mod load;
 mod report;
@@ -52,6 +53,8 @@ enum Command {
         #[arg(long)]
         since_ns: Option<u128>,
     },
+    /// Time a test clock with many subscriptions advancing a month (issue #24's target).
+    ClockAdvance(clock::ClockArgs),
     /// Print the markdown table (and ratios) of a results file (`run --json`).
     Report { results: PathBuf },
 }
@@ -100,6 +103,9 @@ fn main() -> ExitCode {
                 Ok(())
             })
         }),
+        Command::ClockAdvance(args) => {
+            runtime(1).and_then(|rt| rt.block_on(clock::clock_advance(args)))
+        }
         Command::Report { results } => report::read(&results).map(|rows| {
             print!("{}", report::markdown(&rows));
         }),

@@ -1,8 +1,10 @@
 //! The `tender` binary: run the server, run it with the demo shop (`dev`), show keys, manage
-//! accounts, drive webhooks (`listen`, `trigger`, `deliveries`) and arm faults (`faults`).
+//! accounts, drive webhooks (`listen`, `trigger`, `deliveries`), arm faults (`faults`) and move
+//! test clocks (`clocks`).
 
 mod accounts;
 mod client;
+mod clocks;
 mod deliveries;
 mod dev;
 mod faults;
@@ -72,6 +74,13 @@ enum Command {
     Faults {
         #[command(subcommand)]
         command: faults::FaultsCommand,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+    /// Stripe's test clocks: list, create, and advance one (waiting until it is ready).
+    Clocks {
+        #[command(subcommand)]
+        command: clocks::ClocksCommand,
         #[command(flatten)]
         api: ApiArgs,
     },
@@ -232,6 +241,10 @@ async fn main() -> ExitCode {
         },
         Command::Faults { command, api } => match api.client().await {
             Ok(client) => faults::run(&client, command).await,
+            Err(e) => Err(e),
+        },
+        Command::Clocks { command, api } => match api.client().await {
+            Ok(client) => clocks::run(&client, command).await,
             Err(e) => Err(e),
         },
         Command::Deliveries {

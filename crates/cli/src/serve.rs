@@ -1,6 +1,7 @@
 //! `tender serve`.
 
 use clap::Args;
+use tender_core::billing::dunning::AfterRetries;
 use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server};
 
 use crate::DatabaseArgs;
@@ -43,8 +44,21 @@ pub struct ServeArgs {
     /// API request logs kept at most (the newest).
     #[arg(long, env = "TENDER_REQUEST_LOG_MAX_ROWS", default_value_t = 1_000_000)]
     request_log_max_rows: i64,
+    /// What a subscription becomes when every retry of a failed renewal has failed, as
+    /// Stripe's Billing setting: `cancel` (Stripe's default), `unpaid` or `past_due`.
+    #[arg(long, env = "TENDER_AFTER_RETRIES", default_value = "cancel", value_parser = parse_after_retries)]
+    after_retries: AfterRetries,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+fn parse_after_retries(value: &str) -> Result<AfterRetries, String> {
+    AfterRetries::parse(value).ok_or_else(|| {
+        format!(
+            "{value:?}: expected one of {}",
+            AfterRetries::NAMES.join(", ")
+        )
+    })
 }
 
 /// Edge limits shared by `serve` and `dev`.
@@ -96,6 +110,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         retention: std::time::Duration::from_secs(args.request_log_days.saturating_mul(86_400)),
         max_rows: args.request_log_max_rows.max(0),
     };
+    config.after_retries = args.after_retries;
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
     crate::locate::announce("serve", server.addr, &config.database_url);

@@ -286,3 +286,96 @@ async fn logs_tail_prints_new_requests_as_they_happen_filtered() {
     assert_eq!(errors.stdout().lines().count(), 2, "{}", errors.stdout());
     drop(server);
 }
+
+#[tokio::test]
+async fn clocks_create_advance_and_list() {
+    const JAN_1: i64 = 1_798_761_600;
+    const FEB_1: i64 = JAN_1 + 31 * 86_400;
+    let folder = Folder::new("clocks");
+    let (server, base) = serve(&folder, &[]).await;
+    let api = Api::new(&base, &field(&server.stdout(), "secret key:"));
+    let created = text(
+        &folder
+            .run(&[
+                "clocks",
+                "create",
+                "--frozen-time",
+                &JAN_1.to_string(),
+                "--name",
+                "cli",
+            ])
+            .stdout,
+    );
+    assert!(created.starts_with("clock_"), "{created}");
+    assert!(created.contains("ready  cli"), "{created}");
+    let clock = created.split_whitespace().next().unwrap().to_owned();
+    let customer = api
+        .post(
+            "/v1/customers",
+            &[
+                ("test_clock", clock.as_str()),
+                ("payment_method", "pm_card_visa"),
+            ],
+        )
+        .await;
+    let customer = customer["id"].as_str().unwrap().to_owned();
+    let pm = api
+        .get(&format!("/v1/payment_methods?customer={customer}"))
+        .await;
+    let pm = pm["data"][0]["id"].as_str().unwrap().to_owned();
+    let price = api
+        .post(
+            "/v1/prices",
+            &[
+                ("currency", "usd"),
+                ("unit_amount", "700"),
+                ("recurring[interval]", "month"),
+                ("product_data[name]", "CLI plan"),
+            ],
+        )
+        .await;
+    let subscription = api
+        .post(
+            "/v1/subscriptions",
+            &[
+                ("customer", customer.as_str()),
+                ("items[0][price]", price["id"].as_str().unwrap()),
+                ("default_payment_method", pm.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(subscription["status"], "active", "{subscription}");
+
+    // A month, then the renewal invoice's draft hour: advanced by duration, then to a time.
+    let advanced = text(&folder.run(&["clocks", "advance", &clock, "1month"]).stdout);
+    assert!(
+        advanced.contains(&format!("({FEB_1})  ready")),
+        "{advanced}"
+    );
+    let later = (FEB_1 + 7200).to_string();
+    folder.run(&["clocks", "advance", &clock, &later]);
+    let sub = subscription["id"].as_str().unwrap();
+    let invoices = api.get(&format!("/v1/invoices?subscription={sub}")).await;
+    let statuses: Vec<&str> = invoices["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["paid", "paid"]);
+    let listed = text(&folder.run(&["clocks", "list"]).stdout);
+    assert!(
+        listed.contains(&clock) && listed.contains(&format!("({later})")),
+        "{listed}"
+    );
+    let refused = folder
+        .tender(&["clocks", "advance", &clock, "a while"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("duration"),
+        "{}",
+        text(&refused.stderr)
+    );
+}

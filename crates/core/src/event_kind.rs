@@ -52,6 +52,10 @@ pub enum EventKind {
     SetupIntentRequiresAction,
     SetupIntentSetupFailed,
     SetupIntentSucceeded,
+    TestClockAdvancing,
+    TestClockCreated,
+    TestClockDeleted,
+    TestClockReady,
 }
 
 impl EventKind {
@@ -102,6 +106,10 @@ impl EventKind {
         EventKind::SetupIntentRequiresAction,
         EventKind::SetupIntentSetupFailed,
         EventKind::SetupIntentSucceeded,
+        EventKind::TestClockAdvancing,
+        EventKind::TestClockCreated,
+        EventKind::TestClockDeleted,
+        EventKind::TestClockReady,
     ];
 
     /// The event's `type` on the wire (`payment_intent.succeeded`).
@@ -154,6 +162,10 @@ impl EventKind {
             EventKind::SetupIntentRequiresAction => "setup_intent.requires_action",
             EventKind::SetupIntentSetupFailed => "setup_intent.setup_failed",
             EventKind::SetupIntentSucceeded => "setup_intent.succeeded",
+            EventKind::TestClockAdvancing => "test_helpers.test_clock.advancing",
+            EventKind::TestClockCreated => "test_helpers.test_clock.created",
+            EventKind::TestClockDeleted => "test_helpers.test_clock.deleted",
+            EventKind::TestClockReady => "test_helpers.test_clock.ready",
         }
     }
 }

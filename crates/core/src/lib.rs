@@ -40,8 +40,10 @@ pub mod payment_method;
 pub mod price;
 pub mod product;
 pub mod refund;
+pub mod schedule;
 pub mod search;
 pub mod setup_intent;
+pub mod test_clock;
 pub mod token;
 pub mod webhook_endpoint;
 

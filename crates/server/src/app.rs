@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::http::{HeaderName, Method, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
+use tender_core::billing::dunning::AfterRetries;
 use tender_store::{Account, Store};
 use tender_wire::ApiError;
 use tokio::net::TcpListener;
@@ -25,6 +26,7 @@ use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, wit
 use crate::pipeline::InFlight;
 use crate::request_logs::{RequestLogConfig, RequestLogs};
 use crate::routes;
+use crate::scheduler::Scheduler;
 use crate::state::AppState;
 use crate::webhooks::{Dispatcher, DispatcherConfig};
 
@@ -47,6 +49,9 @@ pub struct Config {
     pub test_clock: bool,
     /// Whether and how long API request logs are kept (the dashboard's Logs).
     pub request_logs: RequestLogConfig,
+    /// What a subscription becomes when every retry of a renewal has failed (Stripe's
+    /// Billing setting; cancel by default).
+    pub after_retries: AfterRetries,
 }
 
 /// What `tender serve` runs with when given no options.
@@ -61,6 +66,7 @@ impl Default for Config {
             limits: Limits::default(),
             test_clock: false,
             request_logs: RequestLogConfig::default(),
+            after_retries: AfterRetries::Cancel,
         }
     }
 }
@@ -100,6 +106,20 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 async fn unrecognized(method: Method, uri: Uri) -> Response {
     error_response(&ApiError::unrecognized_url(method.as_str(), uri.path())).into_response()
+}
+
+/// `http://host:port` of a listening address, for the links of work no request carries (a
+/// renewal's hosted authentication page): an unspecified address (`0.0.0.0`) is reached on
+/// the loopback one.
+fn origin_of(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{addr}")
 }
 
 /// A running server.
@@ -145,6 +165,12 @@ impl Server {
             accounts_ms = ms(started.elapsed() - default_account),
             "accounts loaded"
         );
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
         let state = Arc::new(AppState {
             store: store.clone(),
             accounts,
@@ -160,13 +186,10 @@ impl Server {
             faults: Faults::default(),
             request_logs: RequestLogs::new(config.request_logs.clone()),
             dashboard: Default::default(),
+            scheduler: Scheduler::default(),
+            origin: origin_of(addr),
+            after_retries: config.after_retries,
         });
-        let listener = TcpListener::bind(&config.listen)
-            .await
-            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| ServerError::Bind(config.listen.clone(), e))?;
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
         // Tells the background tasks (dispatcher, housekeeping) to stop.
         let (stop_dispatcher, dispatcher_stopped) = watch::channel(false);
@@ -188,7 +211,8 @@ impl Server {
             store.clone(),
             dispatcher_stopped.clone(),
         );
-        let housekeeping = crate::housekeeping::spawn(state.clone(), dispatcher_stopped);
+        let housekeeping = crate::housekeeping::spawn(state.clone(), dispatcher_stopped.clone());
+        let scheduler = crate::scheduler::spawn(state.clone(), dispatcher_stopped);
         let app = router(state.clone());
         let limits = config.limits.clone();
         let task = tokio::spawn(async move {
@@ -202,6 +226,7 @@ impl Server {
                 let _ = dispatcher.await;
             }
             let _ = housekeeping.await;
+            let _ = scheduler.await;
             if let Some(log_writer) = log_writer {
                 let _ = log_writer.await;
             }

@@ -23,8 +23,14 @@ pub struct Ctx {
     pub key: KeyKind,
     pub request_id: String,
     pub idempotency_key: Option<String>,
-    /// The request's time, read once so that every object it writes agrees.
+    /// The time of the objects this work writes, read once so that they all agree: the
+    /// request's time, except for work on a test clock's objects (its frozen time) and for a
+    /// scheduled step (its due time).
     pub now: Timestamp,
+    /// Tender's own time when the work began (the system clock, moved only on a test server
+    /// by the Tender clock): what events and payments are dated at, as on Stripe, where a
+    /// test clock's renewal makes a PaymentIntent and events with real times.
+    pub wall: Timestamp,
     /// Where this server is reached (`http://host:port`), for links to its hosted pages.
     pub origin: String,
     /// What this attempt read (id → version; `None` for absent), so that an answer decided on
@@ -49,22 +55,18 @@ impl Ctx {
             request_id,
             idempotency_key,
             now,
+            wall: now,
             origin,
             reads: Mutex::new(Vec::new()),
         }
     }
 
-    /// The context of work Tender does on its own for `account` (an expiry): the secret
-    /// key's view, and no request, so its events' `request.id` is null.
+    /// The context of work Tender does on its own for `account` (a renewal): the secret
+    /// key's view, and no request, so its events' `request.id` is null; its links lead to
+    /// this node.
     pub fn for_job(state: Arc<AppState>, account: Arc<Account>) -> Ctx {
-        Ctx::new(
-            state,
-            account,
-            KeyKind::Secret,
-            String::new(),
-            None,
-            String::new(),
-        )
+        let origin = state.origin.clone();
+        Ctx::new(state, account, KeyKind::Secret, String::new(), None, origin)
     }
 
     /// Forgets what earlier attempts read.
@@ -173,7 +175,7 @@ impl Ctx {
                 id: (!self.request_id.is_empty()).then(|| self.request_id.clone()),
                 idempotency_key: self.idempotency_key.clone(),
             },
-            self.now,
+            self.wall,
         );
         insert(&self.account.id, &event)
     }

@@ -18,6 +18,7 @@ mod render;
 pub mod request_logs;
 mod resources;
 mod routes;
+mod scheduler;
 mod services;
 mod state;
 pub mod webhooks;
@@ -41,6 +42,7 @@ pub use app::{Config, Server, router};
 pub use http::{Limits, RateLimit};
 pub use request_logs::RequestLogConfig;
 pub use state::AppState;
+pub use tender_core::billing::dunning::AfterRetries;
 pub use webhooks::{DispatcherConfig, RetrySchedule};
 
 use tender_store::StoreError;

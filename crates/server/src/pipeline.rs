@@ -249,7 +249,7 @@ async fn run<C: Command>(
             request_id: ctx.request_id.clone(),
             status,
             body: body.clone(),
-            created: ctx.now,
+            created: ctx.wall,
         });
         let reply = Reply {
             status,

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use tender_core::billing::dunning::AfterRetries;
 use tender_store::Store;
 use tokio::sync::Notify;
 
@@ -13,6 +14,7 @@ use crate::faults::Faults;
 use crate::http::{Limits, RateLimiter};
 use crate::pipeline::InFlight;
 use crate::request_logs::RequestLogs;
+use crate::scheduler::Scheduler;
 
 /// What every request handler shares.
 pub struct AppState {
@@ -32,4 +34,11 @@ pub struct AppState {
     pub request_logs: RequestLogs,
     /// Dashboard sessions and one-time sign-in links, in this node's memory.
     pub dashboard: Sessions,
+    /// This node's part of the scheduler of later transitions.
+    pub scheduler: Scheduler,
+    /// Where this node listens (`http://127.0.0.1:12111`): the origin of the links that work
+    /// no request carries hands out.
+    pub origin: String,
+    /// What a subscription becomes when every retry of a renewal has failed.
+    pub after_retries: AfterRetries,
 }

@@ -7,6 +7,7 @@
 
 mod checks;
 mod clients;
+mod clocks;
 mod subscriptions;
 
 use std::path::PathBuf;
@@ -65,6 +66,8 @@ pub struct CrashArgs {
 pub enum Workload {
     Payments,
     Subscriptions,
+    /// Test clocks advanced month by month: renewals and retries run by the scheduler.
+    Clocks,
 }
 
 pub async fn run(args: CrashArgs) -> Result<(), String> {
@@ -128,12 +131,27 @@ pub async fn run(args: CrashArgs) -> Result<(), String> {
     let targets = Arc::new(Targets::new(bases.clone()));
     let run_id = format!("{:x}", rand::rng().random::<u32>());
     let price = match args.workload {
-        Workload::Subscriptions => Some(subscriptions::create_price(&api, &bases[0]).await?),
+        Workload::Subscriptions | Workload::Clocks => {
+            Some(subscriptions::create_price(&api, &bases[0]).await?)
+        }
         Workload::Payments => None,
+    };
+    let plans = match (&price, args.workload) {
+        (Some(price), Workload::Clocks) => Arc::new(clocks::setup(&api, &bases[0], price).await?),
+        _ => Arc::new(Vec::new()),
     };
     let started = Instant::now();
     let clients: Vec<_> = (0..args.connections)
         .map(|task| match &price {
+            Some(_) if args.workload == Workload::Clocks => tokio::spawn(clocks::client(
+                api.clone(),
+                targets.clone(),
+                tally.clone(),
+                plans.clone(),
+                run_id.clone(),
+                task,
+                args.connections,
+            )),
             Some(price) => tokio::spawn(subscriptions::client(
                 api.clone(),
                 targets.clone(),
@@ -212,6 +230,14 @@ pub async fn run(args: CrashArgs) -> Result<(), String> {
                 billing.invoices.len()
             );
             violations.extend(subscriptions::check(&subscribed, &billing));
+        }
+        Workload::Clocks => {
+            println!(
+                "  clocks:      {} clocks, {} subscriptions",
+                plans.len(),
+                plans.iter().map(|p| p.subscriptions.len()).sum::<usize>()
+            );
+            violations.extend(clocks::check(&api, &bases[0], &plans).await?);
         }
     }
 

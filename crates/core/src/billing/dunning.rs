@@ -4,6 +4,28 @@
 //! the retries come 1, 2, 3, 5, 7, 10 and 14 days after the first attempt.
 
 use crate::Timestamp;
+use crate::billing::subscription_status::SubscriptionStatus;
+
+wire_enum! {
+    /// The account's "if all retries for a payment fail" choice for the subscription (Stripe's
+    /// Billing settings): cancel it (Stripe's default), mark it `unpaid`, or leave it
+    /// `past_due`.
+    pub enum AfterRetries {
+        Cancel = "cancel",
+        MarkUnpaid = "unpaid",
+        LeavePastDue = "past_due",
+    }
+}
+
+/// What the subscription becomes once every retry has failed, and the cancellation reason
+/// when it ends.
+pub fn after_all_retries(choice: AfterRetries) -> (SubscriptionStatus, Option<&'static str>) {
+    match choice {
+        AfterRetries::Cancel => (SubscriptionStatus::Canceled, Some("payment_failed")),
+        AfterRetries::MarkUnpaid => (SubscriptionStatus::Unpaid, None),
+        AfterRetries::LeavePastDue => (SubscriptionStatus::PastDue, None),
+    }
+}
 
 const DAY: i64 = 86_400;
 
@@ -45,6 +67,26 @@ mod tests {
         assert_eq!(next_attempt(8, T0), None);
         assert_eq!(next_attempt(0, T0), None);
         assert_eq!(MAX_ATTEMPTS, 8);
+    }
+
+    #[test]
+    fn all_retries_failed_cancels_marks_unpaid_or_leaves_past_due() {
+        assert_eq!(
+            after_all_retries(AfterRetries::Cancel),
+            (SubscriptionStatus::Canceled, Some("payment_failed"))
+        );
+        assert_eq!(
+            after_all_retries(AfterRetries::MarkUnpaid),
+            (SubscriptionStatus::Unpaid, None)
+        );
+        assert_eq!(
+            after_all_retries(AfterRetries::LeavePastDue),
+            (SubscriptionStatus::PastDue, None)
+        );
+        assert_eq!(
+            AfterRetries::parse("unpaid"),
+            Some(AfterRetries::MarkUnpaid)
+        );
     }
 
     #[test]

@@ -24,3 +24,4 @@ pub mod settlement;
 pub mod subscription;
 pub mod subscription_status;
 pub mod update;
+pub mod wake;

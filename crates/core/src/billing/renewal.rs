@@ -83,7 +83,7 @@ pub fn enter_period(subscription: &mut Subscription, start: Timestamp, end: Time
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::expect_used)]
 
     use serde_json::json;
@@ -94,7 +94,7 @@ mod tests {
     const JAN_1: Timestamp = 1_798_761_600;
     const DAY: i64 = 86_400;
 
-    fn monthly(status: &str, start: Timestamp, end: Timestamp) -> Subscription {
+    pub(crate) fn monthly(status: &str, start: Timestamp, end: Timestamp) -> Subscription {
         let price = json!({
             "id": "price_1", "object": "price", "active": true, "billing_scheme": "per_unit",
             "created": JAN_1, "currency": "usd", "custom_unit_amount": null, "livemode": false,

@@ -10,7 +10,7 @@ use tender_wire::ApiError;
 
 use super::{CaptureMethod, PaymentIntent, Status};
 use crate::Timestamp;
-use crate::card::{AUTHENTICATION_NOT_HANDLED, AuthFlow, Decline};
+use crate::card::{AUTHENTICATION_NOT_HANDLED, AUTHENTICATION_REQUIRED, AuthFlow, Decline};
 use crate::charge::{AttemptResult, Charge, ChargeAttempt, ThreeDSecureDetails};
 use crate::event_kind::EventKind;
 use crate::intent::{self, EventSubject};
@@ -304,6 +304,20 @@ fn attempt(
         ),
         request_three_d_secure: intent::request_three_d_secure(&intent.payment_method_options),
     });
+    let answer = match answer {
+        // An invoice's payment made while the customer is away (a renewal, a retry) that the
+        // bank wants authenticated: Billing asks the customer (`requires_action`, the
+        // invoice's `invoice.payment_action_required`, the hosted page) rather than failing
+        // it, as Stripe documents for subscriptions.
+        Answer::Declined(decline)
+            if decline == AUTHENTICATION_REQUIRED
+                && ctx.off_session
+                && intent.invoice.is_some() =>
+        {
+            Answer::AuthenticationRequired(AuthFlow::Challenge)
+        }
+        other => other,
+    };
     match answer {
         Answer::AuthenticationRequired(AuthFlow::Frictionless) => {
             attempt(intent, ctx, Some(AuthFlow::Frictionless), network, now)

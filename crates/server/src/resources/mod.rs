@@ -9,7 +9,7 @@ use tender_wire::ApiError;
 
 mod table;
 
-pub use table::expandable;
+pub use table::{expandable, job_tag};
 
 /// A domain object stored as one record.
 pub trait Resource: Serialize + DeserializeOwned {

@@ -17,7 +17,9 @@ use tender_core::payment_method::PaymentMethod;
 use tender_core::price::Price;
 use tender_core::product::Product;
 use tender_core::refund::Refund;
+use tender_core::schedule::ScheduledJob;
 use tender_core::setup_intent::SetupIntent;
+use tender_core::test_clock::TestClock;
 use tender_core::token::StoredToken;
 use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::IndexKeys;
@@ -26,6 +28,7 @@ use super::Resource;
 use crate::services::billing::{SubscriptionItemRecord, TrialReminder};
 use crate::services::catalog::LookupKeyHolder;
 use crate::services::facts::{IntentAuthentication, OffSessionSetup};
+use crate::services::test_clocks::ClockSlot;
 
 macro_rules! resources {
     ($(
@@ -179,6 +182,38 @@ resources! {
     LookupKeyHolder => "price_lookup_key", "lookupkey";
     OffSessionSetup => "off_session_setup", "offsessionsetup";
     IntentAuthentication => "intent_authentication", "authenticated";
+    ClockSlot => "test_clock_slot", "clockslot";
+    // Listed by status through the tag: the scheduler looks for the clocks that are advancing.
+    TestClock => "test_helpers.test_clock", "clock",
+        index |c| IndexKeys {
+            tag: Some(c.status.as_str().to_owned()),
+            ..IndexKeys::default()
+        };
+}
+
+/// A scheduled job is listed by when it is due (its record's `created`), and through the tag
+/// by the clock it follows (`wall` for the wall clock): "the jobs of this clock due by T" is
+/// then one index range. Never rendered.
+impl Resource for ScheduledJob {
+    const OBJECT: &'static str = ScheduledJob::OBJECT;
+    const PREFIX: &'static str = "job";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> i64 {
+        self.due
+    }
+    fn index(&self) -> IndexKeys {
+        IndexKeys {
+            tag: Some(job_tag(self.clock.as_deref()).to_owned()),
+            ..IndexKeys::default()
+        }
+    }
+}
+
+/// The tag of the jobs that follow `clock`, or the wall clock.
+pub fn job_tag(clock: Option<&str>) -> &str {
+    clock.unwrap_or("wall")
 }
 
 /// Whether `path` of an `object` is a field Stripe's OpenAPI spec types as expandable (an id

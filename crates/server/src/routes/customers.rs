@@ -8,7 +8,7 @@ use serde_json::Value;
 use tender_core::customer::{Customer, CustomerChanges};
 use tender_core::event_kind::EventKind;
 use tender_core::payment_method::PaymentMethod;
-use tender_store::{TagFilter, Write};
+use tender_store::{BodyFilter, TagFilter, Write};
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Field, IdIn, Params};
 
@@ -20,6 +20,7 @@ use crate::resources::{Resource, insert, new_id, to_value};
 use crate::services::customers::load_customer;
 use crate::services::list::list;
 use crate::services::payment_methods::attach_for_customer;
+use crate::services::test_clocks::{attach_customer, load_clock};
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -42,13 +43,13 @@ const UNSIMULATED: &[&str] = &[
     "source",
     "tax",
     "tax_id_data",
-    "test_clock",
     "validate",
 ];
 
 struct Create {
     changes: CustomerChanges,
     payment_method: Option<String>,
+    test_clock: Option<String>,
     expand: Expand,
 }
 
@@ -58,12 +59,14 @@ impl Command for Create {
     fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
         let changes = CustomerChanges::take(&mut p)?;
         let payment_method = p.string("payment_method")?;
+        let test_clock = p.string("test_clock")?;
         let expand = Expand::parse(&p.expand()?)?;
         p.ignore(UNSIMULATED);
         p.finish()?;
         Ok(Create {
             changes,
             payment_method,
+            test_clock,
             expand,
         })
     }
@@ -85,6 +88,11 @@ impl Command for Create {
             return Err(not_attached(default, &customer.id));
         }
         changes.apply(&mut customer)?;
+        if let Some(clock) = &self.test_clock {
+            load_clock(ctx, clock, IdIn::Param("test_clock")).await?;
+            attach_customer(ctx, clock, &customer.id, &mut writes).await?;
+            customer.test_clock = Some(clock.clone());
+        }
         let value = to_value(&customer)?;
         writes.push(insert(ctx.account_id(), &customer)?);
         writes.push(ctx.event(EventKind::CustomerCreated, value.clone(), None)?);
@@ -228,7 +236,12 @@ async fn list_customers(api: Api) -> Reply {
         "/v1/customers",
         |p, query| {
             query.tag = p.string("email")?.map(TagFilter::Exact);
-            p.ignore(&["test_clock"]);
+            // Customers bound to a test clock are listed only when their clock is asked for,
+            // as on Stripe.
+            let clock = p.string("test_clock")?;
+            query
+                .body
+                .push(BodyFilter::equals("test_clock", &clock.into()));
             Ok(())
         },
     )

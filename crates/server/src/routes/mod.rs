@@ -20,7 +20,8 @@ mod search;
 mod setup_intents;
 mod subscription_items;
 mod subscriptions;
-mod test_clock;
+mod tender_clock;
+mod test_clocks;
 mod tokens;
 mod webhook_endpoints;
 
@@ -62,7 +63,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(invoices::routes())
         .merge(invoice_payments::routes())
         .merge(invoice_items::routes())
-        .merge(test_clock::routes())
+        .merge(tender_clock::routes())
+        .merge(test_clocks::routes())
         .merge(search::routes())
         .merge(faults::routes())
         .merge(crate::dashboard::routes())

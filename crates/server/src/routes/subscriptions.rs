@@ -24,6 +24,7 @@ use crate::resources::{Resource, to_value};
 use crate::services::billing::create::create_subscription;
 use crate::services::billing::update::update_subscription;
 use crate::services::list::list;
+use crate::services::test_clocks::at_subscription_time;
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -154,11 +155,17 @@ async fn create(api: Api) -> Reply {
     mutate::<Create>(api.into(), ()).await
 }
 
-async fn update(Path(id): Path<String>, api: Api) -> Reply {
+async fn update(Path(id): Path<String>, mut api: Api) -> Reply {
+    if let Err(error) = at_subscription_time(&mut api.ctx, &id).await {
+        return Reply::error(&error);
+    }
     mutate::<Update>(api.into(), id).await
 }
 
-async fn cancel(Path(id): Path<String>, api: Api) -> Reply {
+async fn cancel(Path(id): Path<String>, mut api: Api) -> Reply {
+    if let Err(error) = at_subscription_time(&mut api.ctx, &id).await {
+        return Reply::error(&error);
+    }
     mutate::<Cancel>(api.into(), id).await
 }
 
@@ -176,6 +183,14 @@ async fn list_subscriptions(api: Api) -> Reply {
         "/v1/subscriptions",
         |p, query| {
             query.customer = p.string("customer")?;
+            // Subscriptions on a test clock are listed only for their clock or customer, as
+            // on Stripe.
+            let clock = p.string("test_clock")?;
+            if clock.is_some() || query.customer.is_none() {
+                query
+                    .body
+                    .push(BodyFilter::equals("test_clock", &clock.into()));
+            }
             let status = p.string("status")?;
             let filter = StatusFilter::parse(status.as_deref()).ok_or_else(|| {
                 ApiError::invalid_request(format!(

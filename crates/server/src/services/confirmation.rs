@@ -106,7 +106,7 @@ pub async fn complete_authentication<I: Intent>(
 fn env<'a, I: Intent>(ctx: &Ctx, intent: &I, key: &'a [u8]) -> Env<'a, TestNetwork> {
     Env {
         network: &TestNetwork,
-        now: ctx.now,
+        now: ctx.wall,
         account_secret: key,
         authenticate_url: intents::authenticate_url(ctx, intent.id(), intent.client_secret()),
         charge_id: new_id::<Charge>(),

@@ -16,4 +16,5 @@ pub mod intents;
 pub mod list;
 pub mod payment_methods;
 pub mod search;
+pub mod test_clocks;
 pub mod tokens;

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::billing_subscriptions::{Shop, customer_with_card, get, shop, subscribe};
 use crate::catalog_prices::{event_types, id};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, answer_hosted_page};
 
 async fn advance(app: &TestApp, seconds: i64) {
     let moved = app
@@ -19,7 +19,8 @@ async fn advance(app: &TestApp, seconds: i64) {
     assert!(moved.status.is_success(), "{:?}", moved.body);
 }
 
-/// Moves the clock just past the end of `subscription`'s current period.
+/// Moves the clock just past the end of `subscription`'s current period and the renewal
+/// invoice's hour as a draft, when it is finalized and charged.
 async fn to_period_end(app: &TestApp, subscription: &Value) {
     let end = subscription["items"]["data"][0]["current_period_end"]
         .as_i64()
@@ -27,7 +28,7 @@ async fn to_period_end(app: &TestApp, subscription: &Value) {
     let now = get(app, "/v1/test_helpers/tender_clock").await["now"]
         .as_i64()
         .expect("now");
-    advance(app, end - now + 5).await;
+    advance(app, end - now + 3600 + 5).await;
 }
 
 async fn active(app: &TestApp, shop: &Shop) -> Value {
@@ -312,4 +313,100 @@ async fn a_trial_is_reminded_three_days_before_its_end_once() {
     // Only once.
     advance(&app, 3600).await;
     assert_eq!(reminders(&app.get("/v1/events", "limit=100").await.body), 1);
+}
+
+#[tokio::test]
+async fn a_renewal_that_needs_authentication_waits_for_the_customer_on_the_hosted_page() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    // The card on file now always asks for authentication, even off-session.
+    let card = customer_with_card(&app, &shop, "pm_card_authenticationRequired").await;
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &format!("default_payment_method={card}"),
+    )
+    .await;
+    to_period_end(&app, &subscription).await;
+    let waiting = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice.payment_intent"),
+    )
+    .await;
+    assert_eq!(waiting["status"], "past_due");
+    let invoice = &waiting["latest_invoice"];
+    assert_eq!(invoice["status"], "open");
+    // Not retried off-session: only the customer can finish it.
+    assert_eq!(invoice["next_payment_attempt"], Value::Null);
+    let intent = &invoice["payment_intent"];
+    assert_eq!(intent["status"], "requires_action");
+    let action = app
+        .get("/v1/events", "type=invoice.payment_action_required&limit=1")
+        .await
+        .body;
+    assert_eq!(action["data"][0]["data"]["object"]["id"], invoice["id"]);
+    let failed = app
+        .get("/v1/events", "type=invoice.payment_failed&limit=1")
+        .await
+        .body;
+    assert_eq!(failed["data"].as_array().map(Vec::len), Some(0));
+
+    let url = intent["next_action"]["use_stripe_sdk"]["stripe_js"]
+        .as_str()
+        .or_else(|| intent["next_action"]["redirect_to_url"]["url"].as_str())
+        .expect("the hosted page");
+    let done = answer_hosted_page(url, "complete").await;
+    assert!(done.status().is_success() || done.status().is_redirection());
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(after["latest_invoice"]["status"], "paid");
+    assert_eq!(after["status"], "active");
+}
+
+/// A subscription whose renewal keeps failing, on a server whose "if all retries fail" choice
+/// is `choice`: after the last retry it is `status`.
+async fn exhaust_retries(choice: tender_server::AfterRetries) -> (TestApp, Value) {
+    let app = TestApp::spawn_configured(|config| config.after_retries = choice).await;
+    let shop = shop(&app).await;
+    customer_with_card(&app, &shop, "pm_card_visa").await;
+    let subscription = active(&app, &shop).await;
+    let sub_id = id(&subscription);
+    let failing = customer_with_card(&app, &shop, "pm_card_chargeCustomerFail").await;
+    app.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &format!("default_payment_method={failing}"),
+    )
+    .await;
+    to_period_end(&app, &subscription).await;
+    advance(&app, 15 * 86_400).await;
+    let after = get(
+        &app,
+        &format!("/v1/subscriptions/{sub_id}?expand[]=latest_invoice"),
+    )
+    .await;
+    assert_eq!(after["latest_invoice"]["attempt_count"], 8);
+    (app, after)
+}
+
+#[tokio::test]
+async fn when_all_retries_fail_the_server_can_mark_unpaid_or_leave_past_due() {
+    let (app, unpaid) = exhaust_retries(tender_server::AfterRetries::MarkUnpaid).await;
+    assert_eq!(unpaid["status"], "unpaid");
+    assert_eq!(unpaid["canceled_at"], Value::Null);
+    let updated = app
+        .get("/v1/events", "type=customer.subscription.updated&limit=1")
+        .await
+        .body;
+    assert_eq!(
+        updated["data"][0]["data"]["previous_attributes"]["status"],
+        "past_due"
+    );
+    let (_, left) = exhaust_retries(tender_server::AfterRetries::LeavePastDue).await;
+    assert_eq!(left["status"], "past_due");
+    assert_eq!(left["latest_invoice"]["status"], "open");
 }

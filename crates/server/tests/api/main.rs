@@ -27,6 +27,7 @@ mod sdk_types;
 mod search;
 mod setup_intents;
 mod test_clock;
+mod test_clocks;
 mod tokens;
 mod webhook_receivers;
 mod webhooks;

@@ -453,3 +453,19 @@ fn confirming_again_while_requiring_action_starts_a_new_attempt() {
 }
 
 // ------------------------------------------------------------------------------------------
+
+#[test]
+fn an_invoices_off_session_payment_that_needs_authentication_asks_the_customer() {
+    let pm = card_pm("pm_card_authenticationRequired");
+    let mut c = ctx(&pm);
+    c.off_session = true;
+    c.set_up_for_off_session = true;
+    let mut intent = new_intent();
+    intent.invoice = Some("in_1".into());
+    let t = intent.confirm(&c, &TestNetwork, NOW).unwrap();
+    assert_eq!(t.error, None);
+    assert_eq!(t.intent.status, Status::RequiresAction);
+    assert!(t.intent.next_action.is_some());
+    assert_eq!(t.charge, None);
+    assert_eq!(event_names(&t), [EventKind::PaymentIntentRequiresAction]);
+}

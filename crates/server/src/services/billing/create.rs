@@ -30,6 +30,7 @@ use tender_wire::{ApiError, IdIn, Metadata};
 
 use super::SubscriptionItemRecord;
 use super::invoices::{invoice_confirmation, invoice_number, invoice_payment_intent};
+use super::wake::{Subject, schedule_wake};
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::render;
@@ -38,6 +39,7 @@ use crate::services::catalog::{create_price, load_live_product, load_price};
 use crate::services::confirmation;
 use crate::services::customers::load_customer;
 use crate::services::payment_methods::NamedPaymentMethod;
+use crate::services::test_clocks::customer_now;
 
 /// The prices of the items, in order, with their products' names.
 struct ItemPrices {
@@ -58,7 +60,8 @@ pub async fn create_subscription(
         check_customers_payment_method(ctx, pm, &customer.object.id, "default_payment_method")
             .await?;
     }
-    let now = ctx.now;
+    // A customer on a test clock lives at the clock's time.
+    let now = customer_now(ctx, &customer.object).await?;
     let trial_end = create.trial.and_then(|t| t.end(now));
     let period = match (trial_end, prices[0].0.recurring.as_ref()) {
         (Some(end), _) => (now, end),
@@ -202,13 +205,16 @@ pub async fn create_subscription(
         now,
     );
     subscription.latest_invoice = Some(invoice.id.clone());
+    subscription.test_clock = customer.object.test_clock.clone();
+    invoice.test_clock = customer.object.test_clock.clone();
     // A `send_invoice` invoice is paid by the customer later, through its PaymentIntent too.
     let intent = (invoice.amount_due > 0).then(|| {
         invoice_payment_intent(
             &invoice,
             create.payment_method_types.clone(),
             default_payment_method.clone(),
-            now,
+            // Payments keep real times, even for a customer on a test clock (as on Stripe).
+            ctx.wall,
         )
     });
     if let Some(intent) = &intent {
@@ -241,7 +247,7 @@ pub async fn create_subscription(
         writes.push(ctx.event_json(EventKind::InvoicePaymentSucceeded, invoice_json, None)?);
     }
     let Some(intent) = intent else {
-        return answer(ctx, &subscription_id, writes, expand).await;
+        return answer(ctx, &subscription_id, writes, expand, Subject::New).await;
     };
     let payment = InvoicePayment::new(&invoice, &intent.id, now);
     writes.push(insert(ctx.account_id(), &payment)?);
@@ -249,7 +255,7 @@ pub async fn create_subscription(
     writes.push(ctx.event_json(EventKind::PaymentIntentCreated, intent_json.clone(), None)?);
     if !attempts {
         writes.push(insert(ctx.account_id(), &intent)?);
-        return answer(ctx, &subscription_id, writes, expand).await;
+        return answer(ctx, &subscription_id, writes, expand, Subject::New).await;
     }
     let params = invoice_confirmation(None, create.off_session)?;
     let effect =
@@ -309,17 +315,19 @@ async fn after_first_payment(
         }
         initial_status(behavior, false, payment, None)?;
     }
-    answer(ctx, subscription_id, writes, expand).await
+    answer(ctx, subscription_id, writes, expand, Subject::New).await
 }
 
 /// The subscription as this unit of work leaves it, expanded as asked (create and update
-/// answer it so).
+/// answer it so), with the job of its next step scheduled.
 pub(super) async fn answer(
     ctx: &Ctx,
     subscription_id: &str,
-    writes: Vec<Write>,
+    mut writes: Vec<Write>,
     expand: &Expand,
+    subject: Subject,
 ) -> Result<Effect, ApiError> {
+    schedule_wake(ctx, &mut writes, subscription_id, subject).await?;
     let body = writes
         .iter()
         .find(|w| w.record.id == subscription_id)

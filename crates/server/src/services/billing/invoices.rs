@@ -47,7 +47,7 @@ pub async fn finalize_invoice(
                     .default_payment_method
                     .clone()
             }),
-            ctx.now,
+            ctx.wall,
         )
     });
     if let Some(intent) = &intent {

@@ -10,6 +10,7 @@ pub mod renewal;
 pub mod settle;
 pub mod staged;
 pub mod update;
+pub mod wake;
 
 use serde::{Deserialize, Serialize};
 

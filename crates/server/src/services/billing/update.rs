@@ -19,6 +19,7 @@ use tender_wire::{ApiError, Field, IdIn, Metadata};
 use super::create::{answer, check_customers_payment_method};
 use super::invoices::{finalize_invoice, pay_within};
 use super::staged::Staged;
+use super::wake::Subject;
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::render::expanded_effect;
@@ -96,7 +97,7 @@ pub async fn update_subscription(
             ..effect
         });
     }
-    answer(ctx, id, effect.writes, expand).await
+    answer(ctx, id, effect.writes, expand, Subject::Existing).await
 }
 
 /// The proration items of the quantity changes of an active subscription (none while it is

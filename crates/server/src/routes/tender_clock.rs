@@ -13,7 +13,7 @@ use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
 use crate::http::{Api, Reply};
-use crate::services::billing::expiry::run_due;
+use crate::scheduler::run_due;
 use crate::state::AppState;
 
 const PATH: &str = "/v1/test_helpers/tender_clock";
@@ -32,8 +32,9 @@ async fn retrieve(api: Api) -> Reply {
     show(&api.ctx, api.params, "GET", PATH).into()
 }
 
-/// Moves the clock, then runs what fell due meanwhile (unpaid subscriptions expire), so the
-/// answer comes once the objects show the new time.
+/// Moves the clock, then runs the scheduled jobs that fell due meanwhile (unpaid
+/// subscriptions expire, periods renew), so the answer comes once the objects show the new
+/// time.
 async fn advance(api: Api) -> Reply {
     let moved = match move_forward(&api.ctx, api.params) {
         Ok(moved) => moved,
