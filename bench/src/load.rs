@@ -148,6 +148,28 @@ impl Store for Recorder {
     ) -> Result<Vec<DeliveryReport>, StoreError> {
         self.inner.deliveries(account, event_id, limit).await
     }
+    async fn insert_request_logs(
+        &self,
+        logs: Vec<tender_store::RequestLog>,
+    ) -> Result<(), StoreError> {
+        self.inner.insert_request_logs(logs).await
+    }
+    async fn request_logs(
+        &self,
+        query: &tender_store::RequestLogQuery,
+    ) -> Result<Vec<tender_store::RequestLog>, StoreError> {
+        self.inner.request_logs(query).await
+    }
+    async fn prune_request_logs(
+        &self,
+        older_than_ms: i64,
+        keep_rows: i64,
+        chunk: i64,
+    ) -> Result<u64, StoreError> {
+        self.inner
+            .prune_request_logs(older_than_ms, keep_rows, chunk)
+            .await
+    }
 }
 
 /// A random string of the template, regenerated per clone.

@@ -125,7 +125,7 @@ fn clock(ms: i64) -> String {
 
 /// `YYYY-MM-DD HH:MM:SS` UTC of unix seconds (the civil-from-days algorithm, so the CLI needs
 /// no date library for one format).
-fn datetime(secs: i64) -> String {
+pub(crate) fn datetime(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -120,6 +120,11 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
     println!("  secret key:      {}", account.secret_key);
     println!("  publishable key: {}", account.publishable_key);
     println!("  Stripe.js:       {api}/v3/");
+    println!("  dashboard:       {api}/dashboard");
+    println!(
+        "  sign in:         {api}{}  (one use, within the hour)",
+        server.dashboard_sign_in_path(&account.id)
+    );
     println!();
     println!("The demo shop is on {}", shop.url);
     for (path, what) in PAGES {

@@ -10,6 +10,7 @@ mod dev;
 mod faults;
 mod listen;
 mod locate;
+mod logs;
 mod serve;
 mod trigger;
 
@@ -95,6 +96,30 @@ enum Command {
         /// How many deliveries per account.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[command(flatten)]
+        database: FindDatabase,
+    },
+    /// API request logs (what the dashboard's Logs page shows).
+    Logs {
+        #[command(subcommand)]
+        command: LogsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogsCommand {
+    /// Print the API requests of the folder's server as they happen, one line each (time,
+    /// status, method, path, Request-Id), as `stripe logs tail` does. Runs until Ctrl-C.
+    Tail {
+        /// Only these statuses: codes (`200`) or classes (`4XX`), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        filter_status_code: Vec<String>,
+        /// Only these methods (`GET`, `POST`, `DELETE`), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        filter_http_method: Vec<String>,
+        /// Only paths starting with one of these (`/v1/payment_intents`), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        filter_request_path: Vec<String>,
         #[command(flatten)]
         database: FindDatabase,
     },
@@ -227,6 +252,22 @@ async fn main() -> ExitCode {
             limit,
             database,
         } => deliveries::show(&database.url(), event.as_deref(), limit).await,
+        Command::Logs {
+            command:
+                LogsCommand::Tail {
+                    filter_status_code,
+                    filter_http_method,
+                    filter_request_path,
+                    database,
+                },
+        } => {
+            let filters = logs::Filters {
+                status_codes: filter_status_code,
+                methods: filter_http_method,
+                paths: filter_request_path,
+            };
+            logs::tail(&database.url(), filters).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

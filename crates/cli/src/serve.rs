@@ -35,6 +35,15 @@ pub struct ServeArgs {
     /// For test servers only.
     #[arg(long, env = "TENDER_TEST_CLOCK")]
     test_clock: bool,
+    /// Keep no API request logs (the dashboard's Logs page stays empty).
+    #[arg(long, env = "TENDER_NO_REQUEST_LOGS")]
+    no_request_logs: bool,
+    /// Days API request logs are kept.
+    #[arg(long, env = "TENDER_REQUEST_LOG_DAYS", default_value_t = 7)]
+    request_log_days: u64,
+    /// API request logs kept at most (the newest).
+    #[arg(long, env = "TENDER_REQUEST_LOG_MAX_ROWS", default_value_t = 1_000_000)]
+    request_log_max_rows: i64,
     /// What a subscription becomes when every retry of a failed renewal has failed, as
     /// Stripe's Billing setting: `cancel` (Stripe's default), `unpaid` or `past_due`.
     #[arg(long, env = "TENDER_AFTER_RETRIES", default_value = "cancel", value_parser = parse_after_retries)]
@@ -96,6 +105,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let mut config = config_for(&args.database, args.listen, webhooks);
     config.test_clock = args.test_clock;
+    config.request_logs = tender_server::RequestLogConfig {
+        enabled: !args.no_request_logs,
+        retention: std::time::Duration::from_secs(args.request_log_days.saturating_mul(86_400)),
+        max_rows: args.request_log_max_rows.max(0),
+    };
     config.after_retries = args.after_retries;
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
@@ -105,6 +119,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     println!("  rate limit:      {}", config.limits.rate_limit);
     println!("  secret key:      {}", server.account.secret_key);
     println!("  publishable key: {}", server.account.publishable_key);
+    println!("  dashboard:       http://{}/dashboard", server.addr);
     shutdown_signal().await;
     tracing::info!("shutting down");
     server.trigger_shutdown();

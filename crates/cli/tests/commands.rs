@@ -221,6 +221,73 @@ async fn faults_add_list_clear() {
 }
 
 #[tokio::test]
+async fn logs_tail_prints_new_requests_as_they_happen_filtered() {
+    let folder = Folder::new("logs-tail");
+    let (server, base) = serve(&folder, &[]).await;
+    let api = Api::new(&base, &field(&server.stdout(), "secret key:"));
+    // Before the tail starts: not printed.
+    api.post("/v1/customers", &[("name", "Before")]).await;
+    // Logs are written in the background, within milliseconds: let it land before the tail
+    // starts from the newest row.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let mut tail = folder.spawn(
+        "tail",
+        &[
+            "logs",
+            "tail",
+            "--filter-http-method",
+            "POST",
+            "--filter-request-path",
+            "/v1/customers,/v1/payment_intents",
+        ],
+    );
+    tail.line_with("Ready!").await;
+    api.post("/v1/customers", &[("name", "Jo")]).await;
+    api.get("/v1/customers").await;
+    api.post("/v1/products", &[("name", "Hat")]).await;
+    // A 400: filtered by class below, printed here.
+    let refused = reqwest::Client::new()
+        .post(format!("{base}/v1/payment_intents"))
+        .bearer_auth(&api.key)
+        .form(&[("amount", "10"), ("currency", "usd")])
+        .send()
+        .await
+        .unwrap();
+    let refused_id = refused.headers()["request-id"].to_str().unwrap().to_owned();
+    let line = tail.line_with(&refused_id).await;
+    assert!(line.contains("[400] POST /v1/payment_intents ["), "{line}");
+    let printed = tail.stdout();
+    let lines: Vec<&str> = printed.lines().skip(1).collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the customer and the refused intent: {printed}"
+    );
+    assert!(lines[0].contains("[200] POST /v1/customers ["), "{printed}");
+    assert!(!printed.contains("GET"), "{printed}");
+    assert!(!printed.contains("/v1/products"), "{printed}");
+
+    // Status classes.
+    let mut errors = folder.spawn("errors", &["logs", "tail", "--filter-status-code", "4XX"]);
+    errors.line_with("Ready!").await;
+    api.post("/v1/customers", &[("name", "Ok")]).await;
+    let refused = reqwest::Client::new()
+        .get(format!("{base}/v1/customers/cus_missing"))
+        .bearer_auth(&api.key)
+        .send()
+        .await
+        .unwrap();
+    let missing = refused.headers()["request-id"].to_str().unwrap().to_owned();
+    let line = errors.line_with(&missing).await;
+    assert!(
+        line.contains("[404] GET /v1/customers/cus_missing"),
+        "{line}"
+    );
+    assert_eq!(errors.stdout().lines().count(), 2, "{}", errors.stdout());
+    drop(server);
+}
+
+#[tokio::test]
 async fn clocks_create_advance_and_list() {
     const JAN_1: i64 = 1_798_761_600;
     const FEB_1: i64 = JAN_1 + 31 * 86_400;

@@ -24,6 +24,7 @@ use crate::clock::Clock;
 use crate::faults::{self, Faults};
 use crate::http::{Limits, RateLimiter, error_response, request_layer, serve, with_body_deadline};
 use crate::pipeline::InFlight;
+use crate::request_logs::{RequestLogConfig, RequestLogs};
 use crate::routes;
 use crate::scheduler::Scheduler;
 use crate::state::AppState;
@@ -46,6 +47,8 @@ pub struct Config {
     /// Let tests move the time requests see (`/v1/test_helpers/tender_clock`, `crate::clock`).
     /// Off by default: a server for anything but tests keeps the system time.
     pub test_clock: bool,
+    /// Whether and how long API request logs are kept (the dashboard's Logs).
+    pub request_logs: RequestLogConfig,
     /// What a subscription becomes when every retry of a renewal has failed (Stripe's
     /// Billing setting; cancel by default).
     pub after_retries: AfterRetries,
@@ -62,6 +65,7 @@ impl Default for Config {
             webhooks: Some(DispatcherConfig::default()),
             limits: Limits::default(),
             test_clock: false,
+            request_logs: RequestLogConfig::default(),
             after_retries: AfterRetries::Cancel,
         }
     }
@@ -89,12 +93,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             error_response(&ApiError::internal())
         }))
-        .layer(middleware::from_fn_with_state(state, faults::layer::strike))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::layer::strike,
+        ))
         .layer(cors)
         .layer(middleware::map_request(
             move |request: Request| async move { with_body_deadline(request, body_timeout) },
         ))
-        .layer(middleware::from_fn(request_layer))
+        .layer(middleware::from_fn_with_state(state, request_layer))
 }
 
 async fn unrecognized(method: Method, uri: Uri) -> Response {
@@ -177,6 +184,8 @@ impl Server {
                 Clock::system()
             },
             faults: Faults::default(),
+            request_logs: RequestLogs::new(config.request_logs.clone()),
+            dashboard: Default::default(),
             scheduler: Scheduler::default(),
             origin: origin_of(addr),
             after_retries: config.after_retries,
@@ -197,6 +206,11 @@ impl Server {
             ),
             None => None,
         };
+        let log_writer = crate::request_logs::spawn(
+            &state.request_logs,
+            store.clone(),
+            dispatcher_stopped.clone(),
+        );
         let housekeeping = crate::housekeeping::spawn(state.clone(), dispatcher_stopped.clone());
         let scheduler = crate::scheduler::spawn(state.clone(), dispatcher_stopped);
         let app = router(state.clone());
@@ -213,6 +227,9 @@ impl Server {
             }
             let _ = housekeeping.await;
             let _ = scheduler.await;
+            if let Some(log_writer) = log_writer {
+                let _ = log_writer.await;
+            }
             served
         });
         Ok(Server {
@@ -239,6 +256,15 @@ impl Server {
             Ok(result) => result.map_err(ServerError::Serve),
             Err(join) => Err(ServerError::Serve(std::io::Error::other(join))),
         }
+    }
+
+    /// A path that signs a browser into the dashboard as `account_id`, once, within the hour
+    /// (`tender dev` prints it, so that a developer never pastes a key).
+    pub fn dashboard_sign_in_path(&self, account_id: &str) -> String {
+        format!(
+            "/dashboard/sign_in/{}",
+            self.state.dashboard.one_time_token(account_id)
+        )
     }
 
     /// Asks the server to stop without waiting.

@@ -9,11 +9,13 @@ mod accounts;
 mod app;
 mod clock;
 mod ctx;
+mod dashboard;
 mod faults;
 mod housekeeping;
 mod http;
 mod pipeline;
 mod render;
+pub mod request_logs;
 mod resources;
 mod routes;
 mod scheduler;
@@ -38,6 +40,7 @@ pub async fn ensure_default_account(
 }
 pub use app::{Config, Server, router};
 pub use http::{Limits, RateLimit};
+pub use request_logs::RequestLogConfig;
 pub use state::AppState;
 pub use tender_core::billing::dunning::AfterRetries;
 pub use webhooks::{DispatcherConfig, RetrySchedule};

@@ -9,9 +9,11 @@ use tokio::sync::Notify;
 
 use crate::accounts::AccountDirectory;
 use crate::clock::Clock;
+use crate::dashboard::Sessions;
 use crate::faults::Faults;
 use crate::http::{Limits, RateLimiter};
 use crate::pipeline::InFlight;
+use crate::request_logs::RequestLogs;
 use crate::scheduler::Scheduler;
 
 /// What every request handler shares.
@@ -28,6 +30,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Faults armed by tests (`/v1/test_helpers/faults`), in this node's memory.
     pub faults: Faults,
+    /// The queue of API request logs into their writer (`crate::request_logs`).
+    pub request_logs: RequestLogs,
+    /// Dashboard sessions and one-time sign-in links, in this node's memory.
+    pub dashboard: Sessions,
     /// This node's part of the scheduler of later transitions.
     pub scheduler: Scheduler,
     /// Where this node listens (`http://127.0.0.1:12111`): the origin of the links that work

@@ -26,10 +26,12 @@ mod error;
 mod outbox;
 pub mod postgres;
 mod query;
+mod request_logs;
 pub mod sqlite;
 mod types;
 
 pub use error::StoreError;
+pub use request_logs::{RequestLog, RequestLogQuery};
 pub use types::*;
 
 use std::sync::Arc;
@@ -141,6 +143,23 @@ pub trait Store: Send + Sync + 'static {
         event_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<DeliveryReport>, StoreError>;
+
+    /// Appends API request logs (their `seq` is assigned here, in slice order). Text holding
+    /// NUL is stored with U+FFFD in its place.
+    async fn insert_request_logs(&self, logs: Vec<RequestLog>) -> Result<(), StoreError>;
+
+    /// A page of one account's request logs, newest first: at most `query.limit + 1` rows.
+    async fn request_logs(&self, query: &RequestLogQuery) -> Result<Vec<RequestLog>, StoreError>;
+
+    /// Deletes, oldest first and at most `chunk` at a time, the request logs created before
+    /// `older_than_ms` and those beyond the newest `keep_rows`; returns how many went. Callers
+    /// repeat while a full chunk went, so that no single delete holds the writer for long.
+    async fn prune_request_logs(
+        &self,
+        older_than_ms: i64,
+        keep_rows: i64,
+        chunk: i64,
+    ) -> Result<u64, StoreError>;
 }
 
 /// Opens the store a database URL names and brings its schema up to date.

@@ -14,7 +14,7 @@ pub(crate) enum Dialect {
 }
 
 impl Dialect {
-    fn placeholder(self, n: usize) -> String {
+    pub(crate) fn placeholder(self, n: usize) -> String {
         match self {
             Dialect::Sqlite => format!("?{n}"),
             Dialect::Postgres => format!("${n}"),

@@ -20,6 +20,8 @@ mod lists;
 mod outbox;
 #[path = "conformance/records.rs"]
 mod records;
+#[path = "conformance/request_logs.rs"]
+mod request_logs;
 #[path = "conformance/support.rs"]
 mod support;
 
@@ -89,6 +91,10 @@ conformance! {
     deliveries::delivered_and_failed_stop_claims,
     deliveries::pending_webhooks_per_event_and_account,
     deliveries::delivery_reports_newest_first_with_attempts,
+    request_logs::request_logs_newest_first_per_account,
+    request_logs::request_logs_filter,
+    request_logs::request_logs_store_nul_as_replacement,
+    request_logs::request_logs_prune_by_age_and_count,
 }
 
 async fn on_sqlite<F, Fut>(case: F)

@@ -16,6 +16,7 @@ use super::deadline::is_body_timeout;
 use super::layer::RequestId;
 use super::reply::error_response;
 use crate::ctx::Ctx;
+use crate::request_logs::{Captured, LogSlot};
 use crate::state::AppState;
 
 /// Largest request body accepted. Real requests are a few KiB.
@@ -81,7 +82,8 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
         let body = to_bytes(body, MAX_BODY_BYTES)
             .await
             .map_err(|error| body_error(&error, state))?;
-        let input = request_input(&parts.method, parts.uri.query(), &body);
+        // Shared (not copied) with the request's log, which decodes it later off this path.
+        let input = Bytes::from(request_input(&parts.method, parts.uri.query(), &body));
         let decoded = Params::from_form(&input);
 
         // The key comes from the Authorization header or, as Stripe.js sends it, `key=pk_…`.
@@ -100,6 +102,17 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
             .await
             .map_err(|e| error_response(&e))?
             .ok_or_else(|| error_response(&invalid_key(&key)))?;
+        if let Some(slot) = parts.extensions.get::<LogSlot>() {
+            let _ = slot.0.set(Captured {
+                account: account.id.clone(),
+                input: input.clone(),
+                idempotency_key: parts
+                    .headers
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .map(|k| k.chars().take(MAX_IDEMPOTENCY_KEY_LEN + 1).collect()),
+            });
+        }
         // Before anything is looked up or saved: a refused request leaves no idempotency
         // record, as on Stripe.
         if let Some(limiter) = &state.rate_limiter

@@ -12,7 +12,7 @@ mod serve;
 
 pub use api::{Api, ClientKeys, KeyKind};
 pub use deadline::with_body_deadline;
-pub use layer::request_layer;
+pub use layer::{RequestId, request_layer};
 pub use limits::{Limits, RateLimit, RateLimiter};
 pub use path::Path;
 pub use reply::{Reply, error_response};

@@ -48,8 +48,8 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             // The client gave up before we accepted: nothing to do about it.
             Err(error) if is_connection_error(&error) => continue,
             Err(error) => {
@@ -66,6 +66,7 @@ pub async fn serve(
             .clone()
             .map_request(move |mut request: axum::extract::Request<_>| {
                 request.extensions_mut().insert(abort.clone());
+                request.extensions_mut().insert(PeerAddr(peer));
                 request
             });
         let connection =
@@ -89,6 +90,10 @@ pub async fn serve(
     graceful.shutdown().await;
     Ok(())
 }
+
+/// The address of the client that sent a request (its logs' source IP).
+#[derive(Clone, Copy, Debug)]
+pub struct PeerAddr(pub std::net::SocketAddr);
 
 /// Lets a request close its own connection without answering (fault injection): the
 /// connection's task drops the connection, and with it the request.

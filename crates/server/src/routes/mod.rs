@@ -32,6 +32,14 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
+/// The commands the dashboard's actions run: the API's own, so that a refund from the
+/// dashboard is the refund the API makes (`dashboard::actions`).
+pub(crate) use payment_intents::Capture as CapturePaymentIntent;
+pub(crate) use refunds::Create as CreateRefund;
+pub(crate) use webhook_endpoints::{
+    Delete as DeleteWebhookEndpoint, Update as UpdateWebhookEndpoint,
+};
+
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -59,4 +67,5 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(test_clocks::routes())
         .merge(search::routes())
         .merge(faults::routes())
+        .merge(crate::dashboard::routes())
 }

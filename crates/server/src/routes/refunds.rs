@@ -40,7 +40,7 @@ enum Target {
     PaymentIntent(String),
 }
 
-struct Create {
+pub(crate) struct Create {
     target: Target,
     create: RefundCreate,
     expand: Expand,

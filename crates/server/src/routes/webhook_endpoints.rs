@@ -76,7 +76,7 @@ impl Command for Create {
     }
 }
 
-struct Update {
+pub(crate) struct Update {
     id: String,
     changes: WebhookEndpointChanges,
 }
@@ -99,7 +99,7 @@ impl Command for Update {
     }
 }
 
-struct Delete {
+pub(crate) struct Delete {
     id: String,
 }
 

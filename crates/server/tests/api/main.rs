@@ -13,6 +13,7 @@ mod catalog_races;
 mod charges_refunds;
 mod customer_sessions;
 mod customers;
+mod dashboard;
 mod faults;
 mod faults_matrix;
 mod fidelity;

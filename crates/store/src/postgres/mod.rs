@@ -16,6 +16,7 @@ mod group_commit;
 mod lookups;
 mod outbox;
 mod read;
+mod request_logs;
 mod schema;
 mod write;
 
@@ -28,7 +29,8 @@ use tokio_postgres::NoTls;
 use crate::query;
 use crate::{
     Account, ClaimedDelivery, Cursor, DeliveryAttempt, DeliveryOutcome, DeliveryReport,
-    IdempotencyRecord, ListQuery, Record, Store, StoreError, UnitOfWork,
+    IdempotencyRecord, ListQuery, Record, RequestLog, RequestLogQuery, Store, StoreError,
+    UnitOfWork,
 };
 
 // A dead or saturated server should fail a request, not hang it.
@@ -254,6 +256,26 @@ impl Store for PostgresStore {
         limit: usize,
     ) -> Result<Vec<DeliveryReport>, StoreError> {
         outbox::deliveries(&self.client().await?, account, event_id, limit).await
+    }
+
+    async fn insert_request_logs(&self, logs: Vec<RequestLog>) -> Result<(), StoreError> {
+        if logs.is_empty() {
+            return Ok(());
+        }
+        request_logs::insert(&self.client().await?, &logs).await
+    }
+
+    async fn request_logs(&self, query: &RequestLogQuery) -> Result<Vec<RequestLog>, StoreError> {
+        request_logs::select(&self.client().await?, query).await
+    }
+
+    async fn prune_request_logs(
+        &self,
+        older_than_ms: i64,
+        keep_rows: i64,
+        chunk: i64,
+    ) -> Result<u64, StoreError> {
+        request_logs::prune(&self.client().await?, older_than_ms, keep_rows, chunk).await
     }
 }
 

@@ -93,7 +93,7 @@ pub(super) async fn list_in(
     Ok(records)
 }
 
-fn bind(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+pub(super) fn bind(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
     params
         .iter()
         .map(|param| match param {

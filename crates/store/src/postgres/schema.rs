@@ -6,7 +6,7 @@ use super::db;
 use crate::StoreError;
 
 /// Migration `n` (1-based) brings `schema_version` from `n - 1` to `n`. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The first key of the advisory lock that serialises migrations ("TEND"); the second is a
 /// hash of the schema, so tests migrating their own schemas do not wait on each other.
@@ -148,6 +148,32 @@ ALTER TABLE webhook_deliveries
     ALTER COLUMN event_id TYPE TEXT COLLATE "C",
     ALTER COLUMN endpoint_id TYPE TEXT COLLATE "C";
 ALTER TABLE webhook_attempts ALTER COLUMN delivery_id TYPE TEXT COLLATE "C";
+"#;
+
+/// API request logs; same shape and indexes as SQLite's V3 (see `sqlite/schema.rs`).
+const V5: &str = r#"
+CREATE TABLE request_logs (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY CONSTRAINT request_logs_pkey PRIMARY KEY,
+    id TEXT COLLATE "C" NOT NULL,
+    account TEXT COLLATE "C" NOT NULL,
+    created_ms BIGINT NOT NULL,
+    method TEXT COLLATE "C" NOT NULL,
+    path TEXT COLLATE "C" NOT NULL,
+    status BIGINT NOT NULL,
+    idempotency_key TEXT,
+    replayed BOOLEAN NOT NULL,
+    latency_us BIGINT NOT NULL,
+    source_ip TEXT,
+    user_agent TEXT,
+    object TEXT COLLATE "C",
+    params TEXT NOT NULL,
+    response TEXT NOT NULL
+);
+
+CREATE INDEX request_logs_account ON request_logs (account, seq);
+CREATE INDEX request_logs_id ON request_logs (id);
+CREATE INDEX request_logs_object ON request_logs (account, object, seq)
+    WHERE object IS NOT NULL;
 "#;
 
 /// Applies the missing migrations in one transaction holding a transaction-scoped advisory

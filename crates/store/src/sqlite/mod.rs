@@ -14,6 +14,7 @@ mod outbox;
 #[cfg(test)]
 mod plans;
 mod read;
+mod request_logs;
 mod schema;
 mod writer;
 
@@ -29,7 +30,7 @@ use crate::outbox::check_finish;
 use crate::query::check_unit;
 use crate::{
     Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, IdempotencyRecord,
-    IndexKeys, ListQuery, Record, Store, StoreError, UnitOfWork,
+    IndexKeys, ListQuery, Record, RequestLog, RequestLogQuery, Store, StoreError, UnitOfWork,
 };
 
 /// How long a connection waits for a lock held by another process (or by a checkpoint) before
@@ -199,6 +200,31 @@ impl Store for SqliteStore {
         let (account, event_id) = (account.to_owned(), event_id.map(str::to_owned));
         self.readers
             .run(move |conn| outbox::deliveries(conn, &account, event_id.as_deref(), limit))
+            .await
+    }
+
+    async fn insert_request_logs(&self, logs: Vec<RequestLog>) -> Result<(), StoreError> {
+        if logs.is_empty() {
+            return Ok(());
+        }
+        self.writer.insert_request_logs(logs).await
+    }
+
+    async fn request_logs(&self, query: &RequestLogQuery) -> Result<Vec<RequestLog>, StoreError> {
+        let query = query.clone();
+        self.readers
+            .run(move |conn| request_logs::select(conn, &query))
+            .await
+    }
+
+    async fn prune_request_logs(
+        &self,
+        older_than_ms: i64,
+        keep_rows: i64,
+        chunk: i64,
+    ) -> Result<u64, StoreError> {
+        self.writer
+            .prune_request_logs(older_than_ms, keep_rows, chunk)
             .await
     }
 }

@@ -7,7 +7,7 @@ use super::db;
 use crate::StoreError;
 
 /// Migration `n` (1-based) brings `user_version` from `n - 1` to `n`. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Tables are STRICT so a type mistake fails loudly instead of storing text in an integer.
 ///
@@ -100,6 +100,35 @@ CREATE TABLE webhook_attempts (
     response_snippet TEXT,
     PRIMARY KEY (delivery_id, attempt)
 ) STRICT, WITHOUT ROWID;
+";
+
+/// API request logs (`request_logs.rs`). `seq` is the list order and the retention's; the
+/// indexes serve an account's pages (newest first), a `Request-Id` lookup and an object's
+/// requests (a payment's timeline). Status, method and path filters read an account's rows
+/// in `seq` order and skip the others.
+const V3: &str = "
+CREATE TABLE request_logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    account TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    idempotency_key TEXT,
+    replayed INTEGER NOT NULL,
+    latency_us INTEGER NOT NULL,
+    source_ip TEXT,
+    user_agent TEXT,
+    object TEXT,
+    params TEXT NOT NULL,
+    response TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX request_logs_account ON request_logs (account, seq);
+CREATE INDEX request_logs_id ON request_logs (id);
+CREATE INDEX request_logs_object ON request_logs (account, object, seq)
+    WHERE object IS NOT NULL;
 ";
 
 /// Applies the missing migrations in one `BEGIN IMMEDIATE` transaction, which also serialises

@@ -28,8 +28,10 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{db, outbox, schema};
-use crate::{Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, StoreError, UnitOfWork};
+use super::{db, outbox, request_logs, schema};
+use crate::{
+    Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, RequestLog, StoreError, UnitOfWork,
+};
 
 /// Caps a batch so one transaction (and the wait of its first job) stays short.
 const MAX_BATCH: usize = 256;
@@ -50,6 +52,8 @@ enum Done {
     Claimed(Vec<ClaimedDelivery>),
     /// Whether the claim still held the lease (and the attempt was recorded).
     Finished(bool),
+    /// Request logs pruned.
+    PrunedLogs(u64),
 }
 
 enum Job {
@@ -77,6 +81,14 @@ enum Op {
     /// Boxed: the claim and the attempt are several strings each, and every job in the queue
     /// would otherwise be as large.
     Finish(Box<Finish>),
+    /// A batch of API request logs: they share the group commit (and its fsync) of the
+    /// requests queued with them instead of costing a transaction of their own.
+    InsertLogs(Vec<RequestLog>),
+    PruneLogs {
+        older_than_ms: i64,
+        keep_rows: i64,
+        chunk: i64,
+    },
 }
 
 struct Finish {
@@ -162,6 +174,33 @@ impl Writer {
         }));
         match self.write(op).await? {
             Done::Finished(held) => Ok(held),
+            other => Err(mismatch(&other)),
+        }
+    }
+
+    pub(super) async fn insert_request_logs(
+        &self,
+        logs: Vec<RequestLog>,
+    ) -> Result<(), StoreError> {
+        match self.write(Op::InsertLogs(logs)).await? {
+            Done::Nothing => Ok(()),
+            other => Err(mismatch(&other)),
+        }
+    }
+
+    pub(super) async fn prune_request_logs(
+        &self,
+        older_than_ms: i64,
+        keep_rows: i64,
+        chunk: i64,
+    ) -> Result<u64, StoreError> {
+        let op = Op::PruneLogs {
+            older_than_ms,
+            keep_rows,
+            chunk,
+        };
+        match self.write(op).await? {
+            Done::PrunedLogs(n) => Ok(n),
             other => Err(mismatch(&other)),
         }
     }
@@ -377,7 +416,9 @@ fn check(
             Ok(refused_if(taken, || StoreError::DuplicateAccount))
         }
         Op::Finish(finish) => outbox::check_finish(conn, &finish.claim, &finish.attempt),
-        Op::Prune { .. } | Op::Claim { .. } => Ok(Ok(())),
+        Op::Prune { .. } | Op::Claim { .. } | Op::InsertLogs(_) | Op::PruneLogs { .. } => {
+            Ok(Ok(()))
+        }
     }
 }
 
@@ -502,6 +543,14 @@ fn apply(conn: &Connection, op: &Op) -> Result<Done, Abort> {
                     .map(Done::Finished)?,
             )
         }
+        Op::InsertLogs(logs) => Ok(request_logs::insert(conn, logs).map(|()| Done::Nothing)?),
+        Op::PruneLogs {
+            older_than_ms,
+            keep_rows,
+            chunk,
+        } => Ok(
+            request_logs::prune(conn, *older_than_ms, *keep_rows, *chunk).map(Done::PrunedLogs)?,
+        ),
     }
 }
 

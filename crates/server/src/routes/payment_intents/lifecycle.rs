@@ -11,7 +11,7 @@ use crate::services::confirmation::{Base, apply_transition};
 use crate::services::intent_commands::{Cancel, Confirm};
 use crate::services::intents::{latest_charge, state_error};
 
-struct Capture {
+pub(crate) struct Capture {
     id: String,
     amount_to_capture: Option<i64>,
     expand: Expand,

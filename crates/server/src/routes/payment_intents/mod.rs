@@ -4,6 +4,8 @@
 
 mod lifecycle;
 
+pub(crate) use lifecycle::Capture;
+
 use std::sync::Arc;
 
 use axum::Router;
