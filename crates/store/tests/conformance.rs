@@ -1,5 +1,6 @@
 //! One behaviour suite for every [`Store`] backend: each case below runs once against SQLite
-//! (a fresh file under the temp dir) and once against PostgreSQL (a fresh schema in database
+//! (a fresh file under the temp dir), once against SQLite in memory (`memory`, decision 0020)
+//! and once against PostgreSQL (a fresh schema in database
 //! `test` at 127.0.0.1:5432, or `TENDER_TEST_POSTGRES_URL`). PostgreSQL being down fails the
 //! PostgreSQL cases; they never skip.
 
@@ -20,6 +21,8 @@ mod lists;
 mod outbox;
 #[path = "conformance/records.rs"]
 mod records;
+#[path = "conformance/reset.rs"]
+mod reset;
 #[path = "conformance/support.rs"]
 mod support;
 
@@ -29,7 +32,7 @@ use std::sync::Arc;
 use tender_store::Store;
 use tender_store::postgres::PostgresStore;
 
-/// `module::case` pairs; each becomes `sqlite::case` and `postgres::case`.
+/// `module::case` pairs; each becomes `sqlite::case`, `memory::case` and `postgres::case`.
 macro_rules! conformance {
     ($($module:ident :: $case:ident),* $(,)?) => {
         mod sqlite {
@@ -37,6 +40,14 @@ macro_rules! conformance {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $case() {
                     crate::on_sqlite(crate::$module::$case).await;
+                }
+            )*
+        }
+        mod memory {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    crate::on_memory(crate::$module::$case).await;
                 }
             )*
         }
@@ -89,6 +100,7 @@ conformance! {
     deliveries::delivered_and_failed_stop_claims,
     deliveries::pending_webhooks_per_event_and_account,
     deliveries::delivery_reports_newest_first_with_attempts,
+    reset::reset_empties_one_account,
 }
 
 async fn on_sqlite<F, Fut>(case: F)
@@ -106,6 +118,18 @@ where
     // The case owns the store; when it returns, the store is dropped and its files closed.
     case(store).await;
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+async fn on_memory<F, Fut>(case: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    // Through `connect`, as `tender serve --database memory` opens it: each open is a new,
+    // empty database even within one process (the cases run in parallel threads).
+    let store = tender_store::connect("memory").await.unwrap();
+    assert!(store.accounts().await.unwrap().is_empty());
+    case(store).await;
 }
 
 async fn on_postgres<F, Fut>(case: F)
