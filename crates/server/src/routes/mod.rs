@@ -1,5 +1,6 @@
 //! One module per resource; each exposes `routes()`.
 
+mod account_reset;
 mod authenticate;
 mod browser_sdk;
 mod charges;
@@ -57,4 +58,5 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(test_clock::routes())
         .merge(search::routes())
         .merge(faults::routes())
+        .merge(account_reset::routes())
 }
