@@ -26,8 +26,8 @@ use async_trait::async_trait;
 use clap::Args;
 use tender_server::{Config, Server};
 use tender_store::{
-    Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, IdempotencyRecord,
-    IndexKeys, ListQuery, Record, Store, StoreError, UnitOfWork, Write,
+    Account, AccountReset, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport,
+    IdempotencyRecord, IndexKeys, ListQuery, Record, Store, StoreError, UnitOfWork, Write,
 };
 use tender_wire::id::{self, random_base62};
 use tokio::task::JoinSet;
@@ -113,6 +113,9 @@ impl Store for Recorder {
     }
     async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError> {
         self.inner.prune_idempotency(older_than).await
+    }
+    async fn reset_account(&self, account: &str) -> Result<AccountReset, StoreError> {
+        self.inner.reset_account(account).await
     }
     async fn claim_deliveries(
         &self,

@@ -155,18 +155,21 @@ fn ratios(rows: &[RunReport]) -> Vec<(String, String)> {
             ));
         }
     }
-    for r in rows.iter().filter(|r| r.target == "tender-postgres") {
-        if let Some(sqlite) = rows.iter().find(|s| {
-            s.target == "tender-sqlite" && s.scenario == r.scenario && s.stored == r.stored
-        }) {
-            out.push((
-                format!(
-                    "{} at {} stored: PostgreSQL ÷ SQLite",
-                    r.scenario,
-                    stored(r)
-                ),
-                x(r.units_per_s, sqlite.units_per_s),
-            ));
+    // The other backends against the durable default.
+    let others = [
+        ("tender-postgres", "PostgreSQL"),
+        ("tender-memory", "in memory"),
+    ];
+    for (target, name) in others {
+        for r in rows.iter().filter(|r| r.target == target) {
+            if let Some(sqlite) = rows.iter().find(|s| {
+                s.target == "tender-sqlite" && s.scenario == r.scenario && s.stored == r.stored
+            }) {
+                out.push((
+                    format!("{} at {} stored: {name} ÷ SQLite", r.scenario, stored(r)),
+                    x(r.units_per_s, sqlite.units_per_s),
+                ));
+            }
         }
     }
     for l in rows.iter().filter(|r| r.target == "localstripe") {

@@ -1,9 +1,34 @@
-//! `tender keys` and `tender accounts create`.
+//! `tender keys`, `tender accounts create` and `tender accounts reset`.
 
 use tender_store::{Account, Store};
 
 use crate::DefaultKeys;
+use crate::client::{ApiClient, message};
 use crate::locate;
+
+/// Empties `account` through the running server (`POST /v1/test_helpers/accounts/reset`), so
+/// that the server's own memory of it (armed faults) goes too. `account` is sent along: a key
+/// of another account is refused and nothing is reset.
+pub async fn reset(client: &ApiClient, account: &str) -> Result<(), String> {
+    let (status, answer) = client
+        .post("/v1/test_helpers/accounts/reset", &[("account", account)])
+        .await?;
+    if status != 200 {
+        return Err(message(&answer));
+    }
+    let deleted = &answer["deleted"];
+    let count = |name: &str| deleted[name].as_u64().unwrap_or_default();
+    println!(
+        "{account} reset: {} objects, {} idempotency keys, {} webhook deliveries, {} request \
+         logs, {} faults deleted",
+        count("objects"),
+        count("idempotency_keys"),
+        count("webhook_deliveries"),
+        count("request_logs"),
+        count("faults")
+    );
+    Ok(())
+}
 
 /// Prints every account's keys. Never creates a database (a new one would hold keys no server
 /// knows); on an existing database without accounts it creates the default account, as the

@@ -66,6 +66,45 @@ impl ApiClient {
         Ok((status, json))
     }
 
+    /// Any call: `form` goes in the body of a POST and in the query string otherwise; the
+    /// status and JSON answer.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(String, String)],
+        idempotency_key: Option<&str>,
+    ) -> Result<(u16, Value), String> {
+        let encoded = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut url = format!("{}{path}", self.base);
+        let mut request = if method == reqwest::Method::POST {
+            self.http
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(encoded)
+        } else {
+            if !encoded.is_empty() {
+                url = format!("{url}?{encoded}");
+            }
+            self.http.request(method, url)
+        };
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        let status = response.status().as_u16();
+        let json = response.json().await.map_err(|e| e.to_string())?;
+        Ok((status, json))
+    }
+
     pub async fn delete(&self, path: &str) -> Result<(u16, Value), String> {
         let response = self
             .http

@@ -123,6 +123,7 @@ fn sqlite_file(url: &str) -> Option<PathBuf> {
 /// Opens a database that must already exist: a command that only reads must not leave a new,
 /// empty database behind (whose keys no server knows).
 pub async fn open_existing(url: &str) -> Result<Arc<dyn Store>, String> {
+    refuse_memory(url)?;
     if let Some(file) = sqlite_file(url)
         && !file.exists()
     {
@@ -137,10 +138,25 @@ pub async fn open_existing(url: &str) -> Result<Arc<dyn Store>, String> {
 
 /// Opens a database, creating it (and saying so on stderr) if it does not exist yet.
 pub async fn open_or_create(url: &str) -> Result<Arc<dyn Store>, String> {
+    refuse_memory(url)?;
     if let Some(file) = sqlite_file(url)
         && !file.exists()
     {
         eprintln!("tender: creating the database {}", file.display());
     }
     tender_store::connect(url).await.map_err(|e| e.to_string())
+}
+
+/// An in-memory database lives inside the server that opened it: another process opening
+/// `memory` would get a new, empty one, so a command on it would act on nothing.
+fn refuse_memory(url: &str) -> Result<(), String> {
+    if tender_store::is_memory(url) {
+        return Err(
+            "the database `memory` exists only inside the server running on it: \
+                    reach that server with --api-base and --api-key (TENDER_API_BASE, \
+                    TENDER_SECRET_KEY) instead of --database"
+                .into(),
+        );
+    }
+    Ok(())
 }

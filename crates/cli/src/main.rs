@@ -1,17 +1,21 @@
 //! The `tender` binary: run the server, run it with the demo shop (`dev`), show keys, manage
-//! accounts, drive webhooks (`listen`, `trigger`, `deliveries`), arm faults (`faults`) and move
-//! test clocks (`clocks`).
+//! accounts, drive webhooks (`listen`, `trigger`, `deliveries`, `events resend`), arm faults
+//! (`faults`), move test clocks (`clocks`), seed data (`fixtures`), copy a database
+//! (`snapshot`) and follow the API's requests (`logs tail`).
 
 mod accounts;
 mod client;
 mod clocks;
 mod deliveries;
 mod dev;
+mod events;
 mod faults;
+mod fixtures;
 mod listen;
 mod locate;
 mod logs;
 mod serve;
+mod snapshot;
 mod trigger;
 
 use std::io::IsTerminal;
@@ -84,6 +88,28 @@ enum Command {
         #[command(flatten)]
         api: ApiArgs,
     },
+    /// Run a fixtures file: a sequence of API calls whose parameters refer to earlier answers
+    /// (`${customer:id}`), in the format of `stripe fixtures`.
+    Fixtures {
+        /// The JSON file (`_meta`, `fixtures[]` with `name`, `path`, `method`, `params`).
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+    /// Events: `tender events resend evt_… [--webhook-endpoint we_…]`.
+    Events {
+        #[command(subcommand)]
+        command: events::EventsCommand,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+    /// Copy the whole state of a SQLite database to a file, or put one back.
+    Snapshot {
+        #[command(subcommand)]
+        command: snapshot::SnapshotCommand,
+        #[command(flatten)]
+        database: FindDatabase,
+    },
     /// Show recent webhook deliveries and their attempts.
     ///
     /// Each delivery: its event's time and type, the endpoint's URL, then its status, the number
@@ -142,12 +168,24 @@ enum AccountsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Empty an account on the running Tender: its customers, payments, events, webhook
+    /// deliveries, idempotency keys and faults go; the account and its keys stay.
+    ///
+    /// Calls `POST /v1/test_helpers/accounts/reset` with the account's secret key, read from
+    /// the database unless --api-key gives it (a server in memory: pass --api-key).
+    Reset {
+        /// The account (`acct_…`).
+        account: String,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
 }
 
 /// The database `tender serve` runs on, and the default account's keys.
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
-    /// `sqlite://<file>` (embedded, the default) or `postgres://…`.
+    /// `sqlite://<file>` (embedded, the default), `postgres://…`, or `memory` (nothing on
+    /// disk, gone when the server stops: for CI).
     #[arg(long, env = "TENDER_DATABASE_URL", default_value = locate::DEFAULT_DATABASE)]
     pub database: String,
     #[command(flatten)]
@@ -181,22 +219,41 @@ impl FindDatabase {
     }
 }
 
-/// How commands that drive a running server reach it.
+/// How commands that drive a running server reach it. Global, so that they may follow a
+/// subcommand (`tender faults list --api-base …`).
 #[derive(Args)]
 pub struct ApiArgs {
     /// The running Tender. By default the server last started in this folder
     /// (`.tender/server.json`), else http://127.0.0.1:12111.
-    #[arg(long, env = "TENDER_API_BASE")]
+    #[arg(long, env = "TENDER_API_BASE", global = true)]
     api_base: Option<String>,
     /// A secret key; by default the first account's key, read from the database.
-    #[arg(long, env = "TENDER_SECRET_KEY", hide_env_values = true)]
+    #[arg(long, env = "TENDER_SECRET_KEY", hide_env_values = true, global = true)]
     api_key: Option<String>,
     /// Where to read the key: as for `tender keys`.
-    #[arg(long, env = "TENDER_DATABASE_URL")]
+    #[arg(long, env = "TENDER_DATABASE_URL", global = true)]
     database: Option<String>,
 }
 
 impl ApiArgs {
+    /// A client with the key of `account`: --api-key, or the account's key in the database.
+    async fn client_for(self, account: &str) -> Result<ApiClient, String> {
+        let key = match self.api_key {
+            Some(key) => key,
+            None => {
+                let store = locate::open_existing(&locate::database(self.database)).await?;
+                let accounts = store.accounts().await.map_err(|e| e.to_string())?;
+                accounts
+                    .into_iter()
+                    .find(|a| a.id == account)
+                    .map(|a| a.secret_key)
+                    .ok_or_else(|| format!("no account {account} in this Tender's database"))?
+            }
+        };
+        let (base, hint) = locate::api_base(self.api_base);
+        Ok(ApiClient::new(&base, &key).with_hint(hint))
+    }
+
     async fn client(self) -> Result<ApiClient, String> {
         let key = match self.api_key {
             Some(key) => key,
@@ -234,6 +291,21 @@ async fn main() -> ExitCode {
                     json,
                 },
         } => accounts::create(&database.url(), keys, json).await,
+        Command::Accounts {
+            command: AccountsCommand::Reset { account, api },
+        } => match api.client_for(&account).await {
+            Ok(client) => accounts::reset(&client, &account).await,
+            Err(e) => Err(e),
+        },
+        Command::Fixtures { file, api } => match api.client().await {
+            Ok(client) => fixtures::run(&client, &file).await,
+            Err(e) => Err(e),
+        },
+        Command::Events { command, api } => match api.client().await {
+            Ok(client) => events::run(&client, command).await,
+            Err(e) => Err(e),
+        },
+        Command::Snapshot { command, database } => snapshot::run(&database.url(), command).await,
         Command::Listen(args) => listen::listen(args).await,
         Command::Trigger { event, api } => match api.client().await {
             Ok(client) => trigger::trigger(&client, &event).await,

@@ -113,7 +113,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     config.after_retries = args.after_retries;
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
-    crate::locate::announce("serve", server.addr, &config.database_url);
+    // A server in memory leaves nothing behind, not even its announcement: the other commands
+    // cannot read its database anyway, and reach it with --api-base and --api-key
+    // (TENDER_API_BASE, TENDER_SECRET_KEY) instead (decision 0020).
+    if !tender_store::is_memory(&config.database_url) {
+        crate::locate::announce("serve", server.addr, &config.database_url);
+    }
     println!("Tender is listening on http://{}", server.addr);
     println!("  database:        {}", redact(&config.database_url));
     println!("  rate limit:      {}", config.limits.rate_limit);

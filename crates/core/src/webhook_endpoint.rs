@@ -44,6 +44,29 @@ impl StoredWebhookEndpoint {
     }
 }
 
+/// Where `POST /v1/events/:id/retry` (`tender events resend`) sends an event of type
+/// `event_type` again: the endpoint the request names, whatever its subscriptions and status
+/// (the caller asked for it by id; `None` if the account has no such endpoint), or else every
+/// endpoint a new event of that type would go to (decision 0020).
+pub fn resend_targets<'a>(
+    endpoints: &'a [StoredWebhookEndpoint],
+    event_type: &str,
+    named: Option<&str>,
+) -> Option<Vec<&'a StoredWebhookEndpoint>> {
+    match named {
+        Some(id) => endpoints
+            .iter()
+            .find(|e| e.endpoint.id == id)
+            .map(|e| vec![e]),
+        None => Some(
+            endpoints
+                .iter()
+                .filter(|e| e.subscribes_to(event_type))
+                .collect(),
+        ),
+    }
+}
+
 /// `POST /v1/webhook_endpoints` and `POST /v1/webhook_endpoints/:id`.
 #[derive(Clone, Debug, Default)]
 pub struct WebhookEndpointChanges {
@@ -186,6 +209,47 @@ mod tests {
         assert!(all.subscribes_to("charge.succeeded"));
         let value = serde_json::to_value(&all.endpoint).unwrap();
         assert!(value.get("secret").is_none());
+    }
+
+    #[test]
+    fn resend_goes_to_the_named_endpoint_or_to_the_subscribed_ones() {
+        let mut paid = create("url=https%3A%2F%2Fa.io&enabled_events[]=charge.succeeded").unwrap();
+        paid.endpoint.id = "we_paid".into();
+        let mut all = create("url=https%3A%2F%2Fb.io&enabled_events[]=*").unwrap();
+        all.endpoint.id = "we_all".into();
+        let mut off = create("url=https%3A%2F%2Fc.io&enabled_events[]=*").unwrap();
+        off.endpoint.id = "we_off".into();
+        off.endpoint.status = "disabled".into();
+        let endpoints = [paid, all, off];
+        let ids = |targets: Option<Vec<&StoredWebhookEndpoint>>| {
+            targets.map(|t| t.iter().map(|e| e.endpoint.id.clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            ids(resend_targets(&endpoints, "charge.succeeded", None)),
+            Some(vec!["we_paid".to_owned(), "we_all".to_owned()])
+        );
+        assert_eq!(
+            ids(resend_targets(&endpoints, "customer.created", None)),
+            Some(vec!["we_all".to_owned()])
+        );
+        // Named: sent even to a disabled endpoint, or one not subscribed to the type.
+        assert_eq!(
+            ids(resend_targets(
+                &endpoints,
+                "customer.created",
+                Some("we_off")
+            )),
+            Some(vec!["we_off".to_owned()])
+        );
+        assert_eq!(
+            ids(resend_targets(
+                &endpoints,
+                "customer.created",
+                Some("we_paid")
+            )),
+            Some(vec!["we_paid".to_owned()])
+        );
+        assert_eq!(ids(resend_targets(&endpoints, "x", Some("we_nope"))), None);
     }
 
     #[test]

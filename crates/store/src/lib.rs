@@ -85,6 +85,12 @@ pub trait Store: Send + Sync + 'static {
     /// this periodically with `now - 86_400`; without it the table only grows.
     async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError>;
 
+    /// Deletes everything `account` owns (objects, events, idempotency keys, webhook
+    /// deliveries and their attempts) in one transaction, keeping the account and its keys;
+    /// other accounts are untouched. An account without anything (or unknown) deletes
+    /// nothing. A test's fresh start (`tender accounts reset`, decision 0020).
+    async fn reset_account(&self, account: &str) -> Result<AccountReset, StoreError>;
+
     /// Claims up to `limit` pending deliveries that are due (`next attempt <= now_ms`) and not
     /// leased by anyone (or whose lease expired), leasing them until `now_ms + lease_ms`.
     /// PostgreSQL uses `FOR UPDATE SKIP LOCKED` so concurrent nodes claim disjoint sets.
@@ -169,9 +175,13 @@ pub trait Store: Send + Sync + 'static {
 ///   directories are created. `?synchronous=normal` trades durability on power loss for fewer
 ///   fsyncs (see [`sqlite::SqliteOptions`]).
 /// - `postgres://…` or `postgresql://…`: a PostgreSQL connection string.
+/// - `memory` (or `memory://`): a new, empty SQLite database in this process's memory, gone
+///   when the store is dropped; nothing touches the disk (decision 0020).
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     let started = std::time::Instant::now();
-    let store: Arc<dyn Store> = if let Some(rest) = url.strip_prefix("sqlite://") {
+    let store: Arc<dyn Store> = if is_memory(url) {
+        Arc::new(sqlite::SqliteStore::open_in_memory()?)
+    } else if let Some(rest) = url.strip_prefix("sqlite://") {
         let (path, options) = sqlite::parse_url(rest)?;
         let store = tokio::task::spawn_blocking(move || sqlite::SqliteStore::open(&path, options))
             .await
@@ -183,7 +193,8 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
         // Only the scheme goes into the message: the rest may hold a password.
         let scheme = url.split_once("://").map_or("(none)", |(scheme, _)| scheme);
         return Err(StoreError::Backend(format!(
-            "unsupported database URL scheme {scheme:?}: expected sqlite://PATH or postgres://…"
+            "unsupported database URL scheme {scheme:?}: expected sqlite://PATH, postgres://… \
+             or memory"
         )));
     };
     let opened = started.elapsed();
@@ -194,4 +205,10 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
         "database ready"
     );
     Ok(store)
+}
+
+/// Whether `url` names the in-memory database (`memory`, `memory://`), which only the process
+/// that opens it can see.
+pub fn is_memory(url: &str) -> bool {
+    url == "memory" || url == "memory://"
 }

@@ -131,6 +131,18 @@ pub struct DeliveryReport {
     pub attempts: Vec<DeliveryAttempt>,
 }
 
+/// What [`crate::Store::reset_account`] deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AccountReset {
+    /// API objects (events included), deleted ones too.
+    pub objects: u64,
+    pub idempotency_keys: u64,
+    /// Webhook deliveries, with their attempts.
+    pub webhook_deliveries: u64,
+    /// API request logs (the dashboard's Logs).
+    pub request_logs: u64,
+}
+
 /// A saved response of an idempotent request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdempotencyRecord {

@@ -1,5 +1,6 @@
 //! One behaviour suite for every [`Store`] backend: each case below runs once against SQLite
-//! (a fresh file under the temp dir) and once against PostgreSQL (a fresh schema in database
+//! (a fresh file under the temp dir), once against SQLite in memory (`memory`, decision 0020)
+//! and once against PostgreSQL (a fresh schema in database
 //! `test` at 127.0.0.1:5432, or `TENDER_TEST_POSTGRES_URL`). PostgreSQL being down fails the
 //! PostgreSQL cases; they never skip.
 
@@ -22,6 +23,8 @@ mod outbox;
 mod records;
 #[path = "conformance/request_logs.rs"]
 mod request_logs;
+#[path = "conformance/reset.rs"]
+mod reset;
 #[path = "conformance/support.rs"]
 mod support;
 
@@ -31,7 +34,7 @@ use std::sync::Arc;
 use tender_store::Store;
 use tender_store::postgres::PostgresStore;
 
-/// `module::case` pairs; each becomes `sqlite::case` and `postgres::case`.
+/// `module::case` pairs; each becomes `sqlite::case`, `memory::case` and `postgres::case`.
 macro_rules! conformance {
     ($($module:ident :: $case:ident),* $(,)?) => {
         mod sqlite {
@@ -39,6 +42,14 @@ macro_rules! conformance {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $case() {
                     crate::on_sqlite(crate::$module::$case).await;
+                }
+            )*
+        }
+        mod memory {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    crate::on_memory(crate::$module::$case).await;
                 }
             )*
         }
@@ -95,6 +106,7 @@ conformance! {
     request_logs::request_logs_filter,
     request_logs::request_logs_store_nul_as_replacement,
     request_logs::request_logs_prune_by_age_and_count,
+    reset::reset_empties_one_account,
 }
 
 async fn on_sqlite<F, Fut>(case: F)
@@ -112,6 +124,18 @@ where
     // The case owns the store; when it returns, the store is dropped and its files closed.
     case(store).await;
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+async fn on_memory<F, Fut>(case: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    // Through `connect`, as `tender serve --database memory` opens it: each open is a new,
+    // empty database even within one process (the cases run in parallel threads).
+    let store = tender_store::connect("memory").await.unwrap();
+    assert!(store.accounts().await.unwrap().is_empty());
+    case(store).await;
 }
 
 async fn on_postgres<F, Fut>(case: F)

@@ -139,3 +139,30 @@ async fn postgres_nodes_starting_together_migrate_once() {
     drop(started);
     PostgresStore::drop_schema(&url, &schema).await.unwrap();
 }
+
+/// `memory`: every open is a database of its own (two servers, or two tests, of one process
+/// never share one), gone with its store, and nothing is written to the working directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_memory_store_is_a_new_empty_database() {
+    let before: Vec<_> = std::fs::read_dir(".")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let first = tender_store::connect("memory").await.unwrap();
+    let second = tender_store::connect("memory://").await.unwrap();
+    first.commit(insert("cus_first")).await.unwrap();
+    second.commit(insert("cus_second")).await.unwrap();
+    assert!(first.get("acct_1", "cus_first").await.unwrap().is_some());
+    assert!(first.get("acct_1", "cus_second").await.unwrap().is_none());
+    assert!(second.get("acct_1", "cus_first").await.unwrap().is_none());
+    drop(first);
+    let third = tender_store::connect("memory").await.unwrap();
+    assert!(third.get("acct_1", "cus_first").await.unwrap().is_none());
+    // The same insert commits again: a fresh database, not the dropped one reopened.
+    third.commit(insert("cus_first")).await.unwrap();
+    let after: Vec<_> = std::fs::read_dir(".")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(before, after);
+}

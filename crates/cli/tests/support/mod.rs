@@ -215,6 +215,27 @@ impl Receiver {
         Receiver { url, got }
     }
 
+    /// How many deliveries of the event `id` arrived so far.
+    pub fn count(&self, id: &str) -> usize {
+        let got = self.got.lock().unwrap();
+        got.iter()
+            .filter(|(_, body)| {
+                serde_json::from_slice::<Value>(body).is_ok_and(|event| event["id"] == id)
+            })
+            .count()
+    }
+
+    /// Waits (up to 30 s) until `count` deliveries of the event `id` arrived.
+    pub async fn wait_for(&self, id: &str, count: usize) {
+        for _ in 0..600 {
+            if self.count(id) >= count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{count} deliveries of {id} not received in 30 s");
+    }
+
     /// Waits for an event of this type; returns it with its `Stripe-Signature` header.
     pub async fn event(&self, event_type: &str) -> (Value, String, Bytes) {
         for _ in 0..600 {

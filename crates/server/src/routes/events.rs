@@ -1,11 +1,13 @@
-//! `/v1/events`: what happened, newest first (spec §9.1).
+//! `/v1/events`: what happened, newest first (spec §9.1); `POST /v1/events/:id/retry` sends
+//! one again (`stripe events resend`, `tender events resend`; decision 0020).
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::Value;
 use tender_core::event::Event;
+use tender_core::webhook_endpoint::resend_targets;
 use tender_store::TagFilter;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
@@ -16,6 +18,7 @@ use crate::render::expand;
 use crate::resources::to_value;
 use crate::services::list::list_rendered;
 use crate::state::AppState;
+use crate::webhooks::outbox::{endpoints, resend};
 
 /// Most `types[]` values one list may ask for, as on Stripe.
 const MAX_TYPES: usize = 20;
@@ -24,6 +27,42 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/events", get(list_events))
         .route("/v1/events/{id}", get(retrieve_event))
+        .route("/v1/events/{id}/retry", post(retry_event))
+}
+
+async fn retry_event(Path(id): Path<String>, api: Api) -> Reply {
+    retry(&api.ctx, api.params, &id).await.into()
+}
+
+/// Schedules a new delivery of the event to `webhook_endpoint`, or to every enabled endpoint
+/// subscribed to its type; answers the event. Each call schedules anew (as on Stripe, a
+/// resend is not a state to reach), so it is not saved under an idempotency key.
+async fn retry(ctx: &Ctx, mut params: Params, id: &str) -> Result<Value, ApiError> {
+    let named = params.string("webhook_endpoint")?;
+    // What the Stripe CLI sends without --webhook-endpoint ("to the CLI"): here every
+    // subscribed endpoint, `tender listen`'s included.
+    params.boolean("for_stripecli")?;
+    params.finish()?;
+    let event = ctx.load::<Event>(id, IdIn::Url("id")).await?.object;
+    let endpoints = endpoints(ctx).await?;
+    let targets = resend_targets(&endpoints, &event.kind, named.as_deref()).ok_or_else(|| {
+        ApiError::invalid_request(format!(
+            "No such webhook endpoint: '{}'",
+            named.as_deref().unwrap_or_default()
+        ))
+        .with_param("webhook_endpoint")
+    })?;
+    if targets.is_empty() {
+        return Err(ApiError::invalid_request(format!(
+            "No enabled webhook endpoint is subscribed to {}: name one with webhook_endpoint.",
+            event.kind
+        ))
+        .with_param("webhook_endpoint"));
+    }
+    resend(ctx, &event.id, &targets).await?;
+    let mut value = to_value(&event)?;
+    with_pending_webhooks(ctx, std::slice::from_mut(&mut value)).await?;
+    Ok(value)
 }
 
 async fn retrieve_event(Path(id): Path<String>, api: Api) -> Reply {

@@ -1,5 +1,6 @@
 //! One module per resource; each exposes `routes()`.
 
+mod account_reset;
 mod authenticate;
 mod browser_sdk;
 mod charges;
@@ -68,4 +69,5 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(search::routes())
         .merge(faults::routes())
         .merge(crate::dashboard::routes())
+        .merge(account_reset::routes())
 }

@@ -79,6 +79,36 @@ pub async fn plan(
     Ok(deliveries)
 }
 
+/// Schedules `event` again for `targets` (`POST /v1/events/:id/retry`): one new delivery
+/// each, due now, through the outbox like any other, in a unit of work of its own. The
+/// dispatcher is woken; how many were scheduled is returned.
+pub async fn resend(
+    ctx: &Ctx,
+    event_id: &str,
+    targets: &[&StoredWebhookEndpoint],
+) -> Result<usize, ApiError> {
+    let now_ms = now_ms();
+    let mut deliveries: Vec<NewDelivery> = targets
+        .iter()
+        .map(|endpoint| NewDelivery {
+            id: id::generate("whdel"),
+            account: ctx.account_id().to_owned(),
+            event_id: event_id.to_owned(),
+            endpoint_id: endpoint.endpoint.id.clone(),
+            due_at_ms: now_ms,
+        })
+        .collect();
+    number_in_order(&mut deliveries);
+    let count = deliveries.len();
+    let unit = tender_store::UnitOfWork {
+        deliveries,
+        ..tender_store::UnitOfWork::default()
+    };
+    ctx.store().commit(unit).await.map_err(store_error)?;
+    ctx.state.webhooks.notify_one();
+    Ok(count)
+}
+
 /// Gives `deliveries` ids that sort in their order, the order of the request's events.
 /// Generated ids are time-ordered to the millisecond only: those of one request would
 /// otherwise sort at random, and so be claimed (and sent) in any order.

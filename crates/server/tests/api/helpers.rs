@@ -122,6 +122,11 @@ impl TestApp {
                         .expect("PostgreSQL on 127.0.0.1:5432 (scripts/test starts it)");
                     (Arc::new(store), Some(schema))
                 }
+                // SQLite in this process's memory (`tender serve --database memory`).
+                Ok("memory") => (
+                    Arc::new(SqliteStore::open_in_memory().expect("in-memory store")),
+                    None,
+                ),
                 _ => {
                     let path = std::env::temp_dir().join(format!("tender-api-{suffix}.db"));
                     let store = SqliteStore::open(&path, Default::default()).expect("sqlite store");

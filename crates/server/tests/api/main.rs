@@ -1,8 +1,10 @@
 //! Black-box API tests: each test starts the real server on port 0 with a fresh database and
 //! talks HTTP to it. `TENDER_TEST_BACKEND=postgres` runs the same tests on PostgreSQL (a fresh
-//! schema per test in database `test` on 127.0.0.1:5432).
+//! schema per test in database `test` on 127.0.0.1:5432); `TENDER_TEST_BACKEND=memory` on SQLite
+//! in memory (`tender serve --database memory`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_reset;
 mod billing_invoices;
 mod billing_lifecycle;
 mod billing_renewals;
@@ -14,6 +16,7 @@ mod charges_refunds;
 mod customer_sessions;
 mod customers;
 mod dashboard;
+mod events_retry;
 mod faults;
 mod faults_matrix;
 mod fidelity;

@@ -18,13 +18,13 @@ use crate::helpers::TestApp;
 /// A webhook receiver that answers each request with the next scripted status (then 200),
 /// optionally after a delay, and remembers what it got.
 #[derive(Clone, Default)]
-struct Receiver {
+pub(crate) struct Receiver {
     got: Arc<Mutex<Vec<(HeaderMap, String)>>>,
     script: Arc<Mutex<Vec<(u16, Duration)>>>,
 }
 
 impl Receiver {
-    async fn start(script: Vec<(u16, Duration)>) -> (Receiver, String) {
+    pub(crate) async fn start(script: Vec<(u16, Duration)>) -> (Receiver, String) {
         let receiver = Receiver {
             got: Arc::default(),
             script: Arc::new(Mutex::new(script)),
@@ -38,7 +38,7 @@ impl Receiver {
         (receiver, url)
     }
 
-    fn events(&self) -> Vec<Value> {
+    pub(crate) fn events(&self) -> Vec<Value> {
         self.got
             .lock()
             .unwrap()
@@ -48,7 +48,7 @@ impl Receiver {
     }
 
     /// Waits (bounded) until `count` requests arrived.
-    async fn wait_for(&self, count: usize) -> Vec<Value> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<Value> {
         for _ in 0..200 {
             if self.got.lock().unwrap().len() >= count {
                 break;

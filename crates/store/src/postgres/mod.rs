@@ -28,9 +28,9 @@ use tokio_postgres::NoTls;
 
 use crate::query;
 use crate::{
-    Account, ClaimedDelivery, Cursor, DeliveryAttempt, DeliveryOutcome, DeliveryReport,
-    IdempotencyRecord, ListQuery, Record, RequestLog, RequestLogQuery, Store, StoreError,
-    UnitOfWork,
+    Account, AccountReset, ClaimedDelivery, Cursor, DeliveryAttempt, DeliveryOutcome,
+    DeliveryReport, IdempotencyRecord, ListQuery, Record, RequestLog, RequestLogQuery, Store,
+    StoreError, UnitOfWork,
 };
 
 // A dead or saturated server should fail a request, not hang it.
@@ -213,6 +213,46 @@ impl Store for PostgresStore {
             .await
             .map_err(db)?;
         client.execute(&stmt, &[&older_than]).await.map_err(db)
+    }
+
+    async fn reset_account(&self, account: &str) -> Result<AccountReset, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db)?;
+        let account = &account;
+        // Attempts first: they name their delivery, not the account.
+        tx.execute(
+            "DELETE FROM webhook_attempts WHERE delivery_id IN \
+             (SELECT id FROM webhook_deliveries WHERE account = $1)",
+            &[account],
+        )
+        .await
+        .map_err(db)?;
+        let reset = AccountReset {
+            webhook_deliveries: tx
+                .execute(
+                    "DELETE FROM webhook_deliveries WHERE account = $1",
+                    &[account],
+                )
+                .await
+                .map_err(db)?,
+            idempotency_keys: tx
+                .execute(
+                    "DELETE FROM idempotency_keys WHERE account = $1",
+                    &[account],
+                )
+                .await
+                .map_err(db)?,
+            objects: tx
+                .execute("DELETE FROM objects WHERE account = $1", &[account])
+                .await
+                .map_err(db)?,
+            request_logs: tx
+                .execute("DELETE FROM request_logs WHERE account = $1", &[account])
+                .await
+                .map_err(db)?,
+        };
+        tx.commit().await.map_err(db)?;
+        Ok(reset)
     }
 
     async fn claim_deliveries(

@@ -9,13 +9,18 @@
 //!   read the last committed state without ever waiting for the writer.
 //! - `schema`: migrations, tracked with `PRAGMA user_version`.
 //! - `outbox`: the webhook deliveries; claims and finishes are writer jobs, reports are reads.
+//! - `snapshot`: copying a database to a file online, and back (`tender snapshot`).
+//! - `memory`: the same store on a database that lives in this process's memory only
+//!   (`tender serve --database memory`, decision 0020).
 
+mod memory;
 mod outbox;
 #[cfg(test)]
 mod plans;
 mod read;
 mod request_logs;
 mod schema;
+pub mod snapshot;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -29,8 +34,9 @@ use rusqlite::{Connection, OpenFlags, Row};
 use crate::outbox::check_finish;
 use crate::query::check_unit;
 use crate::{
-    Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport, IdempotencyRecord,
-    IndexKeys, ListQuery, Record, RequestLog, RequestLogQuery, Store, StoreError, UnitOfWork,
+    Account, AccountReset, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, DeliveryReport,
+    IdempotencyRecord, IndexKeys, ListQuery, Record, RequestLog, RequestLogQuery, Store,
+    StoreError, UnitOfWork,
 };
 
 /// How long a connection waits for a lock held by another process (or by a checkpoint) before
@@ -98,10 +104,22 @@ impl SqliteStore {
         // (1.4 GB in 8 s of load) and a restart after a crash took 0.8 s to recover it.
         // Readers open after the writer so that the file and its WAL already exist: a
         // read-only connection cannot create them.
-        let readers = Arc::new(read::Readers::new(path.to_path_buf()));
+        let readers = Arc::new(read::Readers::new(path.to_path_buf(), false));
         Ok(SqliteStore {
             readers,
             writer: writer::Writer::start(conn)?,
+        })
+    }
+
+    /// Opens a new, empty database in this process's memory, gone when the store is dropped
+    /// (`memory.rs`). Does not migrate.
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let (uri, conn) = memory::open_writer()?;
+        // The writer's connection keeps the database alive; readers open after it.
+        let writer = writer::Writer::start(conn)?;
+        Ok(SqliteStore {
+            readers: Arc::new(read::Readers::new(uri, true)),
+            writer,
         })
     }
 }
@@ -150,6 +168,10 @@ impl Store for SqliteStore {
 
     async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError> {
         self.writer.prune_idempotency(older_than).await
+    }
+
+    async fn reset_account(&self, account: &str) -> Result<AccountReset, StoreError> {
+        self.writer.reset_account(account.to_owned()).await
     }
 
     async fn claim_deliveries(

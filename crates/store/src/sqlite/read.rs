@@ -18,13 +18,16 @@ const MAX_IDLE: usize = 16;
 /// A pool of read-only connections, opened on demand.
 pub(super) struct Readers {
     path: PathBuf,
+    /// `path` is the URI of an in-memory database (`memory.rs`), not a file.
+    in_memory: bool,
     idle: Mutex<Vec<Connection>>,
 }
 
 impl Readers {
-    pub(super) fn new(path: PathBuf) -> Readers {
+    pub(super) fn new(path: PathBuf, in_memory: bool) -> Readers {
         Readers {
             path,
+            in_memory,
             idle: Mutex::new(Vec::new()),
         }
     }
@@ -53,6 +56,7 @@ impl Readers {
         let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         match idle {
             Some(conn) => Ok(conn),
+            None if self.in_memory => super::memory::open_reader(&self.path),
             None => open_connection(
                 &self.path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,

@@ -30,7 +30,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{db, outbox, request_logs, schema};
 use crate::{
-    Account, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, RequestLog, StoreError, UnitOfWork,
+    Account, AccountReset, ClaimedDelivery, DeliveryAttempt, DeliveryOutcome, RequestLog,
+    StoreError, UnitOfWork,
 };
 
 /// Caps a batch so one transaction (and the wait of its first job) stays short.
@@ -54,6 +55,7 @@ enum Done {
     Finished(bool),
     /// Request logs pruned.
     PrunedLogs(u64),
+    Reset(AccountReset),
 }
 
 enum Job {
@@ -73,6 +75,8 @@ enum Op {
     Prune {
         older_than: i64,
     },
+    /// Everything of one account goes (`Store::reset_account`).
+    Reset(String),
     Claim {
         now_ms: i64,
         lease_ms: i64,
@@ -140,6 +144,13 @@ impl Writer {
     pub(super) async fn prune_idempotency(&self, older_than: i64) -> Result<u64, StoreError> {
         match self.write(Op::Prune { older_than }).await? {
             Done::Pruned(n) => Ok(n),
+            other => Err(mismatch(&other)),
+        }
+    }
+
+    pub(super) async fn reset_account(&self, account: String) -> Result<AccountReset, StoreError> {
+        match self.write(Op::Reset(account)).await? {
+            Done::Reset(reset) => Ok(reset),
             other => Err(mismatch(&other)),
         }
     }
@@ -416,9 +427,11 @@ fn check(
             Ok(refused_if(taken, || StoreError::DuplicateAccount))
         }
         Op::Finish(finish) => outbox::check_finish(conn, &finish.claim, &finish.attempt),
-        Op::Prune { .. } | Op::Claim { .. } | Op::InsertLogs(_) | Op::PruneLogs { .. } => {
-            Ok(Ok(()))
-        }
+        Op::Prune { .. }
+        | Op::Claim { .. }
+        | Op::InsertLogs(_)
+        | Op::PruneLogs { .. }
+        | Op::Reset(_) => Ok(Ok(())),
     }
 }
 
@@ -532,6 +545,7 @@ fn apply(conn: &Connection, op: &Op) -> Result<Done, Abort> {
                 .map_err(db)?;
             Ok(Done::Pruned(u64::try_from(deleted).unwrap_or(u64::MAX)))
         }
+        Op::Reset(account) => Ok(Done::Reset(reset(conn, account)?)),
         Op::Claim {
             now_ms,
             lease_ms,
@@ -552,6 +566,27 @@ fn apply(conn: &Connection, op: &Op) -> Result<Done, Abort> {
             request_logs::prune(conn, *older_than_ms, *keep_rows, *chunk).map(Done::PrunedLogs)?,
         ),
     }
+}
+
+/// Deletes what `account` owns, inside the batch's transaction (so with its other jobs, all
+/// or nothing). Attempts go first: they name their delivery, not the account.
+fn reset(conn: &Connection, account: &str) -> Result<AccountReset, StoreError> {
+    let delete = |sql: &str| -> Result<u64, StoreError> {
+        conn.prepare_cached(sql)
+            .and_then(|mut stmt| stmt.execute(params![account]))
+            .map(|n| u64::try_from(n).unwrap_or(u64::MAX))
+            .map_err(db)
+    };
+    delete(
+        "DELETE FROM webhook_attempts WHERE delivery_id IN \
+         (SELECT id FROM webhook_deliveries WHERE account = ?1)",
+    )?;
+    Ok(AccountReset {
+        webhook_deliveries: delete("DELETE FROM webhook_deliveries WHERE account = ?1")?,
+        idempotency_keys: delete("DELETE FROM idempotency_keys WHERE account = ?1")?,
+        objects: delete("DELETE FROM objects WHERE account = ?1")?,
+        request_logs: delete("DELETE FROM request_logs WHERE account = ?1")?,
+    })
 }
 
 /// Writes a unit [`check_unit`] accepted. The statements keep their guards (`ON CONFLICT DO

@@ -175,6 +175,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/v1/test_helpers/faults", Access::Secret),
     ("GET", "/v1/test_helpers/faults/{id}", Access::Secret),
     ("DELETE", "/v1/test_helpers/faults/{id}", Access::Secret),
+    ("POST", "/v1/test_helpers/accounts/reset", Access::Secret),
+    ("POST", "/v1/events/{id}/retry", Access::Secret),
     (
         "POST",
         "/v1/test_helpers/tender_clock/advance",

@@ -1,6 +1,8 @@
 //! `tender trigger EVENT`: makes the API calls whose side effect is that event, like
 //! `stripe trigger`, and says what it created.
 
+mod changes;
+
 use serde_json::Value;
 
 use crate::client::{ApiClient, message};
@@ -41,6 +43,18 @@ pub const EVENTS: &[&str] = &[
     "invoice.payment_failed",
     "invoice.payment_action_required",
     "invoice_payment.paid",
+    // trigger/changes.rs: updates, deletions, and invoices that do not end paid.
+    "product.updated",
+    "product.deleted",
+    "price.updated",
+    "payment_method.updated",
+    "payment_method.detached",
+    "charge.updated",
+    "refund.updated",
+    "invoiceitem.created",
+    "invoiceitem.deleted",
+    "invoice.voided",
+    "invoice.marked_uncollectible",
 ];
 
 pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
@@ -173,6 +187,17 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
         | "invoice.payment_failed"
         | "invoice.payment_action_required"
         | "invoice_payment.paid" => subscription(client, event).await?,
+        "product.updated" | "product.deleted" | "price.updated" => {
+            changes::catalog(client, event).await?
+        }
+        "payment_method.updated" | "payment_method.detached" => {
+            changes::payment_method(client, event).await?
+        }
+        "charge.updated" | "refund.updated" => changes::payment(client, event).await?,
+        "invoiceitem.created"
+        | "invoiceitem.deleted"
+        | "invoice.voided"
+        | "invoice.marked_uncollectible" => changes::invoice(client, event).await?,
         other => {
             return Err(format!(
                 "tender trigger does not know how to cause `{other}`. Supported: {}",
@@ -287,7 +312,11 @@ async fn subscription(client: &ApiClient, event: &str) -> Result<(), String> {
     Ok(())
 }
 
-async fn created(client: &ApiClient, path: &str, form: &[(&str, &str)]) -> Result<Value, String> {
+pub(super) async fn created(
+    client: &ApiClient,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Result<Value, String> {
     let (status, answer) = client.post(path, form).await?;
     if status == 200 {
         Ok(answer)
@@ -296,13 +325,13 @@ async fn created(client: &ApiClient, path: &str, form: &[(&str, &str)]) -> Resul
     }
 }
 
-fn id_of(object: &Value) -> Result<&str, String> {
+pub(super) fn id_of(object: &Value) -> Result<&str, String> {
     object["id"]
         .as_str()
         .ok_or_else(|| format!("no id in {object}"))
 }
 
-fn report(kind: &str, object: &Value) {
+pub(super) fn report(kind: &str, object: &Value) {
     let status = object["status"]
         .as_str()
         .map(|s| format!(" ({s})"))
