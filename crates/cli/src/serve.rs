@@ -1,6 +1,7 @@
 //! `tender serve`.
 
 use clap::Args;
+use tender_core::debit::SettleSpeed;
 use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server};
 
 use crate::DatabaseArgs;
@@ -34,8 +35,18 @@ pub struct ServeArgs {
     /// For test servers only.
     #[arg(long, env = "TENDER_TEST_CLOCK")]
     test_clock: bool,
+    /// How long payments that settle later (SEPA Direct Debit, ACH) and delayed refund
+    /// outcomes take: `stripe` (Stripe's test-mode delays: seconds, three minutes for the
+    /// delayed test IBANs) or `fast` (a few seconds). A test clock's advance settles them at
+    /// once either way.
+    #[arg(long, env = "TENDER_SETTLE", default_value = "stripe", value_parser = parse_settle)]
+    settle: SettleSpeed,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+fn parse_settle(value: &str) -> Result<SettleSpeed, String> {
+    SettleSpeed::parse(value).ok_or_else(|| format!("`{value}`: expected `stripe` or `fast`"))
 }
 
 /// Edge limits shared by `serve` and `dev`.
@@ -82,6 +93,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let mut config = config_for(&args.database, args.listen, webhooks);
     config.test_clock = args.test_clock;
+    config.settle = args.settle;
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
     crate::locate::announce("serve", server.addr, &config.database_url);

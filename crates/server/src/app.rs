@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tender_core::debit::SettleSpeed;
 
 use axum::Router;
 use axum::extract::Request;
@@ -45,6 +46,9 @@ pub struct Config {
     /// Let tests move the time requests see (`/v1/test_helpers/tender_clock`, `crate::clock`).
     /// Off by default: a server for anything but tests keeps the system time.
     pub test_clock: bool,
+    /// How long payments that settle later (SEPA, ACH) and delayed refund outcomes take:
+    /// Stripe's delays, or a few seconds (`tender serve --settle fast`).
+    pub settle: SettleSpeed,
 }
 
 /// What `tender serve` runs with when given no options.
@@ -58,6 +62,7 @@ impl Default for Config {
             webhooks: Some(DispatcherConfig::default()),
             limits: Limits::default(),
             test_clock: false,
+            settle: SettleSpeed::Stripe,
         }
     }
 }
@@ -153,6 +158,7 @@ impl Server {
             },
             faults: Faults::default(),
             scheduler: Scheduler::default(),
+            settle: config.settle,
         });
         let listener = TcpListener::bind(&config.listen)
             .await

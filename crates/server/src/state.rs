@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use tender_core::debit::SettleSpeed;
 use tender_store::Store;
 use tokio::sync::Notify;
 
@@ -29,4 +30,6 @@ pub struct AppState {
     pub faults: Faults,
     /// This node's part of the scheduler of later transitions.
     pub scheduler: Scheduler,
+    /// How long "later" is for payments and refunds that settle later.
+    pub settle: SettleSpeed,
 }
