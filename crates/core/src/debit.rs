@@ -166,3 +166,29 @@ impl SettleSpeed {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_is_seconds_and_stripe_keeps_the_three_minutes() {
+        assert_eq!(SettleSpeed::Stripe.debit_delay(Timing::Late), 180);
+        assert!(SettleSpeed::Stripe.debit_delay(Timing::Soon) < 180);
+        for timing in [Timing::Soon, Timing::Late] {
+            assert!(SettleSpeed::Fast.debit_delay(timing) <= 5);
+        }
+        assert!(SettleSpeed::Fast.refund_delay() <= 5);
+        assert_eq!(SettleSpeed::parse("fast"), Some(SettleSpeed::Fast));
+        assert_eq!(SettleSpeed::parse("stripe"), Some(SettleSpeed::Stripe));
+        assert_eq!(SettleSpeed::parse("slow"), None);
+    }
+
+    #[test]
+    fn only_bank_debits_settle_later() {
+        assert!(settles_later(PaymentMethodType::SepaDebit));
+        assert!(settles_later(PaymentMethodType::UsBankAccount));
+        assert!(!settles_later(PaymentMethodType::Card));
+        assert!(!settles_later(PaymentMethodType::Ideal));
+    }
+}

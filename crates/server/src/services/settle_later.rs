@@ -82,8 +82,18 @@ fn nothing() -> Step {
 
 /// Loads `id` as an `R`, or `None` when it is missing, deleted or of another kind.
 async fn load<R: Resource>(ctx: &Ctx, id: &str) -> Result<Option<Loaded<R>>, ApiError> {
+    load_any(ctx, id, false).await
+}
+
+/// [`load`], also finding a deleted record when `deleted` (a payment method used once without
+/// a customer is spent, its record deleted, yet still what the debit was made from).
+async fn load_any<R: Resource>(
+    ctx: &Ctx,
+    id: &str,
+    deleted: bool,
+) -> Result<Option<Loaded<R>>, ApiError> {
     match ctx.find(id).await? {
-        Some(record) if record.kind == R::OBJECT && !record.deleted => {
+        Some(record) if record.kind == R::OBJECT && (deleted || !record.deleted) => {
             Ok(Some(Loaded::from_record(&record)?))
         }
         _ => Ok(None),
@@ -105,7 +115,7 @@ pub async fn settle_payment(ctx: &Ctx, id: &str) -> Result<Step, ApiError> {
     };
     let (Some(charge), Some(pm)) = (
         load::<Charge>(ctx, charge_id).await?,
-        load::<PaymentMethod>(ctx, pm_id).await?,
+        load_any::<PaymentMethod>(ctx, pm_id, true).await?,
     ) else {
         return Ok(nothing());
     };

@@ -364,3 +364,29 @@ async fn a_failing_refund_fails_later_and_the_charge_can_be_refunded_again() {
     assert_eq!(charge["refunded"], false);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_debit_with_setup_future_usage_saves_the_account_when_submitted() {
+    let app = TestApp::spawn().await;
+    let customer = id(&app
+        .post("/v1/customers", "email=sepa%40example.com")
+        .await
+        .body);
+    let pi = sepa_payment(
+        &app,
+        "DE89370400440532013000",
+        &format!("&customer={customer}&setup_future_usage=off_session"),
+    )
+    .await;
+    assert_eq!(pi["status"], "processing");
+    let pm = get(
+        &app,
+        &format!(
+            "/v1/payment_methods/{}",
+            pi["payment_method"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(pm["customer"], customer.as_str());
+    app.stop().await;
+}
