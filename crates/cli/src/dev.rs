@@ -78,7 +78,7 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
             ..DispatcherConfig::default()
         }),
         // A SEPA debit in the demo shop settles in seconds, not minutes.
-        settle: tender_core::debit::SettleSpeed::Fast,
+        settle: tender_server::SettleSpeed::Fast,
         ..Config::default()
     };
     args.limits.apply(&mut config);

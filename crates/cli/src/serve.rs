@@ -1,8 +1,7 @@
 //! `tender serve`.
 
 use clap::Args;
-use tender_core::debit::SettleSpeed;
-use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server};
+use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server, SettleSpeed};
 
 use crate::DatabaseArgs;
 

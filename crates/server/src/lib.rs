@@ -39,6 +39,7 @@ pub async fn ensure_default_account(
 pub use app::{Config, Server, router};
 pub use http::{Limits, RateLimit};
 pub use state::AppState;
+pub use tender_core::debit::SettleSpeed;
 pub use webhooks::{DispatcherConfig, RetrySchedule};
 
 use tender_store::StoreError;
