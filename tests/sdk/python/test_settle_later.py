@@ -70,7 +70,7 @@ def test_sepa_debit_succeeds_through_processing(client):
     types = [
         e.type
         for e in client.v1.events.list(params={"limit": 50}).data
-        if e.data.object.get("id") in (pi.id, pi.latest_charge)
+        if getattr(e.data.object, "id", None) in (pi.id, pi.latest_charge)
     ]
     assert types[:4] == [
         "payment_intent.succeeded",
