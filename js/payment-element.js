@@ -24,6 +24,7 @@
   const panels = { card: $('panel-card'), ideal: $('panel-ideal'), sepa_debit: $('panel-sepa_debit') };
   // Kept here: a panel that is not shown is detached, and getElementById cannot find it.
   const cardTerms = $('card-terms');
+  const sepaMandateText = $('sepa-mandate');
 
   function activeFields() {
     if (saved.chosen()) return [];
@@ -172,7 +173,7 @@
     cardTerms.hidden = wanted === 'never' || (wanted === 'auto' && !saving);
     cardTerms.textContent = `By providing your card information, you allow ${name} to ` +
       'charge your card for future payments in accordance with their terms.';
-    $('sepa-mandate').textContent = sepaMandate(name);
+    sepaMandateText.textContent = sepaMandate(name);
   }
 
   /**
