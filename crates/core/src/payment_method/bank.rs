@@ -219,7 +219,8 @@ pub fn valid_iban(iban: &str) -> bool {
 fn aba_checksum(routing: &str) -> bool {
     let d: Vec<u32> = routing.bytes().map(|b| u32::from(b - b'0')).collect();
     d.len() == 9
-        && (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
+        && (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8]))
+            .is_multiple_of(10)
 }
 
 /// A per-account fingerprint of an account number (Stripe's is per account too).
