@@ -116,6 +116,7 @@ const ICONS = {
   cardGrey: '<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#e3e8ee"/><rect x="2.5" y="10" width="7" height="2" rx=".6" fill="#a3acb9"/><rect x="2.5" y="4" width="4" height="3" rx=".6" fill="#c2c9d2"/></svg>',
   cvc: '<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#e3e8ee"/><rect y="3" width="24" height="3" fill="#697386"/><rect x="12.5" y="8.5" width="8" height="4" rx="1" fill="#fff"/><text x="16.5" y="11.7" font-family="Arial,Helvetica,sans-serif" font-size="3.4" font-weight="700" text-anchor="middle" fill="#697386">123</text></svg>',
   ideal: `<svg viewBox="0 0 24 16"><rect width="24" height="16" rx="2" fill="#cc0066"/><text x="12" y="10.9" ${FONT} font-size="7" fill="#fff">iD</text></svg>`,
+  bank: '<svg viewBox="0 0 24 16" fill="none"><path d="M3 6.5L12 2l9 4.5H3z" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round"/><path d="M5.5 7.5v5m4.3-5v5m4.4-5v5m4.3-5v5M3 14h18" stroke="currentColor" stroke-width="1.3" stroke-linecap="round"/></svg>',
   redirect: '<svg viewBox="0 0 28 20" fill="none"><rect x=".75" y=".75" width="26.5" height="18.5" rx="2.5" stroke="currentColor" stroke-width="1.5"/><path d="M.75 5h26.5" stroke="currentColor" stroke-width="1.5"/><path d="M11 14l6-6m-4 0h4v4" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"/></svg>',
 };
 

@@ -25,7 +25,34 @@ const IDEAL_BANKS = [
   ['revolut', 'Revolut'], ['sns_bank', 'SNS Bank'], ['triodos_bank', 'Triodos Bank'],
   ['van_lanschot', 'Van Lanschot'], ['yoursafe', 'Yoursafe'],
 ];
-const METHODS = { card: { label: 'Card', icon: 'card' }, ideal: { label: 'iDEAL', icon: 'ideal' } };
+const METHODS = {
+  card: { label: 'Card', icon: 'card' },
+  ideal: { label: 'iDEAL', icon: 'ideal' },
+  sepa_debit: { label: 'SEPA Debit', icon: 'bank' },
+};
+
+/** ISO 13616: letters as 10–35, the first four characters moved to the end, modulo 97 is 1. */
+function ibanValid(iban) {
+  if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  let rest = 0;
+  for (const ch of iban.slice(4) + iban.slice(0, 4)) {
+    const value = parseInt(ch, 36);
+    rest = (value >= 10 ? rest * 100 + value : rest * 10 + value) % 97;
+  }
+  return rest === 1;
+}
+
+/** Stripe's SEPA Direct Debit mandate, naming the business. */
+function sepaMandate(name) {
+  return `By providing your payment information and confirming this payment, you authorise ` +
+    `(A) ${name} and Stripe, our payment service provider, to send instructions to your bank ` +
+    'to debit your account and (B) your bank to debit your account in accordance with those ' +
+    'instructions. As part of your rights, you are entitled to a refund from your bank under ' +
+    'the terms and conditions of your agreement with your bank. A refund must be claimed ' +
+    'within 8 weeks starting from the date on which your account was debited. Your rights ' +
+    'are explained in a statement that you can obtain from your bank. You agree to receive ' +
+    'notifications for future debits up to 2 days before they occur.';
+}
 
 // Theme presets; `appearance.variables` override them.
 const THEMES = {

@@ -44,8 +44,25 @@ function paymentFields($, addressBilling) {
       : problem('incomplete_name', 'Your full name is incomplete.', true))),
     bank: field('ideal-bank', 'ideal-bank-error', () => (fields.bank.input.value ? null
       : problem('incomplete_bank', 'Select your bank.', true))),
+    sepaName: field('sepa-name', 'sepa-name-error', () => (fields.sepaName.input.value.trim() ? null
+      : problem('incomplete_name', 'Your full name is incomplete.', true))),
+    sepaEmail: field('sepa-email', 'sepa-email-error', () => {
+      const value = fields.sepaEmail.input.value.trim();
+      if (!value) return problem('incomplete_email', 'Your email address is incomplete.', true);
+      return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? null
+        : problem('invalid_email', 'Your email address is invalid.');
+    }),
+    iban: field('iban', 'iban-error', () => {
+      const value = ibanOf(fields.iban.input.value);
+      if (value.length < 15) return problem('incomplete_iban', 'Your IBAN is incomplete.', true);
+      return ibanValid(value) ? null : problem('invalid_iban', 'Your IBAN is invalid.');
+    }),
   };
-  const FIELDS_OF = { card: ['number', 'exp', 'cvc', 'country', 'postal'], ideal: ['name', 'bank'] };
+  const FIELDS_OF = {
+    card: ['number', 'exp', 'cvc', 'country', 'postal'],
+    ideal: ['name', 'bank'],
+    sepa_debit: ['sepaName', 'sepaEmail', 'iban'],
+  };
   function showProblem(name, found) {
     const f = fields[name];
     if (!f.error) return;
@@ -134,7 +151,15 @@ function paymentFields($, addressBilling) {
       if (postal.value) liveCheck('postal');
       onEdit();
     });
-    for (const name of ['name', 'bank']) {
+    const iban = fields.iban.input;
+    iban.addEventListener('input', () => {
+      reformat(iban, ibanOf(iban.value).replace(/(.{4})(?=.)/g, '$1 '));
+      // An IBAN's length depends on its country: only an invalid one shows while typing.
+      if (ibanOf(iban.value).length >= 15) liveCheck('iban');
+      else showProblem('iban', null);
+      onEdit();
+    });
+    for (const name of ['name', 'bank', 'sepaName', 'sepaEmail']) {
       const input = fields[name].input;
       input.addEventListener(name === 'bank' ? 'change' : 'input', () => {
         liveCheck(name);
@@ -162,5 +187,10 @@ function paymentFields($, addressBilling) {
     $('cvc-icon').innerHTML = ICONS.cvc;
   }
 
-  return { fields, FIELDS_OF, showProblem, liveCheck, showBrand, showPostal, wireFields, fillStaticOptions };
+  /** The IBAN typed, without spaces, upper case. */
+  function ibanOf(value) {
+    return value.replace(/\s+/g, '').toUpperCase();
+  }
+
+  return { ibanOf, fields, FIELDS_OF, showProblem, liveCheck, showBrand, showPostal, wireFields, fillStaticOptions };
 }

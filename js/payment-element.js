@@ -18,12 +18,13 @@
   let config = null;     // from the merchant page: key, mode, amount, currency, appearance, layout…
 
   const {
-    fields, FIELDS_OF, showProblem, liveCheck, showBrand, showPostal, wireFields, fillStaticOptions,
+    ibanOf, fields, FIELDS_OF, showProblem, liveCheck, showBrand, showPostal, wireFields, fillStaticOptions,
   } = paymentFields($, () => !!config && !!config.addressBilling);
 
-  const panels = { card: $('panel-card'), ideal: $('panel-ideal') };
+  const panels = { card: $('panel-card'), ideal: $('panel-ideal'), sepa_debit: $('panel-sepa_debit') };
   // Kept here: a panel that is not shown is detached, and getElementById cannot find it.
   const cardTerms = $('card-terms');
+  const sepaMandateText = $('sepa-mandate');
 
   function activeFields() {
     if (saved.chosen()) return [];
@@ -172,6 +173,17 @@
     cardTerms.hidden = wanted === 'never' || (wanted === 'auto' && !saving);
     cardTerms.textContent = `By providing your card information, you allow ${name} to ` +
       'charge your card for future payments in accordance with their terms.';
+    sepaMandateText.textContent = sepaMandate(name);
+  }
+
+  /**
+   * The mandate the customer accepted by confirming with SEPA Debit below the mandate text:
+   * the merchant's `mandate_data` if given, else an online acceptance whose IP address and
+   * user agent Tender takes from the request (Stripe.js's `infer_from_client`).
+   */
+  function mandateData(given) {
+    if (given || layout.selected !== 'sepa_debit' || saved.chosen()) return given;
+    return { customer_acceptance: { type: 'online', online: { infer_from_client: true } } };
   }
 
   function showFailure(message) {
@@ -206,6 +218,14 @@
     // Saved "for future purchases": the Payment Element may show it to this customer again.
     if (savingCard()) given.allow_redisplay = 'always';
     const billing = Object.assign({}, given.billing_details);
+    if (layout.selected === 'sepa_debit') {
+      billing.name = fields.sepaName.input.value.trim() || billing.name;
+      billing.email = fields.sepaEmail.input.value.trim() || billing.email;
+      return Object.assign(given, {
+        type: 'sepa_debit', sepa_debit: { iban: ibanOf(fields.iban.input.value) },
+        billing_details: billing, payment_user_agent: userAgent(),
+      });
+    }
     if (layout.selected === 'ideal') {
       billing.name = fields.name.input.value.trim() || billing.name;
       return Object.assign(given, {
@@ -255,7 +275,7 @@
         shipping: p.shipping,
         setup_future_usage: futureUsage(p.setup_future_usage ||
           (clientContext && clientContext.setup_future_usage), config.mode),
-        mandate_data: p.mandate_data,
+        mandate_data: mandateData(p.mandate_data),
         client_context: clientContext,
       });
       return answer(got, 'confirmationToken');
@@ -281,6 +301,7 @@
       if (pm) given.payment_method = pm.id;
       else given.payment_method_data = paymentMethodData(given.payment_method_data);
       given.setup_future_usage = futureUsage(given.setup_future_usage, kind);
+      given.mandate_data = mandateData(given.mandate_data);
       const path = kind === 'setup' ? '/v1/setup_intents' : '/v1/payment_intents';
       const got = await api('POST', `${path}/${id}/confirm`, Object.assign(given, {
         key: config.key, client_secret: clientSecret, use_stripe_sdk: true,

@@ -77,6 +77,8 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
             schedule: RetrySchedule::fast(),
             ..DispatcherConfig::default()
         }),
+        // A SEPA debit in the demo shop settles in seconds, not minutes.
+        settle: tender_server::SettleSpeed::Fast,
         ..Config::default()
     };
     args.limits.apply(&mut config);

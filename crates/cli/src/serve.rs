@@ -2,7 +2,7 @@
 
 use clap::Args;
 use tender_core::billing::dunning::AfterRetries;
-use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server};
+use tender_server::{Config, DispatcherConfig, RateLimit, RetrySchedule, Server, SettleSpeed};
 
 use crate::DatabaseArgs;
 
@@ -48,6 +48,12 @@ pub struct ServeArgs {
     /// Stripe's Billing setting: `cancel` (Stripe's default), `unpaid` or `past_due`.
     #[arg(long, env = "TENDER_AFTER_RETRIES", default_value = "cancel", value_parser = parse_after_retries)]
     after_retries: AfterRetries,
+    /// How long payments that settle later (SEPA Direct Debit, ACH) and delayed refund
+    /// outcomes take: `stripe` (Stripe's test-mode delays: seconds, three minutes for the
+    /// delayed test IBANs) or `fast` (a few seconds). A test clock's advance settles them at
+    /// once either way.
+    #[arg(long, env = "TENDER_SETTLE", default_value = "stripe", value_parser = parse_settle)]
+    settle: SettleSpeed,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -59,6 +65,10 @@ fn parse_after_retries(value: &str) -> Result<AfterRetries, String> {
             AfterRetries::NAMES.join(", ")
         )
     })
+}
+
+fn parse_settle(value: &str) -> Result<SettleSpeed, String> {
+    SettleSpeed::parse(value).ok_or_else(|| format!("`{value}`: expected `stripe` or `fast`"))
 }
 
 /// Edge limits shared by `serve` and `dev`.
@@ -111,6 +121,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         max_rows: args.request_log_max_rows.max(0),
     };
     config.after_retries = args.after_retries;
+    config.settle = args.settle;
     args.limits.apply(&mut config);
     let mut server = Server::start(&config).await.map_err(|e| e.to_string())?;
     // A server in memory leaves nothing behind, not even its announcement: the other commands

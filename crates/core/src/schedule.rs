@@ -20,6 +20,10 @@ wire_enum! {
         /// Whatever is due for a subscription (`billing::wake`): expire it, remind of a
         /// trial's end, bill, finalize or retry an invoice, cancel it at its period's end.
         Subscription = "subscription",
+        /// The bank's answer to a `processing` PaymentIntent's debit (SEPA, ACH).
+        SettlePayment = "settle_payment",
+        /// The later outcome of a refund of an asynchronous-refund test card.
+        SettleRefund = "settle_refund",
     }
 }
 

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tender_core::debit::SettleSpeed;
 
 use axum::Router;
 use axum::extract::Request;
@@ -52,6 +53,9 @@ pub struct Config {
     /// What a subscription becomes when every retry of a renewal has failed (Stripe's
     /// Billing setting; cancel by default).
     pub after_retries: AfterRetries,
+    /// How long payments that settle later (SEPA, ACH) and delayed refund outcomes take:
+    /// Stripe's delays, or a few seconds (`tender serve --settle fast`).
+    pub settle: SettleSpeed,
 }
 
 /// What `tender serve` runs with when given no options.
@@ -67,6 +71,7 @@ impl Default for Config {
             test_clock: false,
             request_logs: RequestLogConfig::default(),
             after_retries: AfterRetries::Cancel,
+            settle: SettleSpeed::Stripe,
         }
     }
 }
@@ -189,6 +194,7 @@ impl Server {
             scheduler: Scheduler::default(),
             origin: origin_of(addr),
             after_retries: config.after_retries,
+            settle: config.settle,
         });
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
         // Tells the background tasks (dispatcher, housekeeping) to stop.

@@ -43,6 +43,7 @@ pub use http::{Limits, RateLimit};
 pub use request_logs::RequestLogConfig;
 pub use state::AppState;
 pub use tender_core::billing::dunning::AfterRetries;
+pub use tender_core::debit::SettleSpeed;
 pub use webhooks::{DispatcherConfig, RetrySchedule};
 
 use tender_store::StoreError;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use tender_core::billing::dunning::AfterRetries;
+use tender_core::debit::SettleSpeed;
 use tender_store::Store;
 use tokio::sync::Notify;
 
@@ -41,4 +42,6 @@ pub struct AppState {
     pub origin: String,
     /// What a subscription becomes when every retry of a renewal has failed.
     pub after_retries: AfterRetries,
+    /// How long "later" is for payments and refunds that settle later.
+    pub settle: SettleSpeed,
 }

@@ -17,6 +17,8 @@ export async function startTender() {
   const dir = mkdtempSync(join(tmpdir(), 'tender-browser-'));
   const child = spawn(bin, [
     'serve', '--listen', '127.0.0.1:0', '--database', `sqlite://${join(dir, 'tender.db')}`,
+    // SEPA debits settle in seconds, so a test waits briefly for them.
+    '--settle', 'fast',
   ], {
     env: {
       ...process.env,

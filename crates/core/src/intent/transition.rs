@@ -28,6 +28,9 @@ pub struct Transition<I> {
     /// The customer authenticated a manually confirmed intent: remember it, so that the
     /// server's next confirmation does not ask again.
     pub record_authentication: bool,
+    /// The payment is `processing` and the bank answers later, after a delay of this kind:
+    /// the server schedules its settlement in the same unit of work.
+    pub settles_later: Option<crate::debit::Timing>,
 }
 
 impl<I> Transition<I> {
@@ -40,6 +43,7 @@ impl<I> Transition<I> {
             error: None,
             save_payment_method: false,
             record_authentication: false,
+            settles_later: None,
         }
     }
 

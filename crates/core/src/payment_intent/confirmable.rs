@@ -93,8 +93,13 @@ impl Confirmable for PaymentIntent {
         transition: &Transition,
         owner: Option<&str>,
     ) -> PaymentMethodEffects {
-        let succeeded =
-            transition.error.is_none() && transition.charge.as_ref().is_some_and(|c| c.succeeded());
+        // A submitted bank debit (a pending charge) counts: Stripe saves the account and its
+        // mandate when the debit is submitted, not when it settles.
+        let succeeded = transition.error.is_none()
+            && transition
+                .charge
+                .as_ref()
+                .is_some_and(|c| c.succeeded() || c.status == crate::charge::ChargeStatus::Pending);
         let intent = &transition.intent;
         PaymentMethodEffects::after_payment(
             succeeded,

@@ -65,6 +65,9 @@ impl PaymentIntent {
         if ctx.payment_method.kind == PaymentMethodType::Ideal {
             return redirect_to_bank(next, ctx);
         }
+        if crate::debit::settles_later(ctx.payment_method.kind) {
+            return super::debit::submit(next, ctx, now);
+        }
         let authenticated = ctx.authenticated.then_some(AuthFlow::Challenge);
         Ok(attempt(next, ctx, authenticated, network, now))
     }

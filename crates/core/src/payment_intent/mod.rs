@@ -7,6 +7,7 @@
 //!   touched, the events to record and the error to answer.
 
 mod confirmable;
+mod debit;
 pub mod decide;
 pub mod params;
 

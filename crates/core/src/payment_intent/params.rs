@@ -12,7 +12,7 @@ use crate::money::{self, Currency};
 
 const SETUP_FUTURE_USAGE: &[&str] = &["on_session", "off_session"];
 /// Payment method types Tender can process.
-pub const SUPPORTED_TYPES: &[&str] = &["card", "ideal"];
+pub const SUPPORTED_TYPES: &[&str] = &["card", "ideal", "sepa_debit", "us_bank_account"];
 
 /// What a confirmation carries, on `POST …/confirm` or on create with `confirm=true`: the
 /// parameters every confirmation reads, and a PaymentIntent's own.

@@ -17,6 +17,8 @@ use crate::card::{
 };
 use crate::event::previous_attributes;
 
+pub mod bank;
+
 /// A customer's payment instrument.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentMethod {
@@ -40,8 +42,14 @@ pub struct PaymentMethod {
     /// always does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radar_options: Option<RadarOptions>,
+    /// Present exactly when `type` is `sepa_debit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sepa_debit: Option<bank::SepaDebit>,
     #[serde(rename = "type")]
     pub kind: PaymentMethodType,
+    /// Present exactly when `type` is `us_bank_account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_bank_account: Option<bank::UsBankAccount>,
 }
 
 /// The constant `object` field.
@@ -59,6 +67,10 @@ pub enum PaymentMethodType {
     Card,
     /// iDEAL, the Dutch bank redirect: EUR only, authorized on a page the customer is sent to.
     Ideal,
+    /// SEPA Direct Debit: EUR, an IBAN and a mandate; settles later.
+    SepaDebit,
+    /// ACH Direct Debit from a US bank account: USD; settles later.
+    UsBankAccount,
 }
 
 impl PaymentMethodType {
@@ -66,6 +78,8 @@ impl PaymentMethodType {
         match self {
             PaymentMethodType::Card => "card",
             PaymentMethodType::Ideal => "ideal",
+            PaymentMethodType::SepaDebit => "sepa_debit",
+            PaymentMethodType::UsBankAccount => "us_bank_account",
         }
     }
 
@@ -74,9 +88,11 @@ impl PaymentMethodType {
         match value {
             "card" => Ok(PaymentMethodType::Card),
             "ideal" => Ok(PaymentMethodType::Ideal),
+            "sepa_debit" => Ok(PaymentMethodType::SepaDebit),
+            "us_bank_account" => Ok(PaymentMethodType::UsBankAccount),
             other => Err(ApiError::invalid_request(format!(
                 "The payment method type `{other}` is not supported. Supported types: `card`, \
-                 `ideal`."
+                 `ideal`, `sepa_debit`, `us_bank_account`."
             ))
             .with_param(param)),
         }
@@ -346,7 +362,9 @@ impl PaymentMethod {
             livemode: false,
             metadata,
             radar_options: None,
+            sepa_debit: None,
             kind: PaymentMethodType::Card,
+            us_bank_account: None,
         }
     }
 
@@ -374,6 +392,11 @@ pub enum PaymentMethodData {
     Ideal {
         bank: Option<String>,
     },
+    /// `sepa_debit[iban]`, validated and normalised.
+    SepaDebit {
+        iban: String,
+    },
+    UsBankAccount(bank::UsBankAccountInput),
 }
 
 /// `POST /v1/payment_methods` parameters.
@@ -397,8 +420,25 @@ impl PaymentMethodCreate {
             PaymentMethodType::Ideal => PaymentMethodData::Ideal {
                 bank: take_ideal(p)?,
             },
+            PaymentMethodType::SepaDebit => PaymentMethodData::SepaDebit {
+                iban: bank::take_sepa_debit(p)?,
+            },
+            PaymentMethodType::UsBankAccount => {
+                PaymentMethodData::UsBankAccount(bank::take_us_bank_account(p)?)
+            }
         };
         let billing_details = BillingDetails::take(p, "billing_details")?.unwrap_or_default();
+        // A debit names its account holder (in the mandate, and to the bank).
+        if matches!(
+            kind,
+            PaymentMethodType::SepaDebit | PaymentMethodType::UsBankAccount
+        ) && billing_details.name.as_deref().is_none_or(str::is_empty)
+        {
+            return Err(ApiError::missing_parameter(&format!(
+                "{}[name]",
+                p.name("billing_details")
+            )));
+        }
         let mut metadata = Metadata::new();
         if let Some(update) = p.metadata("metadata")? {
             update.apply(&mut metadata, "metadata")?;
@@ -448,6 +488,16 @@ impl PaymentMethodCreate {
                     now,
                 ));
             }
+            PaymentMethodData::SepaDebit { iban } => {
+                let mut pm = self.bank_debit(id, PaymentMethodType::SepaDebit, now);
+                pm.sepa_debit = Some(bank::sepa_debit(iban, account_secret));
+                return Ok(pm);
+            }
+            PaymentMethodData::UsBankAccount(input) => {
+                let mut pm = self.bank_debit(id, PaymentMethodType::UsBankAccount, now);
+                pm.us_bank_account = Some(bank::us_bank_account(input, account_secret));
+                return Ok(pm);
+            }
         };
         if valid.profile.behavior == Behavior::Declines(card::TEST_MODE_LIVE_CARD) {
             return Err(card::TEST_MODE_LIVE_CARD.to_error());
@@ -466,6 +516,22 @@ impl PaymentMethodCreate {
 }
 
 impl PaymentMethodCreate {
+    /// A bank-debit payment method of `kind` with this request's common fields; the caller
+    /// sets its type's hash.
+    fn bank_debit(&self, id: String, kind: PaymentMethodType, now: Timestamp) -> PaymentMethod {
+        let mut pm = PaymentMethod::new(
+            id,
+            None,
+            self.billing_details.clone(),
+            self.metadata.clone(),
+            self.allow_redisplay,
+            now,
+        );
+        pm.kind = kind;
+        pm.radar_options = self.radar_options.clone();
+        pm
+    }
+
     /// The stored token `card[token]` names, which the server must load and redeem, with
     /// the parameter's full name; `None` for card data, other types and Stripe's test tokens
     /// (which mint without a lookup).

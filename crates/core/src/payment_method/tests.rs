@@ -160,10 +160,10 @@ fn create_params_and_errors() {
         (err.code.as_deref(), err.param.as_deref()),
         (Some("parameter_missing"), Some("type"))
     );
-    let err = create("type=sepa_debit").unwrap_err();
+    let err = create("type=bacs_debit").unwrap_err();
     assert_eq!((err.status, err.param.as_deref()), (400, Some("type")));
     assert!(
-        err.message.contains("`sepa_debit` is not supported"),
+        err.message.contains("`bacs_debit` is not supported"),
         "{}",
         err.message
     );

@@ -15,6 +15,7 @@ use tender_core::charge::Charge;
 use tender_core::event::previous_attributes;
 use tender_core::event_kind::EventKind;
 use tender_core::refund::{Refund, RefundCreate, RefundUpdate};
+use tender_core::refund_later;
 use tender_store::Write;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
@@ -25,6 +26,7 @@ use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{Loaded, Resource, insert, new_id, to_json, to_value};
 use crate::services::list::list;
+use crate::services::settle_later;
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -85,15 +87,20 @@ impl Command for Create {
             Target::PaymentIntent(id) => charge_of_intent(ctx, id).await?,
         };
         let before = to_value(&charge.object)?;
-        let refund = Refund::create(
+        let mut refund = Refund::create(
             new_id::<Refund>(),
             &mut charge.object,
             &self.create,
             ctx.now,
         )?;
+        // The test cards whose refunds end later: pending now, or failing later.
+        let later = refund_later::refund_behavior(&charge.object, &ctx.fingerprint_key());
+        if let Some(behavior) = later {
+            refund_later::start(&mut refund, behavior);
+        }
         let after = to_value(&charge.object)?;
         let mut value = to_value(&refund)?;
-        let writes = vec![
+        let mut writes = vec![
             insert(ctx.account_id(), &refund)?,
             charge.update(ctx.account_id())?,
             ctx.event(EventKind::RefundCreated, value.clone(), None)?,
@@ -103,6 +110,10 @@ impl Command for Create {
                 previous_attributes(&before, &after),
             )?,
         ];
+        if later.is_some() {
+            let customer = charge.object.customer.as_deref();
+            settle_later::schedule_refund(ctx, &refund.id, customer, &mut writes).await?;
+        }
         expand(ctx, &mut value, &self.expand, &writes).await?;
         Ok(Effect::ok(value, writes))
     }

@@ -13,6 +13,7 @@ use crate::ctx::Ctx;
 use crate::pipeline::{Command, Effect, mutate_without_key};
 use crate::resources::{Loaded, persist, record};
 use crate::services::billing::wake;
+use crate::services::settle_later;
 
 /// How long a job that made no progress waits before it runs again: the step it found due
 /// was not (a rule and its wake disagree), and running it again at once would spin.
@@ -63,6 +64,10 @@ impl Command for RunJob {
         }
         let step = match job.object.action {
             JobAction::Subscription => wake::step(ctx, &job.object.subject).await,
+            JobAction::SettlePayment => {
+                settle_later::settle_payment(ctx, &job.object.subject).await
+            }
+            JobAction::SettleRefund => settle_later::settle_refund(ctx, &job.object.subject).await,
         };
         let step = match step {
             Ok(step) => step,

@@ -20,6 +20,7 @@ use crate::services::billing::settle;
 use crate::services::facts;
 use crate::services::intents::{self, Intent, Source, render_intent, state_error};
 use crate::services::payment_methods::{NamedPaymentMethod, apply_payment_method_effects};
+use crate::services::settle_later;
 
 /// Confirms `intent` (stored at `version`, or new) and says what to write and answer.
 /// `prior` holds writes that must come first (the intent's creation event).
@@ -156,6 +157,7 @@ async fn apply<I: Intent>(
         charge,
         events,
         error,
+        settles_later,
         ..
     } = transition;
     let mut writes = base.prior;
@@ -210,6 +212,10 @@ async fn apply<I: Intent>(
         writes.push(ctx.event_json(kind, object, None)?);
     }
     writes.extend(attached);
+    if let Some(timing) = settles_later {
+        let customer = intent.view().customer.map(String::as_str);
+        settle_later::schedule_payment(ctx, intent.id(), customer, timing, &mut writes).await?;
+    }
     if let Some((invoice, status)) = intent.invoice_payment()
         && let Some(outcome) = settle::outcome_of(status, error.is_some())
     {

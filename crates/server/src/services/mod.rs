@@ -16,5 +16,6 @@ pub mod intents;
 pub mod list;
 pub mod payment_methods;
 pub mod search;
+pub mod settle_later;
 pub mod test_clocks;
 pub mod tokens;

@@ -28,6 +28,7 @@ mod protocol;
 mod races;
 mod sdk_types;
 mod search;
+mod settle_later;
 mod setup_intents;
 mod test_clock;
 mod test_clocks;
