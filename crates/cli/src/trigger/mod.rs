@@ -2,6 +2,7 @@
 //! `stripe trigger`, and says what it created.
 
 mod changes;
+mod later;
 
 use serde_json::Value;
 
@@ -55,6 +56,15 @@ pub const EVENTS: &[&str] = &[
     "invoiceitem.deleted",
     "invoice.voided",
     "invoice.marked_uncollectible",
+    // trigger/later.rs: test clocks, a debit in processing, a refund that fails later.
+    "test_helpers.test_clock.created",
+    "test_helpers.test_clock.advancing",
+    "test_helpers.test_clock.ready",
+    "test_helpers.test_clock.deleted",
+    "payment_intent.processing",
+    "charge.pending",
+    "refund.failed",
+    "charge.refund.updated",
 ];
 
 pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
@@ -198,6 +208,12 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
         | "invoiceitem.deleted"
         | "invoice.voided"
         | "invoice.marked_uncollectible" => changes::invoice(client, event).await?,
+        "test_helpers.test_clock.created"
+        | "test_helpers.test_clock.advancing"
+        | "test_helpers.test_clock.ready"
+        | "test_helpers.test_clock.deleted" => later::test_clock(client, event).await?,
+        "payment_intent.processing" | "charge.pending" => later::debit(client).await?,
+        "refund.failed" | "charge.refund.updated" => later::failed_refund(client).await?,
         other => {
             return Err(format!(
                 "tender trigger does not know how to cause `{other}`. Supported: {}",
