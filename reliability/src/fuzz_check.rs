@@ -74,8 +74,10 @@ pub fn check_response(method: &str, response: &Response) -> (Option<String>, Opt
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint(BTreeMap<String, Vec<i64>>);
 
-/// Written by the webhook dispatcher, not by requests.
-const BACKGROUND_TABLES: &[&str] = &["webhook_attempts"];
+/// Written in the background, not by a request's unit of work: the webhook dispatcher's
+/// attempts, and the log of every API request (rejected ones are logged too, by design:
+/// they are what the dashboard's Logs page is for).
+const BACKGROUND_TABLES: &[&str] = &["request_logs", "webhook_attempts"];
 /// Written by a request whose execution failed when it carried an Idempotency-Key: Stripe
 /// saves that outcome (a parameter error is not saved).
 pub const IDEMPOTENCY_TABLE: &str = "idempotency_keys";
