@@ -1,7 +1,7 @@
 //! `tender trigger` for what happens later (issue #24): a test clock's own events, a SEPA
-//! debit in `processing`, and a refund that fails after it succeeded. The last is settled by
-//! the scheduler after a delay; the trigger puts the customer on a test clock and advances
-//! it, so that the event exists when the trigger returns, whatever `--settle` says.
+//! debit in `processing`, a refund that fails after it succeeded, and a trial's reminder. The
+//! last two are the scheduler's, later; the trigger puts the customer on a test clock and
+//! advances it, so that the event exists when the trigger returns, whatever `--settle` says.
 
 use std::time::{Duration, Instant};
 
@@ -101,6 +101,46 @@ pub(super) async fn failed_refund(client: &ApiClient) -> Result<(), String> {
     report("refund", &refund);
     let frozen = clock["frozen_time"].as_i64().unwrap_or_default();
     advance(client, &clock_id, frozen + 86_400).await
+}
+
+/// `customer.subscription.trial_will_end`: a subscription with a four-day trial for a customer
+/// on a test clock, the clock advanced two days, past the reminder three days before the end.
+pub(super) async fn trial_will_end(client: &ApiClient) -> Result<(), String> {
+    let clock = new_clock(client).await?;
+    let clock_id = id_of(&clock)?.to_owned();
+    let price = created(
+        client,
+        "/v1/prices",
+        &[
+            ("currency", "usd"),
+            ("unit_amount", "2000"),
+            ("recurring[interval]", "month"),
+            ("product_data[name]", "(created by tender trigger)"),
+        ],
+    )
+    .await?;
+    let customer = created(
+        client,
+        "/v1/customers",
+        &[
+            ("description", "(created by tender trigger)"),
+            ("test_clock", clock_id.as_str()),
+        ],
+    )
+    .await?;
+    let subscription = created(
+        client,
+        "/v1/subscriptions",
+        &[
+            ("customer", id_of(&customer)?),
+            ("items[0][price]", id_of(&price)?),
+            ("trial_period_days", "4"),
+        ],
+    )
+    .await?;
+    report("subscription", &subscription);
+    let frozen = clock["frozen_time"].as_i64().unwrap_or_default();
+    advance(client, &clock_id, frozen + 2 * 86_400).await
 }
 
 async fn new_clock(client: &ApiClient) -> Result<Value, String> {

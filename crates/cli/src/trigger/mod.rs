@@ -65,6 +65,7 @@ pub const EVENTS: &[&str] = &[
     "charge.pending",
     "refund.failed",
     "charge.refund.updated",
+    "customer.subscription.trial_will_end",
 ];
 
 pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
@@ -214,6 +215,7 @@ pub async fn trigger(client: &ApiClient, event: &str) -> Result<(), String> {
         | "test_helpers.test_clock.deleted" => later::test_clock(client, event).await?,
         "payment_intent.processing" | "charge.pending" => later::debit(client).await?,
         "refund.failed" | "charge.refund.updated" => later::failed_refund(client).await?,
+        "customer.subscription.trial_will_end" => later::trial_will_end(client).await?,
         other => {
             return Err(format!(
                 "tender trigger does not know how to cause `{other}`. Supported: {}",
