@@ -128,7 +128,11 @@ async fn a_decline_is_retried_on_the_same_subscription() {
     let view = until_active(&shop, id).await;
     assert_eq!(view["subscription"]["id"], first, "the same subscription");
     assert!(view["membership"]["last_error"].is_null());
-    let all = shop.api_get("/v1/subscriptions?status=all").await;
+    // The member is on a test clock of their own: their subscriptions are listed by customer.
+    let customer = view["membership"]["customer"].as_str().unwrap();
+    let all = shop
+        .api_get(&format!("/v1/subscriptions?status=all&customer={customer}"))
+        .await;
     assert_eq!(all["data"].as_array().unwrap().len(), 1, "{all}");
     shop.stop().await;
 }
