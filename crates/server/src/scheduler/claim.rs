@@ -7,10 +7,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tender_core::Timestamp;
 use tender_core::schedule::ScheduledJob;
-use tender_store::{Account, CreatedRange, Cursor, ListQuery, StoreError, TagFilter, UnitOfWork};
+use tender_store::{Account, CreatedRange, ListQuery, StoreError, TagFilter, UnitOfWork};
 use tender_wire::ApiError;
 
 use crate::resources::{Loaded, job_tag};
+use crate::services::list::every;
 use crate::state::AppState;
 use crate::store_error;
 
@@ -40,7 +41,7 @@ pub async fn due_jobs(
     clock: Option<&str>,
     due_by: Timestamp,
 ) -> Result<Vec<Loaded<ScheduledJob>>, ApiError> {
-    let mut query = ListQuery {
+    let query = ListQuery {
         account: account.id.clone(),
         kind: ScheduledJob::OBJECT.to_owned(),
         tag: Some(TagFilter::Exact(job_tag(clock).to_owned())),
@@ -48,21 +49,13 @@ pub async fn due_jobs(
             lte: Some(due_by),
             ..CreatedRange::default()
         },
-        limit: PAGE,
         ..ListQuery::default()
     };
-    let mut jobs = Vec::new();
-    loop {
-        let page = state.store.list(&query).await.map_err(store_error)?;
-        let more = page.len() > PAGE;
-        for record in page.iter().take(PAGE) {
-            jobs.push(Loaded::<ScheduledJob>::from_record(record)?);
-        }
-        match page.get(PAGE - 1) {
-            Some(last) if more => query.cursor = Some(Cursor::After(last.id.clone())),
-            _ => break,
-        }
-    }
+    let mut jobs = every(state.store.as_ref(), query, PAGE)
+        .await?
+        .iter()
+        .map(Loaded::<ScheduledJob>::from_record)
+        .collect::<Result<Vec<_>, _>>()?;
     jobs.sort_by(|a, b| (a.object.due, &a.object.id).cmp(&(b.object.due, &b.object.id)));
     Ok(jobs)
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use serde_json::value::RawValue;
-use tender_store::{CreatedRange, Cursor, ListQuery, Record, StoreError};
+use tender_store::{CreatedRange, Cursor, ListQuery, Record, Store, StoreError};
 use tender_wire::expand::Expand;
 use tender_wire::list::{ListParams, Page, envelope, envelope_raw};
 use tender_wire::{ApiError, IdIn, Params};
@@ -11,6 +11,31 @@ use crate::ctx::Ctx;
 use crate::render::expand_items;
 use crate::resources::{to_json, unparsable};
 use crate::store_error;
+
+/// Every record `query` matches, newest first, read `page` at a time (its cursor and limit
+/// are the function's): what work on all of a set reads (a clock's subscriptions, the jobs
+/// due), not an endpoint's page.
+pub async fn every(
+    store: &dyn Store,
+    mut query: ListQuery,
+    page: usize,
+) -> Result<Vec<Record>, ApiError> {
+    let page = page.max(1);
+    query.limit = page;
+    query.cursor = None;
+    let mut records = Vec::new();
+    loop {
+        let mut read = store.list(&query).await.map_err(store_error)?;
+        let more = read.len() > page;
+        read.truncate(page);
+        let last = read.last().map(|record| record.id.clone());
+        records.extend(read);
+        match last {
+            Some(last) if more => query.cursor = Some(Cursor::After(last)),
+            _ => return Ok(records),
+        }
+    }
+}
 
 /// Reads a list page of `kind`. `filters` takes the endpoint's own filters from the
 /// parameters into the query; anything left over is an unknown parameter.

@@ -17,7 +17,7 @@ use tender_wire::{ApiError, IdIn, Params};
 use crate::ctx::Ctx;
 use crate::pipeline::{Command, Effect, mutate_without_key};
 use crate::resources::{Loaded, Resource, insert, to_json};
-use crate::store_error;
+use crate::services::list::every;
 
 /// One of a clock's customer places: its id names the clock and the place, so the store
 /// refuses a second customer in the same place. Never rendered.
@@ -97,26 +97,13 @@ pub async fn at_subscription_time(ctx: &mut Ctx, id: &str) -> Result<(), ApiErro
 
 /// The records of kind `R` bound to `clock` (their `test_clock`), deleted ones aside.
 pub async fn bound_to<R: Resource>(ctx: &Ctx, clock: &str) -> Result<Vec<Record>, ApiError> {
-    const PAGE: usize = 100;
-    let mut query = ListQuery {
+    let query = ListQuery {
         account: ctx.account_id().to_owned(),
         kind: R::OBJECT.to_owned(),
         body: vec![BodyFilter::equals("test_clock", &clock.into())],
-        limit: PAGE,
         ..ListQuery::default()
     };
-    let mut records = Vec::new();
-    loop {
-        let page = ctx.store().list(&query).await.map_err(store_error)?;
-        let more = page.len() > PAGE;
-        records.extend(page.into_iter().take(PAGE));
-        match records.last() {
-            Some(last) if more => {
-                query.cursor = Some(tender_store::Cursor::After(last.id.clone()));
-            }
-            _ => return Ok(records),
-        }
-    }
+    every(ctx.store(), query, 100).await
 }
 
 /// The interval of the shortest live subscription on `clock`, if it has any.
