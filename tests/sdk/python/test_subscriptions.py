@@ -244,3 +244,55 @@ def test_error_shapes(client, customer):
         client.v1.subscriptions.create(params={"items": [{"price": "price_nope"}]})
     assert exc.value.code == "parameter_missing"
     assert exc.value.param == "customer"
+
+
+def test_an_upgrade_and_items_added_and_removed(client, customer, plan):
+    saved_default_card(client, customer, "pm_card_visa")
+    sub = client.v1.subscriptions.create(
+        params={"customer": customer.id, "items": [{"price": plan.id}]}
+    )
+    item = sub["items"].data[0]
+    premium = client.v1.prices.create(
+        params={
+            "currency": "usd",
+            "unit_amount": 4500,
+            "recurring": {"interval": "month"},
+            "product_data": {"name": f"Premium {uuid.uuid4().hex[:6]}"},
+        }
+    )
+    # The upgrade: same item, new price, prorations invoiced and paid at once.
+    upgraded = client.v1.subscriptions.update(
+        sub.id,
+        params={
+            "items": [{"id": item.id, "price": premium.id}],
+            "proration_behavior": "always_invoice",
+            "expand": ["latest_invoice"],
+        },
+    )
+    assert [i.id for i in upgraded["items"].data] == [item.id]
+    assert upgraded["items"].data[0].price.id == premium.id
+    invoice = upgraded.latest_invoice
+    assert invoice.billing_reason == "subscription_update"
+    assert invoice.status == "paid"
+    # Almost the whole period is left: a credit of about 1500, a charge of about 4500.
+    amounts = sorted(line.amount for line in invoice.lines.data)
+    assert len(amounts) == 2 and -1500 <= amounts[0] < -1400 and 4400 < amounts[1] <= 4500
+
+    # An item added and removed through /v1/subscription_items.
+    added = client.v1.subscription_items.create(
+        params={"subscription": sub.id, "price": plan.id, "quantity": 2, "proration_behavior": "none"}
+    )
+    assert added.object == "subscription_item"
+    assert added.quantity == 2
+    assert added.subscription == sub.id
+    modified = client.v1.subscription_items.update(added.id, params={"quantity": 3})
+    assert modified.quantity == 3
+    deleted = client.v1.subscription_items.delete(item.id, params={"proration_behavior": "none"})
+    assert deleted.deleted is True
+    after = client.v1.subscriptions.retrieve(sub.id)
+    assert [(i.id, i.quantity) for i in after["items"].data] == [(added.id, 3)]
+
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        client.v1.subscription_items.create(params={"subscription": sub.id, "price": plan.id})
+    assert exc.value.param == "price"
+    assert "Cannot add multiple subscription items with the same plan" in exc.value.user_message

@@ -46,6 +46,16 @@ pub fn unsupported(param: &str) -> ApiError {
     .with_param(param)
 }
 
+/// The full name of parameter `key` of item `item` (`items[0]` → `items[0][price]`; the
+/// top-level `price` when `item` is empty, as on `/v1/subscription_items`).
+pub fn item_field(item: &str, key: &str) -> String {
+    if item.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{item}[{key}]")
+    }
+}
+
 /// One of `items[]`: a price by id or described inline, and a quantity.
 #[derive(Clone, Debug)]
 pub struct ItemParams {

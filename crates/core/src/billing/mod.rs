@@ -16,6 +16,7 @@ pub mod invoice;
 pub mod invoice_create;
 pub mod invoice_item;
 pub mod invoice_payment;
+pub mod item_changes;
 pub mod lines;
 pub mod period;
 pub mod proration;

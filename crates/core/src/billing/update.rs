@@ -1,10 +1,12 @@
 //! What `POST /v1/subscriptions/:id` takes and does to the subscription (billing-spec §2.5):
-//! metadata, description, `cancel_at_period_end`, the default payment method, and item
-//! quantities (prorated as `proration_behavior` says, see [`super::proration`]).
+//! metadata, description, `cancel_at_period_end`, the default payment method, and the items
+//! (see [`super::item_changes`], prorated as `proration_behavior` says, see
+//! [`super::proration`]).
 
 use tender_wire::{ApiError, Field, MetadataUpdate, Params};
 
 use super::create::unsupported;
+use super::item_changes::{ItemChange, take_item_change};
 use super::proration::ProrationBehavior;
 use super::subscription::Subscription;
 use super::subscription_status::check_update;
@@ -16,16 +18,6 @@ const PAYMENT_BEHAVIORS: &[&str] = &[
     "error_if_incomplete",
     "pending_if_incomplete",
 ];
-
-/// A change of one item: `items[i][id]` with a new `quantity`.
-#[derive(Clone, Debug)]
-pub struct ItemChange {
-    pub id: String,
-    pub quantity: Option<i64>,
-    pub metadata: Option<MetadataUpdate>,
-    /// `items[i]`, for errors.
-    pub param: String,
-}
 
 /// `POST /v1/subscriptions/:id`.
 #[derive(Clone, Debug, Default)]
@@ -91,19 +83,25 @@ impl SubscriptionUpdate {
                 .map(take_item_change)
                 .collect::<Result<_, _>>()?;
         }
-        update.proration_behavior = p
-            .enumeration("proration_behavior", ProrationBehavior::NAMES)?
-            .map(|b| ProrationBehavior::parse(&b))
-            .unwrap_or_default();
-        update.error_if_incomplete = p
-            .enumeration("payment_behavior", PAYMENT_BEHAVIORS)?
-            .is_some_and(|b| b == "error_if_incomplete");
-        p.ignore(&["proration_date"]);
+        (update.proration_behavior, update.error_if_incomplete) = take_behaviors(p)?;
         Ok(update)
     }
 
+    /// The update of one item that `/v1/subscription_items` asks for (create, update or
+    /// delete), with its behaviours (see [`take_behaviors`]).
+    pub fn of_item(change: ItemChange, behaviors: (ProrationBehavior, bool)) -> SubscriptionUpdate {
+        SubscriptionUpdate {
+            items: vec![change],
+            proration_behavior: behaviors.0,
+            error_if_incomplete: behaviors.1,
+            fields: vec!["items"],
+            ..SubscriptionUpdate::default()
+        }
+    }
+
     /// Applies the update to `subscription` at `now`, after the status check (an ended
-    /// subscription takes metadata and cancellation details only).
+    /// subscription takes metadata and cancellation details only), but for the items, whose
+    /// prices the caller resolves first (see [`super::item_changes::apply_item_changes`]).
     pub fn apply(&self, subscription: &mut Subscription, now: Timestamp) -> Result<(), ApiError> {
         check_update(subscription.status, &self.fields)?;
         if let Some(metadata) = &self.metadata {
@@ -121,66 +119,21 @@ impl SubscriptionUpdate {
         if let Some(comment) = &self.cancellation_comment {
             subscription.cancellation_details.comment = comment.clone().set();
         }
-        for change in &self.items {
-            let Some(item) = subscription
-                .items
-                .data
-                .iter_mut()
-                .find(|item| item.id == change.id)
-            else {
-                return Err(ApiError::invalid_request(format!(
-                    "Subscription item {} does not belong to this subscription.",
-                    change.id
-                ))
-                .with_param(format!("{}[id]", change.param)));
-            };
-            if let Some(quantity) = change.quantity {
-                item.quantity = quantity;
-            }
-            if let Some(metadata) = &change.metadata {
-                metadata.apply(&mut item.metadata, &format!("{}[metadata]", change.param))?;
-            }
-        }
         Ok(())
     }
 }
 
-fn take_item_change(mut item: Params) -> Result<ItemChange, ApiError> {
-    let param = item.name("");
-    let param = param.trim_end_matches("[]").to_owned();
-    for key in [
-        "price",
-        "price_data",
-        "plan",
-        "deleted",
-        "tax_rates",
-        "discounts",
-    ] {
-        if item.contains(key) {
-            return Err(unsupported(&item.name(key)));
-        }
-    }
-    let Some(id) = item.string("id")? else {
-        return Err(ApiError::invalid_request(
-            "Tender changes existing items only: `id` is required (adding items is not \
-             supported).",
-        )
-        .with_param(item.name("id")));
-    };
-    let quantity = item.integer("quantity")?;
-    if quantity.is_some_and(|q| q < 0) {
-        return Err(
-            ApiError::invalid_request("This value must be greater than or equal to 0.")
-                .with_param(item.name("quantity")),
-        );
-    }
-    let metadata = item.metadata("metadata")?;
-    item.ignore(&["clear_usage"]);
-    item.finish()?;
-    Ok(ItemChange {
-        id,
-        quantity,
-        metadata,
-        param,
-    })
+/// `proration_behavior` (Stripe's default `create_prorations`) and whether
+/// `payment_behavior=error_if_incomplete`, as updates of a subscription or of one of its items
+/// take them; `proration_date` is accepted and prorations are at the time of the update.
+pub fn take_behaviors(p: &mut Params) -> Result<(ProrationBehavior, bool), ApiError> {
+    let proration = p
+        .enumeration("proration_behavior", ProrationBehavior::NAMES)?
+        .map(|b| ProrationBehavior::parse(&b))
+        .unwrap_or_default();
+    let error_if_incomplete = p
+        .enumeration("payment_behavior", PAYMENT_BEHAVIORS)?
+        .is_some_and(|b| b == "error_if_incomplete");
+    p.ignore(&["proration_date"]);
+    Ok((proration, error_if_incomplete))
 }

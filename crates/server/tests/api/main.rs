@@ -6,6 +6,7 @@
 
 mod account_reset;
 mod billing_invoices;
+mod billing_items;
 mod billing_lifecycle;
 mod billing_renewals;
 mod billing_subscriptions;

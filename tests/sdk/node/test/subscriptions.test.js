@@ -156,4 +156,43 @@ describe('subscriptions', () => {
     });
     await expectError(stripe.subscriptions.retrieve('sub_nope'), Invalid, {statusCode: 404});
   });
+  test('an upgrade, and items added and removed through subscriptionItems', async () => {
+    const [customer, price, premium] = await Promise.all([newCustomer(), newPlan(), newPlan()]);
+    const pm = await stripe.paymentMethods.attach('pm_card_visa', {customer: customer.id});
+    await stripe.customers.update(customer.id, {invoice_settings: {default_payment_method: pm.id}});
+    const sub = await stripe.subscriptions.create({customer: customer.id, items: [{price: price.id}]});
+    const [item] = sub.items.data;
+    const upgraded = await stripe.subscriptions.update(sub.id, {
+      items: [{id: item.id, price: premium.id, quantity: 2}],
+      proration_behavior: 'create_prorations',
+    });
+    assert.deepEqual(
+      upgraded.items.data.map((i) => [i.id, i.price.id, i.quantity]),
+      [[item.id, premium.id, 2]],
+    );
+    const pending = await stripe.invoiceItems.list({customer: customer.id, pending: true});
+    assert.deepEqual(
+      pending.data.map((ii) => [ii.proration, ii.pricing.price_details.price, Math.sign(ii.amount)]),
+      [
+        [true, premium.id, 1],
+        [true, price.id, -1],
+      ],
+    );
+
+    const added = await stripe.subscriptionItems.create({
+      subscription: sub.id,
+      price: price.id,
+      proration_behavior: 'none',
+    });
+    assert.equal(added.subscription, sub.id);
+    assert.equal(added.quantity, 1);
+    const removed = await stripe.subscriptionItems.del(item.id, {proration_behavior: 'none'});
+    assert.deepEqual([removed.id, removed.deleted], [item.id, true]);
+    const listed = await stripe.subscriptionItems.list({subscription: sub.id});
+    assert.deepEqual(
+      listed.data.map((i) => i.id),
+      [added.id],
+    );
+    await expectError(stripe.subscriptionItems.del(added.id), Invalid, {statusCode: 400});
+  });
 });

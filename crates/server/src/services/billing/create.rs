@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 use tender_core::billing::create::{
-    ItemPrice, SubscriptionCreate, check_item_price, check_items_match,
+    ItemPrice, SubscriptionCreate, check_item_price, check_items_match, item_field,
 };
 use tender_core::billing::documents::{Invoice, NewInvoice, Period};
 use tender_core::billing::invoice::BillingReason;
@@ -356,32 +356,42 @@ async fn item_prices(ctx: &Ctx, create: &SubscriptionCreate) -> Result<ItemPrice
     let mut prices = Vec::with_capacity(create.items.len());
     let mut writes = Vec::new();
     for item in &create.items {
-        let price = match &item.price {
-            ItemPrice::Id(id) => {
-                let param = format!("{}[price]", item.param);
-                let price = load_price(ctx, id, IdIn::Param(&param)).await?.object;
-                check_item_price(&price, &param)?;
-                price
-            }
-            ItemPrice::Data { product, terms } => {
-                let param = format!("{}[price_data][product]", item.param);
-                load_live_product(ctx, product, IdIn::Param(&param)).await?;
-                // Inline prices are archived at once: they belong to this item only.
-                let price =
-                    terms
-                        .clone()
-                        .build(new_id::<Price>(), product.clone(), false, ctx.now)?;
-                writes.extend(create_price(ctx, &price, false).await?);
-                price
-            }
-        };
+        let price = resolve_item_price(ctx, &item.price, &item.param, &mut writes).await?;
         let name = product_name(ctx, &price.product).await?;
         prices.push((price, name));
     }
     Ok(ItemPrices { prices, writes })
 }
 
-async fn product_name(ctx: &Ctx, product: &str) -> Result<String, ApiError> {
+/// The price `items[i]` (`param`) names: loaded by id and checked, or made from its
+/// `price_data` (its writes added to `writes`).
+pub(super) async fn resolve_item_price(
+    ctx: &Ctx,
+    price: &ItemPrice,
+    param: &str,
+    writes: &mut Vec<Write>,
+) -> Result<Price, ApiError> {
+    Ok(match price {
+        ItemPrice::Id(id) => {
+            let param = item_field(param, "price");
+            let price = load_price(ctx, id, IdIn::Param(&param)).await?.object;
+            check_item_price(&price, &param)?;
+            price
+        }
+        ItemPrice::Data { product, terms } => {
+            let param = item_field(&item_field(param, "price_data"), "product");
+            load_live_product(ctx, product, IdIn::Param(&param)).await?;
+            // Inline prices are archived at once: they belong to this item only.
+            let price = terms
+                .clone()
+                .build(new_id::<Price>(), product.clone(), false, ctx.now)?;
+            writes.extend(create_price(ctx, &price, false).await?);
+            price
+        }
+    })
+}
+
+pub(super) async fn product_name(ctx: &Ctx, product: &str) -> Result<String, ApiError> {
     Ok(match ctx.find(product).await? {
         Some(record) => Loaded::<Product>::from_record(&record)?.object.name,
         None => product.to_owned(),

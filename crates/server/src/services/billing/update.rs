@@ -1,29 +1,31 @@
 //! Updating a subscription (`POST /v1/subscriptions/:id`) in one unit of work: the update,
-//! its `customer.subscription.updated`, and the prorations of quantity changes: pending
-//! invoice items (`create_prorations`), or an invoice of them finalized and paid at once
-//! (`always_invoice`), whose payment settles like any invoice's.
+//! its `customer.subscription.updated`, and the prorations of item changes (a price or
+//! quantity changed, an item added or removed): pending invoice items (`create_prorations`),
+//! or an invoice of them finalized and paid at once (`always_invoice`), whose payment settles
+//! like any invoice's.
 
 use tender_core::billing::documents::{Invoice, NewInvoice, Period};
 use tender_core::billing::invoice::{Amounts, BillingReason};
 use tender_core::billing::invoice_item::{InvoiceItem, NewInvoiceItem};
-use tender_core::billing::proration::{ProrationBehavior, prorate};
+use tender_core::billing::item_changes::{Billed, ItemDiff, apply_item_changes};
+use tender_core::billing::proration::{ProrationBehavior, Side, prorate};
 use tender_core::billing::subscription::Subscription;
 use tender_core::billing::subscription_status::SubscriptionStatus;
 use tender_core::billing::update::SubscriptionUpdate;
 use tender_core::event::previous_attributes;
 use tender_core::event_kind::EventKind;
-use tender_core::product::Product;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, Field, IdIn, Metadata};
 
-use super::create::{answer, check_customers_payment_method};
+use super::SubscriptionItemRecord;
+use super::create::{answer, check_customers_payment_method, product_name, resolve_item_price};
 use super::invoices::{finalize_invoice, pay_within};
 use super::staged::Staged;
 use super::wake::Subject;
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
 use crate::render::expanded_effect;
-use crate::resources::{Loaded, insert, new_id, to_value};
+use crate::resources::{insert, new_id, to_value};
 
 pub async fn update_subscription(
     ctx: &Ctx,
@@ -44,15 +46,22 @@ pub async fn update_subscription(
         .await?;
     }
     let before = to_value(&subscription.object)?;
-    let old_quantities: Vec<(String, i64)> = subscription
-        .object
-        .items
-        .data
-        .iter()
-        .map(|i| (i.id.clone(), i.quantity))
-        .collect();
     update.apply(&mut subscription.object, ctx.now)?;
-    let mut items = proration_items(ctx, &subscription.object, &old_quantities, update).await?;
+    let mut prices = Vec::with_capacity(update.items.len());
+    for change in &update.items {
+        prices.push(match &change.price {
+            Some(price) => Some(resolve_item_price(ctx, price, &change.param, &mut writes).await?),
+            None => None,
+        });
+    }
+    let diffs = apply_item_changes(
+        &mut subscription.object,
+        &update.items,
+        &prices,
+        ctx.now,
+        new_id::<SubscriptionItemRecord>,
+    )?;
+    let mut items = proration_items(ctx, &subscription.object, &diffs, update).await?;
     let invoice =
         if update.proration_behavior == ProrationBehavior::AlwaysInvoice && !items.is_empty() {
             let invoice = proration_invoice(&subscription.object, &items, ctx.now)?;
@@ -65,6 +74,16 @@ pub async fn update_subscription(
             None
         };
     let json = subscription.write(ctx, &mut writes)?;
+    for diff in diffs.iter().filter(|d| d.before.is_none()) {
+        writes.push(insert(
+            ctx.account_id(),
+            &SubscriptionItemRecord {
+                id: diff.item.clone(),
+                subscription: subscription.object.id.clone(),
+                created: ctx.now,
+            },
+        )?);
+    }
     let after = to_value(&subscription.object)?;
     if let Some(previous) = previous_attributes(&before, &after) {
         writes.push(ctx.event_json(
@@ -100,12 +119,13 @@ pub async fn update_subscription(
     answer(ctx, id, effect.writes, expand, Subject::Existing).await
 }
 
-/// The proration items of the quantity changes of an active subscription (none while it is
-/// trialing, incomplete or ended, nor with `proration_behavior=none`).
+/// The proration items of the item changes of an active subscription (none while it is
+/// trialing, incomplete or ended, nor with `proration_behavior=none`), in the period of the
+/// subscription's items.
 async fn proration_items(
     ctx: &Ctx,
     subscription: &Subscription,
-    old_quantities: &[(String, i64)],
+    diffs: &[ItemDiff],
     update: &SubscriptionUpdate,
 ) -> Result<Vec<InvoiceItem>, ApiError> {
     let prorating = matches!(
@@ -115,45 +135,63 @@ async fn proration_items(
     if !prorating {
         return Ok(Vec::new());
     }
+    let period = (
+        subscription.current_period_start,
+        subscription.current_period_end,
+    );
     let mut items = Vec::new();
-    for item in &subscription.items.data {
-        let Some((_, old)) = old_quantities.iter().find(|(id, _)| *id == item.id) else {
-            continue;
-        };
-        if *old == item.quantity {
-            continue;
-        }
-        let name = match ctx.find(&item.price.product).await? {
-            Some(record) => Loaded::<Product>::from_record(&record)?.object.name,
-            None => item.price.product.clone(),
-        };
-        let period = (item.current_period_start, item.current_period_end);
-        let unit_amount = item.price.unit_amount.unwrap_or(0);
-        for proration in prorate(unit_amount, *old, item.quantity, &name, period, ctx.now) {
-            let mut new = NewInvoiceItem {
+    for diff in diffs.iter().filter(|d| d.changes_billing()) {
+        let before = named(ctx, diff.before.as_ref()).await?;
+        let after = named(ctx, diff.after.as_ref()).await?;
+        for proration in prorate(side(&before), side(&after), period, ctx.now) {
+            let product = [&before, &after]
+                .into_iter()
+                .flatten()
+                .find(|(billed, _)| billed.price.id == proration.price)
+                .map(|(billed, _)| billed.price.product.clone())
+                .unwrap_or_default();
+            let new = NewInvoiceItem {
                 id: new_id::<InvoiceItem>(),
                 customer: subscription.customer.clone(),
                 currency: subscription.currency.clone(),
                 unit_amount: proration.amount,
-                quantity: 1,
+                // The line reads the quantity it prorates; the amount is the prorated total.
+                quantity: proration.quantity,
                 amount: proration.amount,
                 description: Some(proration.description),
                 invoice: None,
                 metadata: Metadata::new(),
                 period: Period {
                     start: ctx.now,
-                    end: item.current_period_end,
+                    end: period.1,
                 },
-                price: Some((item.price.id.clone(), item.price.product.clone())),
+                price: Some((proration.price, product)),
                 proration: true,
-                subscription: Some((subscription.id.clone(), item.id.clone())),
+                subscription: Some((subscription.id.clone(), diff.item.clone())),
             };
-            // The line reads the quantity it prorates; the amount is the prorated total.
-            new.quantity = proration.quantity;
             items.push(InvoiceItem::new(new, ctx.now));
         }
     }
     Ok(items)
+}
+
+/// The proration side of what an item billed.
+fn side(named: &Option<(Billed, String)>) -> Option<Side<'_>> {
+    named.as_ref().map(|(billed, name)| Side {
+        price: &billed.price.id,
+        unit_amount: billed.price.unit_amount.unwrap_or(0),
+        quantity: billed.quantity,
+        product_name: name,
+    })
+}
+
+/// What an item billed, with its product's name for the proration's description.
+async fn named(ctx: &Ctx, billed: Option<&Billed>) -> Result<Option<(Billed, String)>, ApiError> {
+    let Some(billed) = billed else {
+        return Ok(None);
+    };
+    let name = product_name(ctx, &billed.price.product).await?;
+    Ok(Some((billed.clone(), name)))
 }
 
 /// The draft invoice of `items` (`billing_reason: subscription_update`); the items are
