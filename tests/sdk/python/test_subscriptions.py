@@ -296,3 +296,25 @@ def test_an_upgrade_and_items_added_and_removed(client, customer, plan):
         client.v1.subscription_items.create(params={"subscription": sub.id, "price": plan.id})
     assert exc.value.param == "price"
     assert "Cannot add multiple subscription items with the same plan" in exc.value.user_message
+
+
+def test_a_trial_collects_the_card_through_the_pending_setup_intent(client, customer, plan):
+    sub = client.v1.subscriptions.create(
+        params={
+            "customer": customer.id,
+            "items": [{"price": plan.id}],
+            "trial_period_days": 14,
+            "payment_behavior": "default_incomplete",
+            "payment_settings": {"save_default_payment_method": "on_subscription"},
+            "expand": ["pending_setup_intent"],
+        }
+    )
+    assert sub.status == "trialing"
+    setup = sub.pending_setup_intent
+    assert setup.object == "setup_intent"
+    assert setup.usage == "off_session"
+    confirmed = client.v1.setup_intents.confirm(setup.id, params={"payment_method": "pm_card_visa"})
+    assert confirmed.status == "succeeded"
+    after = client.v1.subscriptions.retrieve(sub.id)
+    assert after.pending_setup_intent is None
+    assert after.default_payment_method == confirmed.payment_method

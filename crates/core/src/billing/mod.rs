@@ -18,6 +18,7 @@ pub mod invoice_item;
 pub mod invoice_payment;
 pub mod item_changes;
 pub mod lines;
+pub mod pending_setup;
 pub mod period;
 pub mod proration;
 pub mod renewal;

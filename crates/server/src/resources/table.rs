@@ -25,7 +25,7 @@ use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::IndexKeys;
 
 use super::Resource;
-use crate::services::billing::{SubscriptionItemRecord, TrialReminder};
+use crate::services::billing::{SubscriptionItemRecord, SubscriptionSetup, TrialReminder};
 use crate::services::catalog::LookupKeyHolder;
 use crate::services::facts::{IntentAuthentication, OffSessionSetup};
 use crate::services::test_clocks::ClockSlot;
@@ -154,6 +154,7 @@ resources! {
     // Where an item is: its subscription holds it (`/v1/subscription_items/:id` reads it there).
     SubscriptionItemRecord => "subscription_item", "si";
     TrialReminder => "trial_reminder", "trialreminder";
+    SubscriptionSetup => "subscription_setup", "subsetup";
     // Listed by customer, by its PaymentIntent, and by subscription through the tag.
     Invoice => "invoice", "in",
         expands ["customer", "default_payment_method", "payment_intent", "subscription"],

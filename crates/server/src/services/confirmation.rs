@@ -16,7 +16,7 @@ use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
 use crate::resources::{Loaded, new_id, persist_json, to_json};
-use crate::services::billing::settle;
+use crate::services::billing::{pending_setup, settle};
 use crate::services::facts;
 use crate::services::intents::{self, Intent, Source, render_intent, state_error};
 use crate::services::payment_methods::{NamedPaymentMethod, apply_payment_method_effects};
@@ -221,6 +221,10 @@ async fn apply<I: Intent>(
     {
         let payment_method = intent.view().payment_method;
         settle::settle_invoice(ctx, invoice, outcome, payment_method, &mut writes).await?;
+    }
+    if intent.is_successful_setup() {
+        let payment_method = intent.view().payment_method;
+        pending_setup::complete(ctx, intent.id(), payment_method, &mut writes).await?;
     }
     // The secret key's answer without expansions is the intent as stored.
     if error.is_none() && ctx.key == KeyKind::Secret && expand.is_empty() {

@@ -40,6 +40,12 @@ pub trait Intent: Resource + Confirmable<Params: Send + Sync> + Send + Sync {
     fn invoice_payment(&self) -> Option<(&str, Status)> {
         None
     }
+    /// Whether this is a SetupIntent that has succeeded: it may be a subscription's
+    /// `pending_setup_intent`, whose setup its success finishes
+    /// (`services::billing::pending_setup`).
+    fn is_successful_setup(&self) -> bool {
+        false
+    }
 }
 
 impl Intent for PaymentIntent {
@@ -123,6 +129,10 @@ impl Intent for SetupIntent {
     const CONFIRM_IGNORED: &'static [&'static str] = &["is_stripe_sdk"];
     fn client_secret(&self) -> &str {
         &self.client_secret
+    }
+
+    fn is_successful_setup(&self) -> bool {
+        self.status == Status::Succeeded
     }
 }
 

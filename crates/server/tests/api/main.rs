@@ -8,6 +8,7 @@ mod account_reset;
 mod billing_invoices;
 mod billing_items;
 mod billing_lifecycle;
+mod billing_pending_setup;
 mod billing_renewals;
 mod billing_subscriptions;
 mod catalog_prices;

@@ -12,6 +12,7 @@ use tender_core::billing::documents::{Invoice, NewInvoice, Period};
 use tender_core::billing::invoice::BillingReason;
 use tender_core::billing::invoice_payment::InvoicePayment;
 use tender_core::billing::lines::{BilledItem, subscription_lines};
+use tender_core::billing::pending_setup::needs_pending_setup;
 use tender_core::billing::period::period_end;
 use tender_core::billing::subscription::{
     NewSubscription, PaymentSettings, Subscription, SubscriptionItem, plan_of,
@@ -30,6 +31,7 @@ use tender_wire::{ApiError, IdIn, Metadata};
 
 use super::SubscriptionItemRecord;
 use super::invoices::{invoice_confirmation, invoice_number, invoice_payment_intent};
+use super::pending_setup;
 use super::wake::{Subject, schedule_wake};
 use crate::ctx::Ctx;
 use crate::pipeline::Effect;
@@ -206,6 +208,13 @@ pub async fn create_subscription(
     );
     subscription.latest_invoice = Some(invoice.id.clone());
     subscription.test_clock = customer.object.test_clock.clone();
+    if needs_pending_setup(
+        create.payment_behavior,
+        charges_automatically,
+        invoice.amount_due,
+    ) {
+        pending_setup::create(ctx, &mut subscription, &mut writes)?;
+    }
     invoice.test_clock = customer.object.test_clock.clone();
     // A `send_invoice` invoice is paid by the customer later, through its PaymentIntent too.
     let intent = (invoice.amount_due > 0).then(|| {

@@ -6,6 +6,7 @@ pub mod create;
 pub mod expiry;
 pub mod invoices;
 pub mod one_off;
+pub mod pending_setup;
 pub mod renewal;
 pub mod settle;
 pub mod staged;
@@ -38,5 +39,22 @@ impl TrialReminder {
     /// The id of `subscription`'s reminder record.
     pub fn id_for(subscription: &str) -> String {
         format!("trialreminder_{}", subscription.trim_start_matches("sub_"))
+    }
+}
+
+/// That SetupIntent `id` is a subscription's `pending_setup_intent`: read when a SetupIntent
+/// succeeds, to finish the subscription's setup (`pending_setup.rs`). Stripe's SetupIntent has
+/// no field naming the subscription. Never rendered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubscriptionSetup {
+    pub id: String,
+    pub subscription: String,
+    pub created: i64,
+}
+
+impl SubscriptionSetup {
+    /// The id of the record of SetupIntent `setup_intent`.
+    pub fn id_for(setup_intent: &str) -> String {
+        format!("subsetup_{}", setup_intent.trim_start_matches("seti_"))
     }
 }
