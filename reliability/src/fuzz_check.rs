@@ -121,7 +121,16 @@ impl Database {
                     parts.push(format!("coalesce(sum({column}), 0)"));
                 }
             }
-            let sql = format!("SELECT {} FROM \"{table}\"", parts.join(", "));
+            // SQLite's counters of AUTOINCREMENT tables gain a row when such a table gets its
+            // first row: the background tables' counters are theirs.
+            let filter = if table == "sqlite_sequence" {
+                let names: Vec<String> =
+                    BACKGROUND_TABLES.iter().map(|t| format!("'{t}'")).collect();
+                format!(" WHERE name NOT IN ({})", names.join(", "))
+            } else {
+                String::new()
+            };
+            let sql = format!("SELECT {} FROM \"{table}\"{filter}", parts.join(", "));
             queries.push((table, sql));
         }
         if queries.is_empty() {
