@@ -10,7 +10,7 @@ use super::super::data::{self, pretty, text};
 use super::super::format::{amount, badge, status_code, time, time_ms};
 use super::super::layout::csrf_field;
 use super::super::session::Session;
-use super::events::deliveries_table;
+use super::deliveries::{Sent, Table, deliveries_table};
 use super::payments::card_summary;
 
 /// Most events, requests and objects of each kind a timeline shows.
@@ -73,7 +73,9 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
             .deliveries(account, Some(text(&event, "id")), 20)
             .await
             .unwrap_or_default();
-        entries.push(event_entry(&event, &deliveries));
+        let sent = Sent::read(store, account, &deliveries).await;
+        let table = Table { session, back: id };
+        entries.push(event_entry(&event, &deliveries, &sent, &table));
     }
     let requests = store
         .request_logs(&RequestLogQuery {
@@ -184,7 +186,7 @@ fn charge_entry(charge: &Value, currency: &str) -> Entry {
     }
 }
 
-fn event_entry(event: &Value, deliveries: &[DeliveryReport]) -> Entry {
+fn event_entry(event: &Value, deliveries: &[DeliveryReport], sent: &Sent, table: &Table) -> Entry {
     let id = text(event, "id");
     Entry {
         at_ms: event["created"].as_i64().unwrap_or(0) * 1000,
@@ -197,7 +199,7 @@ fn event_entry(event: &Value, deliveries: &[DeliveryReport]) -> Entry {
                         (deliveries.len())
                         (if deliveries.len() == 1 { " webhook delivery" } else { " webhook deliveries" })
                     }
-                    (deliveries_table(deliveries))
+                    (deliveries_table(deliveries, sent, table))
                 }
             }
         },
