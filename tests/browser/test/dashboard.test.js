@@ -90,8 +90,8 @@ for (const backend of ['sqlite', 'postgres']) describe(`dashboard (${backend})`,
     await link.click();
     await page.waitForURL(`${tender.url}/dashboard/payments/${intent.id}`);
     const timeline = page.locator('ol.timeline');
-    await timeline.getByText('payment_intent.succeeded').waitFor();
-    await timeline.getByText('charge.succeeded').waitFor();
+    await timeline.getByText('payment_intent.succeeded', { exact: true }).waitFor();
+    await timeline.getByText('charge.succeeded', { exact: true }).waitFor();
     // The API request that made it (logs are written in the background: the page refreshes).
     await timeline.getByText('POST /v1/payment_intents').waitFor({ timeout: 10_000 });
     // Times are shown in the browser's zone, not as the server's UTC text.
@@ -107,8 +107,8 @@ for (const backend of ['sqlite', 'postgres']) describe(`dashboard (${backend})`,
     await page.getByLabel(/Refund amount/).fill('1000');
     await page.getByRole('button', { name: 'Refund' }).click();
     await page.waitForURL(`${tender.url}/dashboard/payments/${intent.id}`);
-    await timeline.getByText('charge.refunded').waitFor();
-    await timeline.getByText('refund.created').waitFor();
+    await timeline.getByText('charge.refunded', { exact: true }).waitFor();
+    await timeline.getByText('refund.created', { exact: true }).waitFor();
     for (let i = 0; i < 100 && !received.includes('charge.refunded'); i += 1) {
       await new Promise((later) => setTimeout(later, 100));
     }

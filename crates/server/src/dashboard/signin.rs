@@ -58,6 +58,12 @@ fn sign_in_page(error: Option<&str>, status: StatusCode, token: &str) -> Respons
         },
     );
     *response.status_mut() = status;
+    // The dashboard's pages send no referrer, which also makes a browser send `Origin: null`
+    // with their forms; this one must send its real origin for `same_origin` to recognise it.
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if let Ok(cookie) = HeaderValue::from_str(&signin_cookie(token)) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
@@ -108,6 +114,8 @@ pub async fn sign_in(
 /// Whether the request's `Origin` (if the browser sent one) is this server's own address as
 /// the browser reached it (`Host`). A page on another port of the same host is another
 /// origin, though the same site: it could write the pre-session cookie, but not this header.
+/// `null` (what a page with `Referrer-Policy: no-referrer` or a sandboxed frame sends) is
+/// refused: the sign-in page itself sends its origin (`Referrer-Policy: same-origin`).
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;

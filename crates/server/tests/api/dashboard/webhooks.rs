@@ -237,6 +237,12 @@ async fn the_sign_in_form_refuses_a_post_without_its_own_token_or_from_another_o
             format!("{key}&csrf={token}"),
             Some("http://evil.localhost:9999"),
         ),
+        // Or one that hides its origin.
+        (
+            Some(cookie.clone()),
+            format!("{key}&csrf={token}"),
+            Some("null"),
+        ),
     ];
     for (cookie, body, origin) in cases {
         let answer = post(cookie.clone(), body.clone(), origin).await.unwrap();
