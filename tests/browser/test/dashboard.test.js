@@ -199,6 +199,8 @@ for (const backend of ['sqlite', 'postgres']) describe(`dashboard (${backend})`,
     }
     assert.equal(await invoices.count(), 2, 'the renewal invoice is listed');
     await page.locator('#clock-status .badge', { hasText: 'ready' }).waitFor({ timeout: 10_000 });
+    // The summary follows: the current period now ends on 1 March.
+    await page.locator('dl.summary time[datetime="2027-03-01T00:00:00.000Z"]').first().waitFor({ timeout: 10_000 });
     const moved = await stripe.testHelpers.testClocks.retrieve(clock.id);
     assert.equal(moved.frozen_time, frozen + 31 * 86_400);
     const renewals = await stripe.invoices.list({ subscription: subscription.id });

@@ -181,19 +181,22 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
     let (start, end) = period(&sub);
     let customer = text(&sub, "customer");
     Some(html! {
-        div.heading {
-            p.muted { "Subscription" }
-            h1 { (prices(&sub)) " " (badge(text(&sub, "status"))) }
-            p.mono { (id) }
-        }
-        dl.summary {
-            dt { "Customer" } dd { a.mono href={ "/dashboard/customers/" (customer) } { (customer) } }
-            dt { "Current period" } dd { (time(start)) " → " (time(end)) }
-            dt { "Created" } dd { (time(sub["created"].as_i64().unwrap_or(0))) }
-            dt { "Description" } dd { (text(&sub, "description")) }
-            dt { "Collection" } dd { (text(&sub, "collection_method").replace('_', " ")) }
-            @if sub["cancel_at_period_end"] == json!(true) { dt { "Cancels" } dd { "at the end of the period" } }
-            @if let Some(trial_end) = sub["trial_end"].as_i64() { dt { "Trial ends" } dd { (time(trial_end)) } }
+        // Live: a renewal (a clock's advance) moves the period while the page is open.
+        div data-live {
+            div.heading {
+                p.muted { "Subscription" }
+                h1 { (prices(&sub)) " " (badge(text(&sub, "status"))) }
+                p.mono { (id) }
+            }
+            dl.summary {
+                dt { "Customer" } dd { a.mono href={ "/dashboard/customers/" (customer) } { (customer) } }
+                dt { "Current period" } dd { (time(start)) " → " (time(end)) }
+                dt { "Created" } dd { (time(sub["created"].as_i64().unwrap_or(0))) }
+                dt { "Description" } dd { (text(&sub, "description")) }
+                dt { "Collection" } dd { (text(&sub, "collection_method").replace('_', " ")) }
+                @if sub["cancel_at_period_end"] == json!(true) { dt { "Cancels" } dd { "at the end of the period" } }
+                @if let Some(trial_end) = sub["trial_end"].as_i64() { dt { "Trial ends" } dd { (time(trial_end)) } }
+            }
         }
         @if let Some(clock) = &clock { (clock_panel(clock, session, id)) }
         section aria-labelledby="items" {
