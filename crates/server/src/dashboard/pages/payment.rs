@@ -103,6 +103,10 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
     let entries: Vec<Entry> = indexed.into_iter().map(|(_, e)| e).collect();
 
     let method = card_summary(store, account, &pi).await;
+    // The invoice this payment pays, if any (invoices are indexed by their PaymentIntent).
+    let mut invoice_query = data::query(account, "invoice");
+    invoice_query.payment_intent = Some(id.to_owned());
+    let invoice = data::all(store, invoice_query, 1).await.pop();
     let customer = text(&pi, "customer");
     Some(html! {
         div.heading {
@@ -114,6 +118,9 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
             dt { "Created" } dd { (time(created)) }
             dt { "Customer" } dd { @if customer.is_empty() { "—" } @else { a.mono href={ "/dashboard/customers/" (customer) } { (customer) } } }
             dt { "Payment method" } dd { @if method.is_empty() { "—" } @else { (method) } }
+            @if let Some(invoice) = &invoice {
+                dt { "Invoice" } dd { a.mono href={ "/dashboard/invoices/" (text(invoice, "id")) } { (text(invoice, "id")) } }
+            }
             dt { "Description" } dd { (text(&pi, "description")) }
             dt { "Amount received" } dd { (amount(pi["amount_received"].as_i64().unwrap_or(0), &currency)) }
         }

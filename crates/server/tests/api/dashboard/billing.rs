@@ -181,6 +181,13 @@ async fn subscriptions_and_invoices_are_listed_shown_and_a_clock_advanced_a_mont
             .contains("<dd id=\"amount-remaining\">$0.00</dd>")
     );
     assert!(invoice_page.body.contains("invoice.paid"));
+    // And the payment's page links back to its invoice.
+    let payment_page = browser.get(&format!("/dashboard/payments/{pi}")).await;
+    assert!(
+        payment_page
+            .body
+            .contains(&format!("href=\"/dashboard/invoices/{first_invoice}\""))
+    );
     let invoices = browser.get("/dashboard/invoices?status=paid").await;
     assert!(invoices.body.contains(&first_invoice));
     let drafts = browser.get("/dashboard/invoices?status=draft").await;
