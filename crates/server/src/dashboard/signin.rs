@@ -92,14 +92,15 @@ pub async fn sign_in(
     body: Bytes,
 ) -> Response {
     let form = data::fields(&body);
-    let token = signin_token(&headers);
     if !signin_csrf_matches(&headers, data::field(&form, "csrf")) || !same_origin(&headers) {
+        // A new token: the refused one may be a forger's.
         return sign_in_page(
             Some("This sign-in form is out of date or came from another site. Try again."),
             StatusCode::FORBIDDEN,
-            &token,
+            &random_base62(32),
         );
     }
+    let token = signin_token(&headers);
     let key = data::field(&form, "secret_key").unwrap_or("");
     match state.accounts.resolve(key).await {
         Ok(Some((account, KeyKind::Secret))) => start_session(&state, account),
