@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The browser SDK's tests (js/): Playwright drives Debian's Chromium, headless, against a real
-# tender binary that each test file starts on its own port with a temporary database.
+# tender binary that each test file starts on its own port with a temporary database (the
+# dashboard's test runs twice: on SQLite and on a fresh PostgreSQL database in
+# $TENDER_TEST_PG_URL, by default postgres://postgres@127.0.0.1:5432, dropped afterwards).
 #
 #   tests/browser/run.sh [path/to/tender]     (without a path: cargo build -p tender)
 #

@@ -168,6 +168,13 @@ pub fn check_advance(
     Ok(())
 }
 
+/// The dashboard's "Advance one month": the same calendar day of the next month, clamped to
+/// its last day (as a monthly subscription's period ends), so that a subscription that started
+/// at the clock's time renews exactly at the target.
+pub fn one_month_after(frozen_time: Timestamp) -> Timestamp {
+    period_end(frozen_time, Interval::Month, 1, 1)
+}
+
 /// The shorter of two subscription intervals (for [`check_advance`]'s limit).
 pub fn shorter(a: (Interval, i64), b: (Interval, i64)) -> (Interval, i64) {
     // Compared by the end of one period from the same instant: exact for days and weeks, and
@@ -257,5 +264,14 @@ mod tests {
         assert_eq!(shorter(month, week), week);
         assert_eq!(shorter(week, month), week);
         assert_eq!(shorter((Interval::Day, 40), month), month);
+    }
+
+    #[test]
+    fn one_month_after_keeps_the_day_or_clamps_it() {
+        assert_eq!(one_month_after(T), T + 31 * DAY); // 1 Jan → 1 Feb 2027
+        let jan_31 = T + 30 * DAY;
+        assert_eq!(one_month_after(jan_31), T + 58 * DAY); // → 28 Feb 2027
+        let clock = clock();
+        assert!(check_advance(&clock, one_month_after(T), Some((Interval::Month, 1))).is_ok());
     }
 }

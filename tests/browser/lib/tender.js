@@ -1,6 +1,9 @@
-// Starts a fresh `tender serve` for a test file: a temporary SQLite database, known keys, and
-// a port the OS picks (`--listen 127.0.0.1:0`; the address is read from its first line).
-import { spawn } from 'node:child_process';
+// Starts a fresh `tender serve` for a test file: a temporary SQLite database (or, with
+// `backend: 'postgres'`, a new PostgreSQL database with a random name, dropped at stop), known
+// keys, and a port the OS picks (`--listen 127.0.0.1:0`; the address is read from its first
+// line).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,11 +15,32 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SECRET_KEY = 'sk_test_BQokikJOvBiI2HlWgH4olfQ2';
 export const PUBLISHABLE_KEY = 'pk_test_TYooMQauvdEDq54NiTphI7jx';
 
-export async function startTender() {
+// The PostgreSQL server the suites use (as scripts/test: trust auth on 127.0.0.1:5432).
+const PG_URL = process.env.TENDER_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432';
+
+function psql(sql) {
+  execFileSync('psql', [`${PG_URL}/postgres`, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { stdio: 'pipe' });
+}
+
+/**
+ * `backend`: 'sqlite' (default) or 'postgres'; `env`: more of tender's environment (such as
+ * TENDER_WEBHOOK_RETRIES).
+ */
+export async function startTender({ backend = 'sqlite', env = {} } = {}) {
   const bin = process.env.TENDER_BIN || join(repo, 'target/debug/tender');
   const dir = mkdtempSync(join(tmpdir(), 'tender-browser-'));
+  let database = `sqlite://${join(dir, 'tender.db')}`;
+  let pgName = null;
+  if (backend === 'postgres') {
+    pgName = `tender_browser_${randomBytes(6).toString('hex')}`;
+    psql(`CREATE DATABASE "${pgName}"`);
+    database = `${PG_URL}/${pgName}`;
+  }
+  const dropDatabase = () => {
+    if (pgName) psql(`DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+  };
   const child = spawn(bin, [
-    'serve', '--listen', '127.0.0.1:0', '--database', `sqlite://${join(dir, 'tender.db')}`,
+    'serve', '--listen', '127.0.0.1:0', '--database', database,
     // SEPA debits settle in seconds, so a test waits briefly for them.
     '--settle', 'fast',
   ], {
@@ -25,6 +49,7 @@ export async function startTender() {
       TENDER_SECRET_KEY: SECRET_KEY,
       TENDER_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
       TENDER_LOG: process.env.TENDER_LOG || 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,6 +64,9 @@ export async function startTender() {
     });
     child.on('exit', (code) => reject(new Error(`tender exited (${code}) before listening:\n${out}${log}`)));
     child.on('error', reject);
+  }).catch((error) => {
+    dropDatabase();
+    throw error;
   });
   const { port } = new URL(url);
   return {
@@ -49,6 +77,7 @@ export async function startTender() {
       child.kill('SIGTERM');
       await new Promise((done) => (child.exitCode === null ? child.on('exit', done) : done()));
       rmSync(dir, { recursive: true, force: true });
+      dropDatabase();
     },
   };
 }

@@ -15,7 +15,7 @@ use super::data::field;
 use super::layout::message;
 use super::session::{Session, csrf_matches};
 use crate::ctx::Ctx;
-use crate::http::KeyKind;
+use crate::http::{KeyKind, Reply};
 use crate::pipeline::mutate_without_key;
 use crate::routes::{
     CapturePaymentIntent, CreateRefund, DeleteWebhookEndpoint, UpdateWebhookEndpoint,
@@ -62,14 +62,7 @@ pub async fn run(
     if !csrf_matches(session, field(form, "csrf")) {
         return csrf_refused(session);
     }
-    let ctx = Ctx::new(
-        state,
-        session.account.clone(),
-        KeyKind::Secret,
-        request_id,
-        None,
-        String::new(),
-    );
+    let ctx = secret_ctx(state, session, request_id);
     // Only digits reach the API's parser, which then answers as it would any request.
     let amount = |name: &str| field(form, name).filter(|a| a.bytes().all(|b| b.is_ascii_digit()));
     let reply = match action {
@@ -104,15 +97,31 @@ pub async fn run(
     if (200..300).contains(&reply.status) {
         return Redirect::to(&format!("/dashboard/payments/{intent}")).into_response();
     }
+    refused_by_api(&reply, session)
+}
+
+/// A context that acts as the session's account with its secret key would.
+pub fn secret_ctx(state: Arc<AppState>, session: &Session, request_id: String) -> Ctx {
+    Ctx::new(
+        state,
+        session.account.clone(),
+        KeyKind::Secret,
+        request_id,
+        None,
+        String::new(),
+    )
+}
+
+/// The API's refusal of an action, shown with its own message and status.
+pub fn refused_by_api(reply: &Reply, session: &Session) -> Response {
     let error: serde_json::Value = serde_json::from_str(&reply.body).unwrap_or_default();
     let text = error["error"]["message"]
         .as_str()
-        .unwrap_or("The action failed.")
-        .to_owned();
+        .unwrap_or("The action failed.");
     message(
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST),
         "Not done",
-        &text,
+        text,
         session,
     )
 }
@@ -148,14 +157,7 @@ pub async fn run_endpoint(
     if !csrf_matches(session, field(form, "csrf")) {
         return csrf_refused(session);
     }
-    let ctx = Ctx::new(
-        state,
-        session.account.clone(),
-        KeyKind::Secret,
-        request_id,
-        None,
-        String::new(),
-    );
+    let ctx = secret_ctx(state, session, request_id);
     let id = endpoint.to_owned();
     let reply = match action {
         EndpointAction::Disable | EndpointAction::Enable => {
@@ -171,16 +173,7 @@ pub async fn run_endpoint(
         },
     };
     if !(200..300).contains(&reply.status) {
-        let error: serde_json::Value = serde_json::from_str(&reply.body).unwrap_or_default();
-        let text = error["error"]["message"]
-            .as_str()
-            .unwrap_or("The action failed.");
-        return message(
-            StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST),
-            "Not done",
-            text,
-            session,
-        );
+        return refused_by_api(&reply, session);
     }
     let target = match action {
         EndpointAction::Delete => "/dashboard/webhooks".to_owned(),
@@ -189,11 +182,11 @@ pub async fn run_endpoint(
     Redirect::to(&target).into_response()
 }
 
-fn params(body: &str) -> Option<Params> {
+pub fn params(body: &str) -> Option<Params> {
     Params::from_form(body.as_bytes()).ok()
 }
 
-fn bad_input(session: &Session) -> Response {
+pub fn bad_input(session: &Session) -> Response {
     message(
         StatusCode::BAD_REQUEST,
         "Not done",

@@ -109,10 +109,17 @@ pub fn parse_date(text: &str) -> Option<i64> {
 /// A status as a coloured badge; the colour class comes from a fixed list, never the text.
 pub fn badge(status: &str) -> Markup {
     let tone = match status {
-        "succeeded" | "delivered" | "paid" | "active" => "good",
-        "requires_capture" | "processing" | "pending" | "requires_action" => "warn",
-        "canceled" | "failed" | "requires_payment_method" => "bad",
-        "refunded" | "partially_refunded" => "info",
+        "succeeded" | "delivered" | "paid" | "active" | "ready" => "good",
+        "requires_capture" | "processing" | "pending" | "requires_action" | "open" | "past_due"
+        | "incomplete" | "advancing" => "warn",
+        "canceled"
+        | "failed"
+        | "requires_payment_method"
+        | "unpaid"
+        | "uncollectible"
+        | "incomplete_expired"
+        | "internal_failure" => "bad",
+        "refunded" | "partially_refunded" | "trialing" => "info",
         _ => "neutral",
     };
     html! { span class={ "badge " (tone) } { (status.replace('_', " ")) } }

@@ -17,6 +17,9 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 const NAV: &[(&str, &str)] = &[
     ("/dashboard/payments", "Payments"),
     ("/dashboard/customers", "Customers"),
+    ("/dashboard/subscriptions", "Subscriptions"),
+    ("/dashboard/invoices", "Invoices"),
+    ("/dashboard/test_clocks", "Test clocks"),
     ("/dashboard/events", "Events"),
     ("/dashboard/webhooks", "Webhooks"),
     ("/dashboard/logs", "Logs"),
@@ -32,7 +35,7 @@ pub fn page(title: &str, section: &str, session: &Session, content: Markup) -> R
             span.mode { "Test mode" }
             form.goto role="search" method="get" action="/dashboard/go" {
                 label.visually-hidden for="goto" { "Go to an object by id" }
-                input #goto name="id" type="search" placeholder="pi_…, ch_…, cus_…, evt_…, req_…";
+                input #goto name="id" type="search" placeholder="pi_…, cus_…, sub_…, in_…, evt_…, req_…";
             }
             span.account title="Account" { (session.account.id) }
             button.theme type="button" data-theme-toggle aria-label="Switch light or dark theme" { "◐" }

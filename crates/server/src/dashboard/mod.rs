@@ -4,14 +4,17 @@
 //! - `session`: sessions, the cookie and CSRF tokens; `signin`: `GET /`, sign-in and out;
 //! - `layout`: the page shell and the security headers (a strict CSP);
 //! - `data`: reads the pages share; `format`: amounts, times, badges;
-//! - `pages/*`: one module per section; `actions`: the forms that change things;
+//! - `pages/*`: one module per section; `sections`: the billing sections' routes;
+//! - `actions`, `commands`: the forms that change things;
 //! - `assets/`: the stylesheet and the small script (live lists, local times, theme).
 
 mod actions;
+mod commands;
 mod data;
 mod format;
 mod layout;
 mod pages;
+mod sections;
 mod session;
 mod signin;
 
@@ -63,7 +66,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/dashboard/customers/{id}", get(customer))
         .route("/dashboard/events", get(events))
         .route("/dashboard/events/{id}", get(event))
-        .route("/dashboard/webhooks", get(webhooks))
+        .route(
+            "/dashboard/webhooks",
+            get(webhooks).post(commands::create_endpoint),
+        )
         .route("/dashboard/webhooks/{id}", get(webhook))
         .route("/dashboard/webhooks/{id}/secret", post(webhook_secret))
         .route("/dashboard/webhooks/{id}/{action}", post(webhook_action))
@@ -71,6 +77,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/dashboard/logs/{id}", get(log))
         .route("/dashboard/developers", get(developers))
         .route("/dashboard/developers/reveal", post(reveal))
+        .merge(sections::routes())
 }
 
 async fn css() -> Response {
@@ -109,6 +116,9 @@ async fn go(
     let section = match id.split('_').next().unwrap_or("") {
         "pi" => "payments",
         "cus" => "customers",
+        "sub" => "subscriptions",
+        "in" => "invoices",
+        "clock" => "test_clocks",
         "evt" => "events",
         "we" => "webhooks",
         "req" => "logs",
@@ -116,7 +126,7 @@ async fn go(
             return message(
                 StatusCode::NOT_FOUND,
                 "Not found",
-                "Enter an id starting with pi_, ch_, cus_, evt_, we_ or req_.",
+                "Enter an id starting with pi_, ch_, cus_, sub_, in_, clock_, evt_, we_ or req_.",
                 &session,
             );
         }
@@ -124,7 +134,7 @@ async fn go(
     Redirect::to(&format!("/dashboard/{section}/{encoded}")).into_response()
 }
 
-fn not_found(session: &Session) -> Response {
+pub(super) fn not_found(session: &Session) -> Response {
     message(
         StatusCode::NOT_FOUND,
         "Not found",
@@ -247,12 +257,12 @@ async fn event(
     Signed(session): Signed,
     Path(id): Path<String>,
 ) -> Response {
-    let content = pages::events::detail(state.store.as_ref(), &session.account.id, &id).await;
+    let content = pages::events::detail(state.store.as_ref(), &session, &id).await;
     shown("Event", "Events", &session, content)
 }
 
 async fn webhooks(State(state): State<Arc<AppState>>, Signed(session): Signed) -> Response {
-    let result = pages::webhooks::list(state.store.as_ref(), &session.account.id).await;
+    let result = pages::webhooks::list(state.store.as_ref(), &session).await;
     listed("Webhooks", "Webhooks", &session, result)
 }
 

@@ -21,6 +21,8 @@ use tender_wire::id::random_base62;
 use crate::state::AppState;
 
 pub const COOKIE: &str = "tender_dashboard";
+/// The sign-in form's pre-session cookie: its value is the form's CSRF token.
+pub const SIGNIN_COOKIE: &str = "tender_signin";
 /// A session ends this long after it was last used.
 const IDLE: Duration = Duration::from_secs(12 * 60 * 60);
 /// A one-time sign-in link works this long.
@@ -112,16 +114,47 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE}=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
+/// The `Set-Cookie` value of the sign-in form's token (only sent back to the sign-in path).
+pub fn signin_cookie(token: &str) -> String {
+    format!("{SIGNIN_COOKIE}={token}; Path=/dashboard/sign_in; HttpOnly; SameSite=Strict")
+}
+
+pub fn clear_signin_cookie() -> String {
+    format!("{SIGNIN_COOKIE}=; Path=/dashboard/sign_in; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
 /// The session token of a request's cookie, if any.
 pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    named_cookie(headers, COOKIE)
+}
+
+/// The sign-in form's token of a request's cookie, if any.
+pub fn signin_cookie_token(headers: &HeaderMap) -> Option<String> {
+    named_cookie(headers, SIGNIN_COOKIE)
+}
+
+fn named_cookie(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// Whether a sign-in form's token is the one of the browser's pre-session cookie (the double
+/// submit: another site can make the browser post, but cannot read the page's token; a page
+/// of the same site could write the cookie, which the sign-in's `Origin` check answers).
+pub fn signin_csrf_matches(headers: &HeaderMap, submitted: Option<&str>) -> bool {
+    match (signin_cookie_token(headers), submitted) {
+        (Some(cookie), Some(submitted)) => {
+            bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes()))
+        }
+        _ => false,
+    }
 }
 
 /// Whether a submitted CSRF token is the session's.

@@ -37,7 +37,7 @@ async fn retry_event(Path(id): Path<String>, api: Api) -> Reply {
 /// Schedules a new delivery of the event to `webhook_endpoint`, or to every enabled endpoint
 /// subscribed to its type; answers the event. Each call schedules anew (as on Stripe, a
 /// resend is not a state to reach), so it is not saved under an idempotency key.
-async fn retry(ctx: &Ctx, mut params: Params, id: &str) -> Result<Value, ApiError> {
+pub(crate) async fn retry(ctx: &Ctx, mut params: Params, id: &str) -> Result<Value, ApiError> {
     let named = params.string("webhook_endpoint")?;
     // What the Stripe CLI sends without --webhook-endpoint ("to the CLI"): here every
     // subscribed endpoint, `tender listen`'s included.

@@ -33,12 +33,15 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
+pub(crate) use events::retry as retry_event;
 /// The commands the dashboard's actions run: the API's own, so that a refund from the
 /// dashboard is the refund the API makes (`dashboard::actions`).
 pub(crate) use payment_intents::Capture as CapturePaymentIntent;
 pub(crate) use refunds::Create as CreateRefund;
+pub(crate) use test_clocks::Advance as AdvanceTestClock;
 pub(crate) use webhook_endpoints::{
-    Delete as DeleteWebhookEndpoint, Update as UpdateWebhookEndpoint,
+    Create as CreateWebhookEndpoint, Delete as DeleteWebhookEndpoint,
+    Update as UpdateWebhookEndpoint,
 };
 
 pub fn router() -> Router<Arc<AppState>> {

@@ -96,7 +96,7 @@ impl Command for Create {
     }
 }
 
-struct Advance {
+pub(crate) struct Advance {
     id: String,
     frozen_time: i64,
 }

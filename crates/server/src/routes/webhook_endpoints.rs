@@ -41,7 +41,7 @@ async fn load_endpoint(ctx: &Ctx, id: &str) -> Result<Loaded<StoredWebhookEndpoi
     }
 }
 
-struct Create {
+pub(crate) struct Create {
     changes: WebhookEndpointChanges,
 }
 

@@ -195,7 +195,7 @@ impl Dispatcher {
     async fn attempt(self: Arc<Self>, prepared: Prepared) {
         let started = Instant::now();
         let at_ms = now_ms();
-        let answer = self.send(&prepared).await;
+        let answer = self.send(&prepared, at_ms).await;
         {
             let mut lanes = self.lanes.lock().unwrap_or_else(|p| p.into_inner());
             lanes.done(&prepared.claim.endpoint_id, &prepared.claim.id);
@@ -272,9 +272,11 @@ impl Dispatcher {
         Ok((prepared, keys))
     }
 
-    /// One HTTP attempt, signed as it leaves: the status and the start of the body.
-    async fn send(&self, prepared: &Prepared) -> Result<(u16, String), Failure> {
-        let timestamp = now_ms() / 1000;
+    /// One HTTP attempt, signed as it leaves: the status and the start of the body. The
+    /// signature's timestamp is the attempt's recorded time (`at_ms`, in seconds), so the
+    /// dashboard can show the exact `Stripe-Signature` header sent without storing it.
+    async fn send(&self, prepared: &Prepared, at_ms: i64) -> Result<(u16, String), Failure> {
+        let timestamp = at_ms.div_euclid(1000);
         let response = self
             .http
             .post(&prepared.url)
@@ -379,8 +381,9 @@ fn ordering_keys(event: &str) -> Vec<String> {
     request.into_iter().chain(object).collect()
 }
 
-/// The event JSON with `api_version` set to `version`.
-fn with_api_version(body: &str, version: &str) -> String {
+/// The event JSON with `api_version` set to `version` (also how the dashboard shows the body
+/// that was sent).
+pub fn with_api_version(body: &str, version: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(body) {
         Ok(mut event) => {
             event["api_version"] = serde_json::Value::from(version);

@@ -47,6 +47,16 @@ impl Receiver {
             .collect()
     }
 
+    /// The `Stripe-Signature` header of each request, in order.
+    pub(crate) fn signatures(&self) -> Vec<String> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(headers, _)| headers["stripe-signature"].to_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// Waits (bounded) until `count` requests arrived.
     pub(crate) async fn wait_for(&self, count: usize) -> Vec<Value> {
         for _ in 0..200 {

@@ -65,6 +65,10 @@ pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup
     let mut payments = data::query(account, "payment_intent");
     payments.customer = Some(id.to_owned());
     let payments = data::all(store, payments, 50).await;
+    // All of them, on a test clock or not, canceled or not (the customer's whole history).
+    let mut subscriptions = data::query(account, "subscription");
+    subscriptions.customer = Some(id.to_owned());
+    let subscriptions = data::all(store, subscriptions, 50).await;
     Some(html! {
         div.heading {
             p.muted { "Customer" }
@@ -87,6 +91,23 @@ pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup
                             td.mono { (text(pm, "id")) }
                             td { (text(&pm["card"], "brand")) " •••• " (text(&pm["card"], "last4")) }
                             td { (pm["card"]["exp_month"]) "/" (pm["card"]["exp_year"]) }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="subscriptions" {
+            h2 #subscriptions { "Subscriptions" }
+            table.list {
+                thead { tr { th scope="col" { "Subscription" } th scope="col" { "Status" } th scope="col" { "Current period ends" } th scope="col" { "Created" } } }
+                tbody {
+                    @if subscriptions.is_empty() { (empty(4, "No subscriptions.")) }
+                    @for sub in &subscriptions {
+                        tr {
+                            td.mono { a href={ "/dashboard/subscriptions/" (text(sub, "id")) } { (text(sub, "id")) } }
+                            td { (badge(text(sub, "status"))) }
+                            td { (time(sub["current_period_end"].as_i64().unwrap_or(0))) }
+                            td { (time(sub["created"].as_i64().unwrap_or(0))) }
                         }
                     }
                 }

@@ -3,10 +3,13 @@
 use std::collections::HashMap;
 
 use maud::{Markup, html};
-use tender_store::{DeliveryReport, Store, StoreError, TagFilter};
+use tender_store::{Store, StoreError, TagFilter};
 
 use super::super::data::{self, field, pretty, text};
-use super::super::format::{badge, status_code, time, time_ms};
+use super::super::format::time;
+use super::super::layout::csrf_field;
+use super::super::session::Session;
+use super::deliveries::{Sent, Table, deliveries_table};
 use super::{empty, page_nav};
 
 pub async fn list(
@@ -55,7 +58,8 @@ pub async fn list(
     })
 }
 
-pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup> {
+pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Markup> {
+    let account = session.account.id.as_str();
     let event = data::object(store, account, id).await?;
     if text(&event, "object") != "event" {
         return None;
@@ -64,6 +68,8 @@ pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup
         .deliveries(account, Some(id), 100)
         .await
         .unwrap_or_default();
+    let sent = Sent::read(store, account, &deliveries).await;
+    let table = Table { session, back: id };
     let object = text(&event["data"]["object"], "id");
     let object_link = object_href(object);
     Some(html! {
@@ -81,10 +87,17 @@ pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup
                 } @else { "—" }
             }
         }
+        section.actions aria-label="Actions" {
+            form method="post" action={ "/dashboard/events/" (id) "/resend" } {
+                (csrf_field(session))
+                input type="hidden" name="back" value=(id);
+                button type="submit" { "Resend to every subscribed endpoint" }
+            }
+        }
         section aria-labelledby="deliveries" {
             h2 #deliveries { "Webhook deliveries" }
             @if deliveries.is_empty() { p.muted { "No endpoint was subscribed to this event." } }
-            @else { (deliveries_table(&deliveries)) }
+            @else { div data-live { (deliveries_table(&deliveries, &sent, &table)) } }
         }
         section aria-labelledby="json" {
             h2 #json { "Event data" }
@@ -100,44 +113,10 @@ pub fn object_href(id: &str) -> Option<String> {
         "cus" => "customers",
         "evt" => "events",
         "we" => "webhooks",
+        "sub" => "subscriptions",
+        "in" => "invoices",
+        "clock" => "test_clocks",
         _ => return None,
     };
     Some(format!("/dashboard/{section}/{id}"))
-}
-
-/// Deliveries with every attempt: when, the receiver's status, latency, error and answer.
-pub fn deliveries_table(deliveries: &[DeliveryReport]) -> Markup {
-    html! {
-        table.list.deliveries {
-            caption.visually-hidden { "Webhook deliveries and their attempts" }
-            thead { tr { th scope="col" { "Delivery" } th scope="col" { "Endpoint" } th scope="col" { "Status" } th scope="col" { "Attempts" } } }
-            tbody {
-                @for d in deliveries {
-                    tr {
-                        td.mono { (d.id) " " span.muted { "event " (d.event_id) } }
-                        td.mono { a href={ "/dashboard/webhooks/" (d.endpoint_id) } { (d.endpoint_id) } }
-                        td { (badge(&d.status))
-                            @if let Some(next) = d.next_attempt_ms { br; span.muted { "next attempt " (time_ms(next)) } }
-                        }
-                        td {
-                            @if d.attempts.is_empty() { span.muted { "none yet" } }
-                            ol.attempts {
-                                @for a in &d.attempts {
-                                    li {
-                                        "#" (a.attempt) " " (time_ms(a.at_ms)) " "
-                                        @if let Some(code) = a.status_code { (status_code(i64::from(code))) } @else { span.badge.bad { "no answer" } }
-                                        " " (a.latency_ms) " ms"
-                                        @if let Some(error) = &a.error { " · " (error) }
-                                        @if let Some(body) = &a.response_snippet {
-                                            details { summary { "Response body" } pre.json { (body) } }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

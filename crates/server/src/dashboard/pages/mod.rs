@@ -1,11 +1,15 @@
 //! One module per section of the dashboard; each renders a list and a detail view.
 
+pub mod clocks;
 pub mod customers;
+pub mod deliveries;
 pub mod developers;
 pub mod events;
+pub mod invoices;
 pub mod logs;
 pub mod payment;
 pub mod payments;
+pub mod subscriptions;
 pub mod webhooks;
 
 use maud::{Markup, html};

@@ -10,7 +10,7 @@ use super::super::data::{self, pretty, text};
 use super::super::format::{amount, badge, status_code, time, time_ms};
 use super::super::layout::csrf_field;
 use super::super::session::Session;
-use super::events::deliveries_table;
+use super::deliveries::{Sent, Table, deliveries_table};
 use super::payments::card_summary;
 
 /// Most events, requests and objects of each kind a timeline shows.
@@ -73,7 +73,9 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
             .deliveries(account, Some(text(&event, "id")), 20)
             .await
             .unwrap_or_default();
-        entries.push(event_entry(&event, &deliveries));
+        let sent = Sent::read(store, account, &deliveries).await;
+        let table = Table { session, back: id };
+        entries.push(event_entry(&event, &deliveries, &sent, &table));
     }
     let requests = store
         .request_logs(&RequestLogQuery {
@@ -101,6 +103,10 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
     let entries: Vec<Entry> = indexed.into_iter().map(|(_, e)| e).collect();
 
     let method = card_summary(store, account, &pi).await;
+    // The invoice this payment pays, if any (invoices are indexed by their PaymentIntent).
+    let mut invoice_query = data::query(account, "invoice");
+    invoice_query.payment_intent = Some(id.to_owned());
+    let invoice = data::all(store, invoice_query, 1).await.pop();
     let customer = text(&pi, "customer");
     Some(html! {
         div.heading {
@@ -112,6 +118,9 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
             dt { "Created" } dd { (time(created)) }
             dt { "Customer" } dd { @if customer.is_empty() { "—" } @else { a.mono href={ "/dashboard/customers/" (customer) } { (customer) } } }
             dt { "Payment method" } dd { @if method.is_empty() { "—" } @else { (method) } }
+            @if let Some(invoice) = &invoice {
+                dt { "Invoice" } dd { a.mono href={ "/dashboard/invoices/" (text(invoice, "id")) } { (text(invoice, "id")) } }
+            }
             dt { "Description" } dd { (text(&pi, "description")) }
             dt { "Amount received" } dd { (amount(pi["amount_received"].as_i64().unwrap_or(0), &currency)) }
         }
@@ -184,7 +193,7 @@ fn charge_entry(charge: &Value, currency: &str) -> Entry {
     }
 }
 
-fn event_entry(event: &Value, deliveries: &[DeliveryReport]) -> Entry {
+fn event_entry(event: &Value, deliveries: &[DeliveryReport], sent: &Sent, table: &Table) -> Entry {
     let id = text(event, "id");
     Entry {
         at_ms: event["created"].as_i64().unwrap_or(0) * 1000,
@@ -197,7 +206,7 @@ fn event_entry(event: &Value, deliveries: &[DeliveryReport]) -> Entry {
                         (deliveries.len())
                         (if deliveries.len() == 1 { " webhook delivery" } else { " webhook deliveries" })
                     }
-                    (deliveries_table(deliveries))
+                    (deliveries_table(deliveries, sent, table))
                 }
             }
         },

@@ -7,16 +7,27 @@ use super::super::data::{self, text};
 use super::super::format::{badge, time};
 use super::super::layout::csrf_field;
 use super::super::session::Session;
+use super::deliveries::{Sent, Table, deliveries_table};
 use super::empty;
-use super::events::deliveries_table;
 
 /// Most deliveries an endpoint's page reads.
 const DELIVERIES: usize = 500;
 
-pub async fn list(store: &dyn Store, account: &str) -> Result<Markup, StoreError> {
+pub async fn list(store: &dyn Store, session: &Session) -> Result<Markup, StoreError> {
+    let account = session.account.id.as_str();
     let endpoints = data::all(store, data::query(account, "webhook_endpoint"), 100).await;
     Ok(html! {
-        div.heading { h1 { "Webhooks" } p.muted { "Endpoints are created with the API or " code { "tender dev" } "." } }
+        div.heading { h1 { "Webhooks" } p.muted { "Endpoints are also created with the API or " code { "tender dev" } "." } }
+        details.create open[endpoints.is_empty()] {
+            summary { "Add an endpoint" }
+            form.create-endpoint method="post" action="/dashboard/webhooks" {
+                (csrf_field(session))
+                label { "Endpoint URL " input name="url" type="url" required size="48" placeholder="https://example.com/webhooks"; }
+                label { "Events to send " input name="enabled_events" size="48" value="*" placeholder="payment_intent.succeeded, invoice.paid (or * for all)"; }
+                label { "Description " input name="description" size="32"; }
+                button type="submit" { "Add endpoint" }
+            }
+        }
         table.list {
             caption.visually-hidden { "Webhook endpoints" }
             thead { tr { th scope="col" { "URL" } th scope="col" { "Status" } th scope="col" { "Events" } th scope="col" { "Created" } } }
@@ -49,6 +60,24 @@ fn events_of(endpoint: &serde_json::Value) -> String {
         .unwrap_or_default()
 }
 
+/// The answer to creating an endpoint: the only page that shows its secret unasked.
+pub fn created(endpoint: &serde_json::Value) -> Markup {
+    let id = text(endpoint, "id");
+    html! {
+        div.heading {
+            p.muted { "Webhook endpoint created" }
+            h1 { (text(endpoint, "url")) }
+            p.mono { (id) }
+        }
+        dl.summary {
+            dt { "Events" } dd { (events_of(endpoint)) }
+            dt { "Signing secret" } dd.mono { span #new-signing-secret { (text(endpoint, "secret")) } }
+        }
+        p { "Verify each delivery's " code { "Stripe-Signature" } " header with this secret. "
+            a href={ "/dashboard/webhooks/" (id) } { "Go to the endpoint" } }
+    }
+}
+
 /// An endpoint's page; its signing secret only when `reveal` (a POST with the CSRF token).
 pub async fn detail(
     store: &dyn Store,
@@ -75,6 +104,8 @@ pub async fn detail(
         "pending" => 1,
         _ => 2,
     });
+    let sent = Sent::read(store, account, &deliveries).await;
+    let table = Table { session, back: id };
     Some(html! {
         div.heading {
             p.muted { "Webhook endpoint" }
@@ -111,7 +142,7 @@ pub async fn detail(
         section aria-labelledby="deliveries" {
             h2 #deliveries { "Deliveries, failures first" }
             @if deliveries.is_empty() { p.muted { "No deliveries yet." } }
-            @else { div data-live { (deliveries_table(&deliveries)) } }
+            @else { div data-live { (deliveries_table(&deliveries, &sent, &table)) } }
         }
     })
 }

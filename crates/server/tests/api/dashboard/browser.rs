@@ -55,13 +55,22 @@ impl Browser {
         browser
     }
 
+    /// Signs in as a browser does: reads the form (its token and pre-session cookie), then
+    /// posts it with the key.
     pub async fn sign_in(&mut self, key: &str) -> Page {
+        let form = self.get("/dashboard/sign_in").await;
+        let pre_session = cookie_pair(&form).expect("the sign-in form sets its cookie");
+        let csrf = form.csrf();
+        let previous = self.cookie.replace(pre_session);
         let page = self
-            .post("/dashboard/sign_in", &format!("secret_key={key}"))
+            .post(
+                "/dashboard/sign_in",
+                &format!("csrf={csrf}&secret_key={key}"),
+            )
             .await;
-        if let Some(cookie) = page.headers.get("set-cookie") {
-            let cookie = cookie.to_str().expect("ascii cookie");
-            self.cookie = Some(cookie.split(';').next().expect("name=value").to_owned());
+        self.cookie = previous;
+        if let Some(session) = session_cookie(&page) {
+            self.cookie = Some(session);
         }
         page
     }
@@ -85,6 +94,28 @@ impl Browser {
         }
         read(request.send().await.expect("request sent")).await
     }
+}
+
+/// The first `name=value` a page sets, of a cookie still being set (not cleared).
+fn cookie_pair(page: &Page) -> Option<String> {
+    page.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .filter(|c| !c.contains("Max-Age=0"))
+        .map(|c| c.split(';').next().expect("name=value").to_owned())
+        .next()
+}
+
+/// The session cookie a sign-in sets, if it did.
+pub fn session_cookie(page: &Page) -> Option<String> {
+    page.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .filter(|c| c.starts_with("tender_dashboard=") && !c.contains("Max-Age=0"))
+        .map(|c| c.split(';').next().expect("name=value").to_owned())
+        .next()
 }
 
 async fn read(response: reqwest::Response) -> Page {
