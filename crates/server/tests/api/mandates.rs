@@ -65,23 +65,36 @@ async fn a_sepa_payments_mandate_records_the_acceptance_it_was_confirmed_with() 
     assert_eq!(details["type"], "sepa_debit");
     let reference = details["sepa_debit"]["reference"].as_str().unwrap();
     assert_eq!(reference.len(), 16, "{reference}");
-    assert!(reference.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+    assert!(
+        reference
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    );
     assert!(
         details["sepa_debit"]["url"]
             .as_str()
             .unwrap()
-            .ends_with(&format!("/dashboard/payments/{}", intent["id"].as_str().unwrap()))
+            .ends_with(&format!(
+                "/dashboard/payments/{}",
+                intent["id"].as_str().unwrap()
+            ))
     );
 
     // Retrieved again: the same record.
     assert_eq!(get(&app, &format!("/v1/mandates/{id}")).await, mandate);
     // async-stripe reads it with the type its `RetrieveMandate` declares.
-    let typed: stripe_shared::Mandate = crate::sdk_types::parse("GET mandate", &mandate.to_string());
+    let typed: stripe_shared::Mandate =
+        crate::sdk_types::parse("GET mandate", &mandate.to_string());
     assert_eq!(typed.id.as_str(), id);
     let sepa = typed.payment_method_details.sepa_debit.unwrap();
     assert_eq!(sepa.reference, reference);
     assert_eq!(
-        typed.customer_acceptance.online.unwrap().ip_address.as_deref(),
+        typed
+            .customer_acceptance
+            .online
+            .unwrap()
+            .ip_address
+            .as_deref(),
         Some("10.1.2.3")
     );
     app.stop().await;
@@ -130,12 +143,16 @@ async fn an_ach_token_from_the_browser_infers_the_acceptance_from_its_request() 
     );
     // A one-off debit: the mandate covers this amount only.
     assert_eq!(mandate["type"], "single_use");
-    assert_eq!(mandate["single_use"], json!({"amount": 2000, "currency": "usd"}));
+    assert_eq!(
+        mandate["single_use"],
+        json!({"amount": 2000, "currency": "usd"})
+    );
     assert_eq!(
         mandate["payment_method_details"],
         json!({"type": "us_bank_account", "us_bank_account": {"collection_method": null}})
     );
-    let typed: stripe_shared::Mandate = crate::sdk_types::parse("GET mandate", &mandate.to_string());
+    let typed: stripe_shared::Mandate =
+        crate::sdk_types::parse("GET mandate", &mandate.to_string());
     assert_eq!(typed.single_use.unwrap().amount, 2000);
     app.stop().await;
 }
@@ -161,6 +178,11 @@ async fn an_unknown_mandate_is_a_404_naming_the_mandate() {
             &[],
         )
         .await;
-    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{:?}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNAUTHORIZED,
+        "{:?}",
+        refused.body
+    );
     app.stop().await;
 }
