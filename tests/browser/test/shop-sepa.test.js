@@ -25,6 +25,12 @@ describe('the shop paid by SEPA Direct Debit', () => {
     await dev?.stop();
   });
 
+  test('tender dev prints the euro checkout and the test IBANs', () => {
+    for (const text of ['/checkout?currency=eur', 'DE89 3704 0044 0532 0130 00', 'DE62 3704 0044 0532 0130 01']) {
+      assert.ok(dev.printed.includes(text), text);
+    }
+  });
+
   /** The euro checkout with SEPA Debit chosen and `iban` typed; Pay pressed. */
   async function payByDebit(iban) {
     const page = await newPage(browser, dev.tender);
