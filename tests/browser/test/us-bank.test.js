@@ -95,7 +95,10 @@ elements.create('payment', { layout: 'tabs', business: { name: 'Tender Shop' } }
     assert.equal(good.payment_method_preview.us_bank_account.last4, '6789');
     assert.equal(good.payment_method_preview.us_bank_account.routing_number, '110000000');
     assert.equal(good.payment_method_preview.billing_details.name, 'Jenny Rosen');
+    // The acceptance the tab sent (`infer_from_client`) records the browser's request.
     assert.equal(good.mandate_data.customer_acceptance.type, 'online');
+    assert.equal(good.mandate_data.customer_acceptance.online.ip_address, '127.0.0.1');
+    assert.match(good.mandate_data.customer_acceptance.online.user_agent, /Chrome/);
 
     const intent = await confirm(good.id);
     assert.equal(intent.status, 'processing');
@@ -104,7 +107,12 @@ elements.create('payment', { layout: 'tabs', business: { name: 'Tender Shop' } }
     const charge = await merchant.stripe.charges.retrieve(paid.latest_charge);
     assert.equal(charge.payment_method_details.type, 'us_bank_account');
     assert.equal(charge.payment_method_details.us_bank_account.last4, '6789');
-    assert.match(charge.payment_method_details.us_bank_account.mandate, /^mandate_/);
+    // The mandate the charge names records that acceptance.
+    const accepted = await merchant.stripe.mandates.retrieve(
+      charge.payment_method_details.us_bank_account.mandate);
+    assert.equal(accepted.payment_method, charge.payment_method);
+    assert.deepEqual(accepted.customer_acceptance.online, good.mandate_data.customer_acceptance.online);
+    assert.equal(accepted.type, 'single_use');
 
     // 000111111113: Stripe's closed account. The debit fails after `processing`.
     const closed = await token(page, frame, '000111111113');
