@@ -29,6 +29,7 @@ const METHODS = {
   card: { label: 'Card', icon: 'card' },
   ideal: { label: 'iDEAL', icon: 'ideal' },
   sepa_debit: { label: 'SEPA Debit', icon: 'bank' },
+  us_bank_account: { label: 'US bank account', icon: 'bank' },
 };
 
 /** ISO 13616: letters as 10–35, the first four characters moved to the end, modulo 97 is 1. */
@@ -52,6 +53,25 @@ function sepaMandate(name) {
     'within 8 weeks starting from the date on which your account was debited. Your rights ' +
     'are explained in a statement that you can obtain from your bank. You agree to receive ' +
     'notifications for future debits up to 2 days before they occur.';
+}
+
+/** An ABA routing number's checksum: 3, 7, 1 weights over its nine digits, a multiple of 10. */
+function routingValid(digits) {
+  if (!/^[0-9]{9}$/.test(digits)) return false;
+  const weights = [3, 7, 1, 3, 7, 1, 3, 7, 1];
+  return [...digits].reduce((sum, d, i) => sum + weights[i] * Number(d), 0) % 10 === 0;
+}
+
+/**
+ * Stripe's ACH Direct Debit authorization, naming the business. Tender takes the account's
+ * numbers as typed (no Financial Connections, no microdeposits: decision 23).
+ */
+function achMandate(name) {
+  return `By clicking Pay, you authorize ${name} to debit the bank account specified above ` +
+    `for any amount owed for charges arising from your use of ${name}'s services and/or ` +
+    `purchase of products from ${name}, pursuant to ${name}'s website and terms, until this ` +
+    'authorization is revoked. You may amend or cancel this authorization at any time by ' +
+    `providing notice to ${name} with 30 (thirty) days notice.`;
 }
 
 // Theme presets; `appearance.variables` override them.

@@ -52,6 +52,18 @@ function paymentFields($, addressBilling) {
       return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? null
         : problem('invalid_email', 'Your email address is invalid.');
     }),
+    achName: field('ach-name', 'ach-name-error', () => (fields.achName.input.value.trim() ? null
+      : problem('incomplete_name', 'Your full name is incomplete.', true))),
+    routing: field('routing-number', 'routing-number-error', () => {
+      const value = digitsOf(fields.routing.input.value);
+      if (value.length < 9) return problem('incomplete_routing_number', 'Your routing number is incomplete.', true);
+      return routingValid(value) ? null : problem('invalid_routing_number', 'Your routing number is invalid.');
+    }),
+    account: field('account-number', 'account-number-error', () => {
+      const value = digitsOf(fields.account.input.value);
+      return value.length >= 4 ? null
+        : problem('incomplete_account_number', 'Your account number is incomplete.', true);
+    }),
     iban: field('iban', 'iban-error', () => {
       const value = ibanOf(fields.iban.input.value);
       if (value.length < 15) return problem('incomplete_iban', 'Your IBAN is incomplete.', true);
@@ -62,6 +74,7 @@ function paymentFields($, addressBilling) {
     card: ['number', 'exp', 'cvc', 'country', 'postal'],
     ideal: ['name', 'bank'],
     sepa_debit: ['sepaName', 'sepaEmail', 'iban'],
+    us_bank_account: ['achName', 'routing', 'account'],
   };
   function showProblem(name, found) {
     const f = fields[name];
@@ -159,7 +172,17 @@ function paymentFields($, addressBilling) {
       else showProblem('iban', null);
       onEdit();
     });
-    for (const name of ['name', 'bank', 'sepaName', 'sepaEmail']) {
+    // Routing (9) and account (up to 17) numbers are digits only; an invalid routing number
+    // shows once all nine are typed.
+    for (const [name, max] of [['routing', 9], ['account', 17]]) {
+      const input = fields[name].input;
+      input.addEventListener('input', () => {
+        reformat(input, digitsOf(input.value).slice(0, max));
+        liveCheck(name);
+        onEdit();
+      });
+    }
+    for (const name of ['name', 'bank', 'sepaName', 'sepaEmail', 'achName']) {
       const input = fields[name].input;
       input.addEventListener(name === 'bank' ? 'change' : 'input', () => {
         liveCheck(name);

@@ -21,10 +21,16 @@
     ibanOf, fields, FIELDS_OF, showProblem, liveCheck, showBrand, showPostal, wireFields, fillStaticOptions,
   } = paymentFields($, () => !!config && !!config.addressBilling);
 
-  const panels = { card: $('panel-card'), ideal: $('panel-ideal'), sepa_debit: $('panel-sepa_debit') };
+  const panels = {
+    card: $('panel-card'), ideal: $('panel-ideal'), sepa_debit: $('panel-sepa_debit'),
+    us_bank_account: $('panel-us_bank_account'),
+  };
   // Kept here: a panel that is not shown is detached, and getElementById cannot find it.
   const cardTerms = $('card-terms');
   const sepaMandateText = $('sepa-mandate');
+  const achMandateText = $('ach-mandate');
+  // The debits whose confirmation accepts the mandate shown under their fields.
+  const DEBITS = ['sepa_debit', 'us_bank_account'];
 
   function activeFields() {
     if (saved.chosen()) return [];
@@ -174,15 +180,16 @@
     cardTerms.textContent = `By providing your card information, you allow ${name} to ` +
       'charge your card for future payments in accordance with their terms.';
     sepaMandateText.textContent = sepaMandate(name);
+    achMandateText.textContent = achMandate(name);
   }
 
   /**
-   * The mandate the customer accepted by confirming with SEPA Debit below the mandate text:
-   * the merchant's `mandate_data` if given, else an online acceptance whose IP address and
-   * user agent Tender takes from the request (Stripe.js's `infer_from_client`).
+   * The mandate the customer accepted by confirming a debit (SEPA, ACH) below its text: the
+   * merchant's `mandate_data` if given, else an online acceptance whose IP address and user
+   * agent Tender takes from the request (Stripe.js's `infer_from_client`).
    */
   function mandateData(given) {
-    if (given || layout.selected !== 'sepa_debit' || saved.chosen()) return given;
+    if (given || !DEBITS.includes(layout.selected) || saved.chosen()) return given;
     return { customer_acceptance: { type: 'online', online: { infer_from_client: true } } };
   }
 
@@ -223,6 +230,19 @@
       billing.email = fields.sepaEmail.input.value.trim() || billing.email;
       return Object.assign(given, {
         type: 'sepa_debit', sepa_debit: { iban: ibanOf(fields.iban.input.value) },
+        billing_details: billing, payment_user_agent: userAgent(),
+      });
+    }
+    if (layout.selected === 'us_bank_account') {
+      // Taken as typed and counted as verified: Tender has no Financial Connections.
+      billing.name = fields.achName.input.value.trim() || billing.name;
+      return Object.assign(given, {
+        type: 'us_bank_account',
+        us_bank_account: {
+          routing_number: digitsOf(fields.routing.input.value),
+          account_number: digitsOf(fields.account.input.value),
+          account_holder_type: 'individual',
+        },
         billing_details: billing, payment_user_agent: userAgent(),
       });
     }

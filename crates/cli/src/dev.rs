@@ -48,8 +48,18 @@ const TEST_CARDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Stripe's test IBANs for the euro checkout; debits settle a second later under `tender dev`.
+const TEST_IBANS: &[(&str, &str)] = &[
+    ("DE89 3704 0044 0532 0130 00", "is debited"),
+    ("DE62 3704 0044 0532 0130 01", "fails: insufficient funds"),
+];
+
 const PAGES: &[(&str, &str)] = &[
     ("/checkout", "checkout, confirmed on the server"),
+    (
+        "/checkout?currency=eur",
+        "the same in euros: card or SEPA Debit",
+    ),
     ("/two-step", "two-step confirmation"),
     (
         "/deferred-client",
@@ -137,6 +147,10 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
     println!("Test cards (any future expiry, any CVC):");
     for (number, what) in TEST_CARDS {
         println!("  {number}  {what}");
+    }
+    println!("Test IBANs (SEPA Debit, euros):");
+    for (iban, what) in TEST_IBANS {
+        println!("  {iban}  {what}");
     }
     println!();
     println!("Ctrl-C stops both.");

@@ -34,6 +34,7 @@ pub mod event_kind;
 pub mod event_types;
 pub mod fault;
 pub mod intent;
+pub mod mandate;
 pub mod money;
 pub mod network;
 pub mod payment_intent;

@@ -33,6 +33,9 @@ pub struct Ctx {
     pub wall: Timestamp,
     /// Where this server is reached (`http://host:port`), for links to its hosted pages.
     pub origin: String,
+    /// The IP address and user agent of the request's sender (none for Tender's own work):
+    /// what a mandate accepted online with `infer_from_client` records.
+    pub client: tender_core::mandate::Client,
     /// What this attempt read (id → version; `None` for absent), so that an answer decided on
     /// a snapshot a concurrent request has since changed can be decided again.
     reads: Mutex<Vec<(String, Option<i64>)>>,
@@ -57,8 +60,15 @@ impl Ctx {
             now,
             wall: now,
             origin,
+            client: tender_core::mandate::Client::default(),
             reads: Mutex::new(Vec::new()),
         }
+    }
+
+    /// This context for a request sent by `client`.
+    pub fn with_client(mut self, client: tender_core::mandate::Client) -> Ctx {
+        self.client = client;
+        self
     }
 
     /// The context of work Tender does on its own for `account` (a renewal): the secret

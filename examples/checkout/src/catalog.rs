@@ -4,8 +4,22 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Every price is in US cents.
+/// The currency a cart is priced in when it names none.
 pub const CURRENCY: &str = "usd";
+/// The currencies the shop sells in. A product costs the same number in each (its
+/// `unit_amount` is in the smallest unit of the cart's currency: cents).
+pub const CURRENCIES: &[&str] = &["usd", "eur"];
+
+/// The payment method types offered for a currency, where the shop names them instead of
+/// leaving them to automatic payment methods: euros add SEPA Direct Debit, which neither
+/// Tender nor a Stripe account without it enabled in the Dashboard offers by default. The
+/// page's Payment Element is given the same list, so it shows the tabs the intent accepts.
+pub fn payment_method_types(currency: &str) -> Option<&'static [&'static str]> {
+    match currency {
+        "eur" => Some(&["card", "sepa_debit"]),
+        _ => None,
+    }
+}
 /// More than this many of one item is surely a typo.
 pub const MAX_QUANTITY: u32 = 10;
 
@@ -56,13 +70,17 @@ pub const DISCOUNT_CODES: &[(&str, Discount)] = &[
     ("FIVEOFF", Discount::Fixed(500)),
 ];
 
-/// What the browser sends: product ids and quantities, and maybe a code. No prices.
+/// What the browser sends: product ids and quantities, maybe a code and a currency. No
+/// prices.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct Cart {
     #[serde(default)]
     pub items: Vec<CartItem>,
     #[serde(default)]
     pub discount_code: Option<String>,
+    /// `usd` (the default) or `eur`.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -107,10 +125,22 @@ pub enum CartError {
     TooMany,
     #[error("The discount code {0:?} is not valid.")]
     UnknownCode(String),
+    #[error("We don't sell in {0:?}.")]
+    UnknownCurrency(String),
 }
 
 /// Prices a cart. Lines with quantity 0 are dropped; the same product twice is merged.
 pub fn price(cart: &Cart) -> Result<Quote, CartError> {
+    let currency = match cart.currency.as_deref().map(str::trim) {
+        None | Some("") => CURRENCY.to_owned(),
+        Some(code) => {
+            let code = code.to_ascii_lowercase();
+            if !CURRENCIES.contains(&code.as_str()) {
+                return Err(CartError::UnknownCurrency(code));
+            }
+            code
+        }
+    };
     let mut lines: Vec<Line> = Vec::new();
     for item in &cart.items {
         let product = PRODUCTS
@@ -147,7 +177,7 @@ pub fn price(cart: &Cart) -> Result<Quote, CartError> {
     };
     let total = subtotal - discount.as_ref().map_or(0, |d| d.amount);
     Ok(Quote {
-        currency: CURRENCY.to_owned(),
+        currency,
         lines,
         subtotal,
         discount,
@@ -199,6 +229,7 @@ mod tests {
                 })
                 .collect(),
             discount_code: code.map(str::to_owned),
+            currency: None,
         }
     }
 
@@ -233,6 +264,23 @@ mod tests {
             price(&cart(&[("tee", 1)], Some("FREE"))),
             Err(CartError::UnknownCode("FREE".into()))
         );
+    }
+
+    #[test]
+    fn prices_in_euros_when_asked_and_offers_sepa_debit_there() {
+        let mut euros = cart(&[("tee", 1)], Some("FIVEOFF"));
+        euros.currency = Some("EUR".into());
+        let quote = price(&euros).unwrap();
+        assert_eq!(quote.currency, "eur");
+        assert_eq!(quote.total, 2000);
+        assert_eq!(price(&cart(&[("tee", 1)], None)).unwrap().currency, "usd");
+        euros.currency = Some("gbp".into());
+        assert_eq!(price(&euros), Err(CartError::UnknownCurrency("gbp".into())));
+        assert_eq!(
+            payment_method_types("eur"),
+            Some(&["card", "sepa_debit"][..])
+        );
+        assert_eq!(payment_method_types("usd"), None);
     }
 
     #[test]

@@ -25,7 +25,9 @@ use stripe_core::setup_intent::{
 };
 use stripe_payment::ConfirmationToken;
 use stripe_payment::confirmation_token::RetrieveConfirmationToken;
-use stripe_shared::{ApiErrorsType, PaymentIntent, SetupIntent};
+use stripe_shared::{
+    ApiErrorsType, PaymentIntent, PaymentIntentAllowedPaymentMethodTypes, SetupIntent,
+};
 use stripe_types::Currency;
 
 use crate::rules::Instrument;
@@ -97,6 +99,9 @@ pub struct NewPayment<'a> {
     /// The returning shopper's Customer: a card saved at this payment is saved to it, and a
     /// card saved earlier may pay.
     pub customer: Option<&'a str>,
+    /// The payment method types to offer, where automatic payment methods would not offer
+    /// them (`catalog::payment_method_types`).
+    pub payment_method_types: Option<&'a [&'a str]>,
 }
 
 /// An off-session payment with a saved card.
@@ -141,9 +146,21 @@ impl Gateway {
         let request = CreatePaymentIntent::new(payment.amount, currency(payment.currency)?)
             .confirm(true)
             .confirmation_token(payment.confirmation_token)
-            .automatic_payment_methods(CreatePaymentIntentAutomaticPaymentMethods::new(true))
             .metadata(order_metadata(payment.order_id))
             .return_url(payment.return_url);
+        // The API version async-stripe speaks names a list with `allowed_payment_method_types`
+        // (the intent keeps those of the list that fit its currency).
+        let request = match payment.payment_method_types {
+            Some(types) => request.allowed_payment_method_types(
+                // Parsing cannot fail: a type async-stripe does not know is kept as `Unknown`.
+                types
+                    .iter()
+                    .filter_map(|t| t.parse().ok())
+                    .collect::<Vec<PaymentIntentAllowedPaymentMethodTypes>>(),
+            ),
+            None => request
+                .automatic_payment_methods(CreatePaymentIntentAutomaticPaymentMethods::new(true)),
+        };
         let request = match payment.customer {
             Some(customer) => request.customer(customer),
             None => request,

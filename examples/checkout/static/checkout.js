@@ -8,6 +8,10 @@
  * browser's Customer and gives the page a CustomerSession, with which the Payment Element
  * shows the cards saved last time and offers to save a new one. The Address Element
  * ("Collect addresses", shipping mode) puts the shipping address on the token.
+ *
+ * In euros (/checkout?currency=eur) the shop names the payment method types, card and SEPA
+ * Debit, for the Payment Element here and for the PaymentIntent on the server; a SEPA debit
+ * is `processing` until the bank answers, and the order page waits for it.
  */
 'use strict';
 
@@ -22,15 +26,23 @@
   let orderId = null;
   let initial = { tee: 1, mug: 1 };
   let initialCode = null;
-  const retried = new URLSearchParams(location.search).get('order');
+  const query = new URLSearchParams(location.search);
+  const catalog = await Shop.getJson('/api/catalog');
+  let currency = catalog.currencies.includes(query.get('currency')) ? query.get('currency') : catalog.currency;
+  const retried = query.get('order');
   if (retried) {
     const order = await Shop.getJson(`/api/orders/${encodeURIComponent(retried)}`);
     if (order.status === 'pending') {
       orderId = order.id;
       initial = Object.fromEntries(order.quote.lines.map((l) => [l.product, l.quantity]));
       initialCode = order.quote.discount ? order.quote.discount.code : null;
+      currency = order.currency;
     }
   }
+  // Named types (SEPA Debit in euros), or automatic payment methods when none are named.
+  const paymentMethodTypes = catalog.payment_method_types[currency];
+  document.getElementById('usd-note').hidden = currency !== 'usd';
+  document.getElementById('eur-note').hidden = currency !== 'eur';
 
   // Without a session (the shop could not make one), the page still takes new cards.
   const session = await Shop.postJson('/api/customer-session', {});
@@ -44,6 +56,8 @@
   const cart = await Shop.mountCart(document.getElementById('cart'), {
     initial,
     initialCode,
+    currency,
+    catalog,
     onQuote: async (quote) => {
       if (!quote) {
         // Nothing to pay: no amount on a button that cannot be pressed.
@@ -57,11 +71,14 @@
           amount: quote.total,
           currency: quote.currency,
           paymentMethodCreation: 'manual',
+          paymentMethodTypes,
           customerSessionClientSecret,
           appearance: { theme: 'stripe' },
         });
         elements.create('address', { mode: 'shipping' }).mount('#address-element');
-        elements.create('payment', { layout: 'accordion' }).mount('#payment-element');
+        // The business named in SEPA Debit's mandate text.
+        elements.create('payment', { layout: 'accordion', business: { name: 'Tender Shop' } })
+          .mount('#payment-element');
       } else {
         // The Payment Element shows what the customer will pay: keep it in step.
         await elements.update({ amount: quote.total });

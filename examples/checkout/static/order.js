@@ -4,7 +4,8 @@
  * got here, so the page polls while the order is pending. An order whose last attempt
  * failed (the payment_intent.payment_failed webhook, or a bank page that sent the shopper
  * back with redirect_status=failed) is not waiting for anything: the page says it failed and
- * offers to pay the same order again.
+ * offers to pay the same order again. A bank debit (SEPA Direct Debit) is `processing` until
+ * the bank answers, seconds on Tender and days on Stripe: the page says so while it waits.
  */
 'use strict';
 
@@ -21,12 +22,15 @@
       return;
     }
     const failed = order.status === 'pending' && (order.last_error || returned === 'failed');
-    status.textContent = failed ? 'payment failed' : order.status;
-    status.className = `status ${failed ? 'failed' : order.status}`;
+    const processing = !failed && order.status === 'pending' && order.payment_status === 'processing';
+    const shown = failed ? 'failed' : processing ? 'processing' : order.status;
+    status.textContent = failed ? 'payment failed' : shown;
+    status.className = `status ${shown}`;
     Shop.renderQuote(document.getElementById('summary'), order.quote);
     const details = [];
     if (order.payment_intent) details.push(`PaymentIntent ${order.payment_intent}`);
     if (order.fulfilment) details.push(`fulfilled by event ${order.fulfilment.event_id}`);
+    else if (processing) details.push('waiting for your bank debit to settle…');
     else if (order.status === 'pending' && !failed) details.push('waiting for the payment to be confirmed…');
     document.getElementById('details').textContent = details.join(' · ');
     const lastError = failed ? order.last_error || 'The payment failed.' : '';

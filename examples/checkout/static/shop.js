@@ -62,11 +62,13 @@
   };
 
   /**
-   * The cart: products with quantities and a discount code. `onQuote(quote)` runs with the
-   * server's quote after every change, or with null when the cart cannot be priced (empty).
+   * The cart: products with quantities and a discount code, in `currency` (the catalog's
+   * when not given). `onQuote(quote)` runs with the server's quote after every change, or
+   * with null when the cart cannot be priced (empty).
    */
-  Shop.mountCart = async (root, { initial = {}, initialCode = null, onQuote }) => {
-    const catalog = await Shop.getJson('/api/catalog');
+  Shop.mountCart = async (root, { initial = {}, initialCode = null, currency = null, catalog = null, onQuote }) => {
+    if (!catalog) catalog = await Shop.getJson('/api/catalog');
+    const priced = currency || catalog.currency;
     const quantities = Object.fromEntries(catalog.products.map((p) => [p.id, initial[p.id] || 0]));
     let discountCode = initialCode;
     let lastQuote = null;
@@ -92,6 +94,7 @@
         .filter(([, quantity]) => quantity > 0)
         .map(([product, quantity]) => ({ product, quantity })),
       discount_code: discountCode,
+      currency: priced,
     });
 
     const requote = async () => {
@@ -114,7 +117,7 @@
       about.append(
         Shop.text('div', product.name, 'name'),
         Shop.text('div', product.description, 'description'),
-        Shop.text('div', Shop.money(product.unit_amount, catalog.currency), 'price'),
+        Shop.text('div', Shop.money(product.unit_amount, priced), 'price'),
       );
       const qty = Shop.text('div', undefined, 'qty');
       const minus = Shop.text('button', '−');

@@ -5,6 +5,9 @@ for a few seconds at most."""
 
 import time
 
+import pytest
+import stripe
+
 MANDATE = {
     "customer_acceptance": {
         "type": "online",
@@ -145,6 +148,28 @@ def refunded_card_payment(client, pm):
     )
     assert pi.status == "succeeded"
     return client.v1.refunds.create(params={"payment_intent": pi.id})
+
+
+def test_the_mandate_of_a_sepa_payment(client):
+    pi = sepa_payment(client, "DE89370400440532013000")
+    charge = client.v1.charges.retrieve(pi.latest_charge)
+    mandate = client.v1.mandates.retrieve(charge.payment_method_details.sepa_debit.mandate)
+    assert isinstance(mandate, stripe.Mandate)
+    assert mandate.id == charge.payment_method_details.sepa_debit.mandate
+    assert mandate.status == "active"
+    assert mandate.type == "multi_use"
+    assert mandate.payment_method == pi.payment_method
+    acceptance = mandate.customer_acceptance
+    assert acceptance.type == "online"
+    assert acceptance.online.ip_address == "127.0.0.1"
+    assert acceptance.online.user_agent == "stripe-python suite"
+    assert mandate.payment_method_details.type == "sepa_debit"
+    assert len(mandate.payment_method_details.sepa_debit.reference) == 16
+    with pytest.raises(stripe.InvalidRequestError) as missing:
+        client.v1.mandates.retrieve("mandate_missing")
+    assert missing.value.http_status == 404
+    assert missing.value.code == "resource_missing"
+    assert missing.value.param == "mandate"
 
 
 def test_pending_refund_succeeds_later(client):

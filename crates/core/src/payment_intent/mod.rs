@@ -13,7 +13,7 @@ pub mod params;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tender_wire::Metadata;
+use tender_wire::{ApiError, Metadata};
 
 use crate::Timestamp;
 use crate::address::Shipping;
@@ -229,6 +229,36 @@ pub fn eligible_payment_method_types(currency: &str) -> Vec<String> {
         types.push("ideal".to_owned());
     }
     types
+}
+
+/// `allowed_payment_method_types` (API versions from 2026-07-29.dahlia): the listed types
+/// that can pay in `currency`, in the list's order. Unlike `payment_method_types`, which
+/// refuses a type it cannot use, the others are dropped silently, as Stripe does; only a list
+/// left empty is refused.
+pub fn allowed_payment_method_types(
+    allowed: &[String],
+    currency: &str,
+) -> Result<Vec<String>, ApiError> {
+    let mut types: Vec<String> = Vec::new();
+    for kind in allowed {
+        let fits = match kind.as_str() {
+            "card" => true,
+            "ideal" | "sepa_debit" => currency == "eur",
+            "us_bank_account" => currency == "usd",
+            _ => false,
+        };
+        if fits && !types.contains(kind) {
+            types.push(kind.clone());
+        }
+    }
+    if types.is_empty() {
+        return Err(ApiError::invalid_request(format!(
+            "None of the payment method types in allowed_payment_method_types can be used \
+             for a payment in {currency}."
+        ))
+        .with_param("allowed_payment_method_types"));
+    }
+    Ok(types)
 }
 
 /// The rendered `payment_method_options` for the intent's types.

@@ -125,6 +125,37 @@ impl PaymentIntentCreate {
         if let Some(types) = &payment_method_types {
             check_types(types)?;
         }
+        let payment_method_types = match p.string_list("allowed_payment_method_types")? {
+            None => payment_method_types,
+            Some(allowed) => {
+                let exclusive = [
+                    ("payment_method_types", payment_method_types.is_some()),
+                    (
+                        "automatic_payment_methods",
+                        automatic_payment_methods.is_some(),
+                    ),
+                    (
+                        "excluded_payment_method_types",
+                        p.contains("excluded_payment_method_types"),
+                    ),
+                    (
+                        "payment_method_configuration",
+                        p.contains("payment_method_configuration"),
+                    ),
+                ];
+                if let Some((other, _)) = exclusive.iter().find(|(_, given)| *given) {
+                    return Err(ApiError::invalid_request(format!(
+                        "You may only specify one of these parameters: \
+                         allowed_payment_method_types, {other}."
+                    ))
+                    .with_param("allowed_payment_method_types"));
+                }
+                Some(super::allowed_payment_method_types(
+                    &allowed,
+                    currency.code,
+                )?)
+            }
+        };
         let confirmation_method = match p
             .enumeration("confirmation_method", &["automatic", "manual"])?
             .as_deref()

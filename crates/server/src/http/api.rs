@@ -140,11 +140,27 @@ impl<P: KeyPolicy> FromRequest<Arc<AppState>> for Api<P> {
                 request_id,
                 idempotency_key,
                 origin(&parts.headers),
-            ),
+            )
+            .with_client(client(&parts)),
             params,
             fingerprint,
             policy: PhantomData,
         })
+    }
+}
+
+/// The sender's address and user agent, for mandates accepted with `infer_from_client`.
+fn client(parts: &axum::http::request::Parts) -> tender_core::mandate::Client {
+    tender_core::mandate::Client {
+        ip_address: parts
+            .extensions
+            .get::<super::serve::PeerAddr>()
+            .map(|p| p.0.ip().to_string()),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(512).collect()),
     }
 }
 

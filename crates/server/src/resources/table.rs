@@ -12,6 +12,7 @@ use tender_core::confirmation_token::StoredConfirmationToken;
 use tender_core::customer::Customer;
 use tender_core::customer_session::StoredCustomerSession;
 use tender_core::event::Event;
+use tender_core::mandate::StoredMandate;
 use tender_core::payment_intent::PaymentIntent;
 use tender_core::payment_method::PaymentMethod;
 use tender_core::price::Price;
@@ -97,6 +98,8 @@ resources! {
     StoredConfirmationToken => "confirmation_token", "ctoken", at token,
         expands ["payment_method_preview.customer"];
     StoredToken => "token", "tok", at token;
+    // Made with a bank debit's first charge, whose `payment_method_details` names it.
+    StoredMandate => "mandate", "mandate";
     Charge => "charge", "ch",
         expands [
             "balance_transaction",

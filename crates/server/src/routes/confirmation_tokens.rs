@@ -59,7 +59,12 @@ impl Command for Create {
             ))
             .with_param("expand"));
         }
-        let create = self.create.clone();
+        let mut create = self.create.clone();
+        // The browser made this token: an online acceptance asking to be inferred records
+        // its address and user agent, as Stripe's token shows them.
+        if let Some(mandate_data) = create.mandate_data.as_mut() {
+            tender_core::mandate::infer_from_client(mandate_data, &ctx.client);
+        }
         let mut writes = Vec::new();
         // A stored card token is redeemed now, marked used with the new ConfirmationToken.
         let redeemed = match &create.payment_method_data {

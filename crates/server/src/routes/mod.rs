@@ -12,6 +12,7 @@ mod faults;
 mod invoice_items;
 mod invoice_payments;
 mod invoices;
+mod mandates;
 mod payment_intents;
 mod payment_methods;
 mod prices;
@@ -52,6 +53,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(payment_methods::routes())
         .merge(events::routes())
         .merge(charges::routes())
+        .merge(mandates::routes())
         .merge(refunds::routes())
         .merge(payment_intents::routes())
         .merge(setup_intents::routes())

@@ -15,7 +15,7 @@ use tender_wire::{ApiError, IdIn};
 use crate::ctx::Ctx;
 use crate::http::KeyKind;
 use crate::pipeline::Effect;
-use crate::resources::{Loaded, new_id, persist_json, to_json};
+use crate::resources::{Loaded, insert, new_id, persist_json, to_json};
 use crate::services::billing::{pending_setup, settle};
 use crate::services::facts;
 use crate::services::intents::{self, Intent, Source, render_intent, state_error};
@@ -37,6 +37,17 @@ pub async fn confirm<I: Intent>(
     }
     let request = I::request(params);
     let token = intents::load_token(ctx, request.confirmation_token.as_deref()).await?;
+    // What a debit's mandate records: the confirmation's acceptance, else its token's.
+    let mandate_data = match &request.mandate_data {
+        Some(given) => {
+            let mut given = given.clone();
+            tender_core::mandate::infer_from_client(&mut given, &ctx.client);
+            Some(given)
+        }
+        None => token
+            .as_ref()
+            .and_then(|t| t.object.token.mandate_data.clone()),
+    };
     let prepared = confirmation::prepare(intent, params, token.as_ref().map(|t| &t.object))?;
     let source =
         intents::resolve_source(ctx, I::KIND, token, request, prepared.view().payment_method)
@@ -63,6 +74,7 @@ pub async fn confirm<I: Intent>(
         intent_version: version,
         charge_version: None,
         prior,
+        mandate_data,
     };
     apply(ctx, outcome, base, Some(source), expand).await
 }
@@ -122,6 +134,9 @@ pub struct Base {
     /// The version of an existing charge the transition changes (a capture, a cancel).
     pub charge_version: Option<i64>,
     pub prior: Vec<Write>,
+    /// A confirmation's `mandate_data` (or its token's): recorded by the mandate of a debit
+    /// it submits.
+    pub mandate_data: Option<Value>,
 }
 
 /// Turns a transition that is not a confirmation (a capture, a cancel) into writes and the
@@ -160,6 +175,8 @@ async fn apply<I: Intent>(
         settles_later,
         ..
     } = transition;
+    let reusable =
+        effects.payment_method.attach_to.is_some() || effects.payment_method.set_up_for_off_session;
     let mut writes = base.prior;
     if effects.record_authentication
         && let Some(pm) = intent.view().payment_method
@@ -213,6 +230,18 @@ async fn apply<I: Intent>(
     }
     writes.extend(attached);
     if let Some(timing) = settles_later {
+        // A submitted debit's new charge names its mandate: stored with it.
+        if let Some(charge) = charge.as_ref().filter(|_| base.charge_version.is_none())
+            && let Some(mandate) = tender_core::mandate::for_debit(
+                charge,
+                base.mandate_data.as_ref(),
+                reusable,
+                &ctx.origin,
+                ctx.wall,
+            )
+        {
+            writes.push(insert(ctx.account_id(), &mandate)?);
+        }
         let customer = intent.view().customer.map(String::as_str);
         settle_later::schedule_payment(ctx, intent.id(), customer, timing, &mut writes).await?;
     }

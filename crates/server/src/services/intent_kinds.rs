@@ -80,6 +80,7 @@ impl Intent for PaymentIntent {
             intent_version: Some(loaded.version),
             charge_version: transition.charge.as_ref().and(charge.map(|c| c.version)),
             prior: Vec::new(),
+            mandate_data: None,
         };
         Ok((transition, base))
     }

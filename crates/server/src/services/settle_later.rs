@@ -126,6 +126,7 @@ pub async fn settle_payment(ctx: &Ctx, id: &str) -> Result<Step, ApiError> {
         intent_version: Some(intent.version),
         charge_version: Some(charge.version),
         prior: Vec::new(),
+        mandate_data: None,
     };
     let effect = apply_transition(ctx, transition, base, &Expand::default()).await?;
     Ok(Step { effect, next: None })

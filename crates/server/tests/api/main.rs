@@ -25,6 +25,7 @@ mod fidelity;
 mod helpers;
 mod isolation;
 mod limits;
+mod mandates;
 mod payments;
 mod protocol;
 mod races;

@@ -10,6 +10,7 @@ fn quote() -> Quote {
             quantity: 2,
         }],
         discount_code: None,
+        currency: None,
     })
     .unwrap()
 }

@@ -13,7 +13,7 @@ use stripe_payment::ConfirmationToken;
 use stripe_shared::{PaymentIntent, PaymentIntentStatus};
 
 use super::{App, Failure, returning};
-use crate::catalog::{Cart, Quote, price};
+use crate::catalog::{Cart, Quote, payment_method_types, price};
 use crate::orders::Order;
 use crate::payments::{self, CardSummary, NewPayment, PaymentError};
 use crate::rules::{self, Refusal};
@@ -62,6 +62,7 @@ pub async fn create_confirm_intent(
         confirmation_token: token.id.as_str(),
         return_url: &return_url,
         customer: customer.as_deref(),
+        payment_method_types: payment_method_types(&quote.currency),
     };
     match attempt(&app, &order, &payment).await {
         Ok(intent) => {

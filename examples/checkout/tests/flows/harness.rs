@@ -54,6 +54,8 @@ impl Shop {
                 batch: 32,
                 ..DispatcherConfig::default()
             }),
+            // A SEPA debit settles a second after its confirmation.
+            settle: tender_server::SettleSpeed::Fast,
             ..tender_server::Config::default()
         };
         let server = Server::start_with_store(&config, std::sync::Arc::new(store))
@@ -114,6 +116,15 @@ impl Shop {
     }
 
     pub async fn token_for(&self, number: &str, mode: &str) -> String {
+        self.card_token(number, mode, "usd").await
+    }
+
+    /// A card's token for a payment in `currency`.
+    pub async fn token_in(&self, number: &str, currency: &str) -> String {
+        self.card_token(number, "payment", currency).await
+    }
+
+    async fn card_token(&self, number: &str, mode: &str, currency: &str) -> String {
         let mut form = vec![
             ("key", PUBLISHABLE_KEY),
             ("payment_method_data[type]", "card"),
@@ -124,12 +135,44 @@ impl Shop {
             ("client_context[mode]", mode),
         ];
         if mode == "payment" || mode == "subscription" {
-            form.push(("client_context[currency]", "usd"));
+            form.push(("client_context[currency]", currency));
         }
         // What the SDK's Elements in subscription mode imply, as Stripe.js's do.
         if mode == "subscription" {
             form.push(("client_context[setup_future_usage]", "off_session"));
         }
+        let answer = self
+            .http
+            .post(format!("{}/v1/confirmation_tokens", self.tender))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        let token: Value = answer.json().await.unwrap();
+        token["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A ConfirmationToken for a SEPA debit of a euro payment, with the online acceptance
+    /// of the mandate the Payment Element sends.
+    pub async fn sepa_token(&self, iban: &str) -> String {
+        let form = [
+            ("key", PUBLISHABLE_KEY),
+            ("payment_method_data[type]", "sepa_debit"),
+            ("payment_method_data[sepa_debit][iban]", iban),
+            ("payment_method_data[billing_details][name]", "Jenny Rosen"),
+            (
+                "payment_method_data[billing_details][email]",
+                "jenny@example.com",
+            ),
+            ("mandate_data[customer_acceptance][type]", "online"),
+            (
+                "mandate_data[customer_acceptance][online][infer_from_client]",
+                "true",
+            ),
+            ("client_context[mode]", "payment"),
+            ("client_context[currency]", "eur"),
+        ];
         let answer = self
             .http
             .post(format!("{}/v1/confirmation_tokens", self.tender))

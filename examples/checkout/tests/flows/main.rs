@@ -4,6 +4,7 @@
 //! browser SDK makes them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod debits;
 mod harness;
 mod membership;
 mod paths;

@@ -234,3 +234,56 @@ fn a_debit_needs_a_name_and_a_valid_account() {
     );
     let _ = (BillingDetails::default(), Metadata::new());
 }
+
+#[test]
+fn the_mandate_of_a_debit_is_the_one_its_charge_names() {
+    let sepa_charge = submitted(&sepa("DE89370400440532013000"), "eur")
+        .charge
+        .unwrap();
+    let accepted = json!({"customer_acceptance": {"type": "online",
+        "online": {"ip_address": "127.0.0.1", "user_agent": "Mozilla/5.0"}}});
+    let stored =
+        crate::mandate::for_debit(&sepa_charge, Some(&accepted), false, "http://t", NOW).unwrap();
+    let rendered = serde_json::to_value(&stored.mandate).unwrap();
+    assert_eq!(stored.id, "mandate_1Debit");
+    assert_eq!(stored.created, NOW);
+    assert_eq!(rendered["object"], "mandate");
+    assert_eq!(rendered["type"], "multi_use");
+    assert_eq!(rendered["multi_use"], json!({}));
+    assert_eq!(rendered["single_use"], serde_json::Value::Null);
+    assert_eq!(rendered["status"], "active");
+    assert_eq!(rendered["payment_method"], "pm_1Debit");
+    assert_eq!(rendered["customer_acceptance"]["type"], "online");
+    assert_eq!(rendered["customer_acceptance"]["accepted_at"], NOW);
+    assert_eq!(
+        rendered["customer_acceptance"]["online"]["user_agent"],
+        "Mozilla/5.0"
+    );
+    assert_eq!(rendered["payment_method_details"]["type"], "sepa_debit");
+    assert_eq!(
+        rendered["payment_method_details"]["sepa_debit"]["reference"],
+        "1DEBIT"
+    );
+    assert_eq!(
+        rendered["payment_method_details"]["sepa_debit"]["url"],
+        "http://t/dashboard/payments/pi_1Debit"
+    );
+
+    // A one-off ACH debit's mandate is for its amount only, unless the account is kept.
+    let ach_charge = submitted(&ach("000123456789"), "usd").charge.unwrap();
+    let once = crate::mandate::for_debit(&ach_charge, None, false, "http://t", NOW).unwrap();
+    let once = serde_json::to_value(&once.mandate).unwrap();
+    assert_eq!(once["type"], "single_use");
+    assert_eq!(
+        once["single_use"],
+        json!({"amount": 2000, "currency": "usd"})
+    );
+    assert_eq!(once["multi_use"], serde_json::Value::Null);
+    assert_eq!(once["customer_acceptance"]["type"], "offline");
+    assert_eq!(
+        once["payment_method_details"],
+        json!({"type": "us_bank_account", "us_bank_account": {"collection_method": null}})
+    );
+    let kept = crate::mandate::for_debit(&ach_charge, None, true, "http://t", NOW).unwrap();
+    assert_eq!(kept.mandate.kind, "multi_use");
+}

@@ -367,3 +367,46 @@ fn a_confirmations_own_parameters_are_written_onto_the_intent() {
         Some(crate::intent::Usage::OffSession)
     );
 }
+
+fn created(form: &str) -> Result<PaymentIntentCreate, tender_wire::ApiError> {
+    let mut p = tender_wire::Params::from_form(form.as_bytes()).unwrap();
+    PaymentIntentCreate::take(&mut p)
+}
+
+#[test]
+fn allowed_payment_method_types_keeps_what_fits_the_currency_and_drops_the_rest() {
+    let eur = created(
+        "amount=1500&currency=eur&allowed_payment_method_types[0]=us_bank_account\
+         &allowed_payment_method_types[1]=card&allowed_payment_method_types[2]=sepa_debit\
+         &allowed_payment_method_types[3]=klarna",
+    )
+    .unwrap();
+    let intent = eur.build("pi_1".into(), "pi_1_secret_x".into(), 1_794_744_000);
+    assert_eq!(intent.payment_method_types, ["card", "sepa_debit"]);
+    assert_eq!(intent.automatic_payment_methods, None);
+
+    let usd = created(
+        "amount=1500&currency=usd&allowed_payment_method_types[0]=sepa_debit\
+         &allowed_payment_method_types[1]=us_bank_account",
+    )
+    .unwrap();
+    assert_eq!(
+        usd.payment_method_types.as_deref(),
+        Some(&["us_bank_account".to_owned()][..])
+    );
+
+    let none =
+        created("amount=1500&currency=usd&allowed_payment_method_types[0]=ideal").unwrap_err();
+    assert_eq!(none.param.as_deref(), Some("allowed_payment_method_types"));
+    let both = created(
+        "amount=1500&currency=eur&allowed_payment_method_types[0]=card\
+         &automatic_payment_methods[enabled]=true",
+    )
+    .unwrap_err();
+    assert_eq!(both.param.as_deref(), Some("allowed_payment_method_types"));
+    assert!(
+        both.message.contains("automatic_payment_methods"),
+        "{}",
+        both.message
+    );
+}

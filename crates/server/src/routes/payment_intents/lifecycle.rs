@@ -58,6 +58,7 @@ impl Command for Capture {
             intent_version: Some(loaded.version),
             charge_version: charge.map(|c| c.version),
             prior: Vec::new(),
+            mandate_data: None,
         };
         apply_transition(ctx, transition, base, &self.expand).await
     }

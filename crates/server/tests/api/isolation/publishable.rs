@@ -114,6 +114,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/v1/invoice_payments", Access::Secret),
     ("GET", "/v1/invoice_payments/{id}", Access::Secret),
+    ("GET", "/v1/mandates/{id}", Access::Secret),
     ("GET", "/v1/events", Access::Secret),
     ("GET", "/v1/events/{id}", Access::Secret),
     ("POST", "/v1/charges", Access::Secret),
