@@ -109,6 +109,15 @@ async fn advance(client: &ApiClient, clock: &str, to: &str) -> Result<(), String
             println!("{}", line(&now));
             return Ok(());
         }
+        if now["status"] == "internal_failure" {
+            // Tender could not run one of the clock's steps (its log says which): the clock
+            // stays where it was and will not advance again.
+            return Err(format!(
+                "{clock} failed to advance (internal_failure) and stays at {}; delete it and \
+                 create a new one",
+                now["frozen_time"]
+            ));
+        }
         if started.elapsed() > WAIT {
             return Err(format!(
                 "{clock} is still {} after {} s",

@@ -59,6 +59,7 @@ pub enum EventKind {
     TestClockAdvancing,
     TestClockCreated,
     TestClockDeleted,
+    TestClockInternalFailure,
     TestClockReady,
 }
 
@@ -117,6 +118,7 @@ impl EventKind {
         EventKind::TestClockAdvancing,
         EventKind::TestClockCreated,
         EventKind::TestClockDeleted,
+        EventKind::TestClockInternalFailure,
         EventKind::TestClockReady,
     ];
 
@@ -177,6 +179,7 @@ impl EventKind {
             EventKind::TestClockAdvancing => "test_helpers.test_clock.advancing",
             EventKind::TestClockCreated => "test_helpers.test_clock.created",
             EventKind::TestClockDeleted => "test_helpers.test_clock.deleted",
+            EventKind::TestClockInternalFailure => "test_helpers.test_clock.internal_failure",
             EventKind::TestClockReady => "test_helpers.test_clock.ready",
         }
     }

@@ -43,7 +43,18 @@ pub struct ScheduledJob {
     pub lease_until_ms: Option<i64>,
     /// Identifies the claim holding the lease.
     pub lease_token: Option<String>,
+    /// How many times in a row its step failed for a reason of Tender's own (storage): it is
+    /// retried after a pause, and a test clock gives up after [`MAX_FAILURES`].
+    #[serde(default)]
+    pub failures: u32,
 }
+
+/// After this many failures in a row, a job on a test clock stops its clock's advance
+/// (`internal_failure`, as Stripe's clocks end when an advance cannot complete).
+pub const MAX_FAILURES: u32 = 3;
+
+/// The longest pause before a failed job runs again.
+const MAX_FAILURE_PAUSE_MS: i64 = 3_600_000;
 
 impl ScheduledJob {
     pub const OBJECT: &'static str = "scheduled_job";
@@ -65,6 +76,7 @@ impl ScheduledJob {
             clock,
             lease_until_ms: None,
             lease_token: None,
+            failures: 0,
         }
     }
 
@@ -88,6 +100,23 @@ impl ScheduledJob {
     /// claims it: the version check at commit is what fences a late runner out).
     pub fn is_held_by(&self, token: &str) -> bool {
         self.lease_token.as_deref() == Some(token)
+    }
+}
+
+impl ScheduledJob {
+    /// Records that its step failed at `now_ms`: the lease is released, and no claim may take
+    /// it again for a pause that doubles with each failure in a row (1 s, 2 s, 4 s, … up to an
+    /// hour), so that a failing step neither spins nor stops for good. Returns whether it
+    /// has now failed [`MAX_FAILURES`] times in a row.
+    pub fn record_failure(&mut self, now_ms: i64) -> bool {
+        self.failures = self.failures.saturating_add(1);
+        let pause = 1_000_i64
+            .checked_shl(self.failures.saturating_sub(1).min(30))
+            .unwrap_or(MAX_FAILURE_PAUSE_MS)
+            .min(MAX_FAILURE_PAUSE_MS);
+        self.lease_until_ms = Some(now_ms.saturating_add(pause));
+        self.lease_token = None;
+        self.failures >= MAX_FAILURES
     }
 }
 
@@ -120,5 +149,35 @@ mod tests {
         assert!(job.claim(31_001, 30_000, "b".into()), "expired");
         assert!(job.is_held_by("b") && !job.is_held_by("a"));
         assert_eq!(job.lease_until_ms, Some(61_001));
+    }
+
+    #[test]
+    fn a_failed_step_waits_longer_after_each_failure_and_gives_up_at_the_third() {
+        let mut job = ScheduledJob::new(JobAction::Subscription, "sub_1", 100, None);
+        assert!(job.claim(1_000, 5_000, "a".into()));
+        assert!(!job.record_failure(2_000), "first failure");
+        assert_eq!((job.failures, job.lease_until_ms), (1, Some(3_000)));
+        assert!(!job.is_held_by("a"), "the lease is released");
+        assert!(!job.claim(2_999, 5_000, "b".into()), "paused for 1 s");
+        assert!(job.claim(3_001, 5_000, "b".into()));
+        assert!(!job.record_failure(4_000));
+        assert_eq!(job.lease_until_ms, Some(6_000), "2 s after the second");
+        assert!(job.record_failure(10_000), "the third failure gives up");
+        assert_eq!(job.lease_until_ms, Some(14_000), "4 s after the third");
+        for _ in 0..40 {
+            job.record_failure(0);
+        }
+        assert_eq!(
+            job.lease_until_ms,
+            Some(3_600_000),
+            "never more than an hour"
+        );
+    }
+
+    #[test]
+    fn jobs_stored_before_failures_were_counted_read_as_never_failed() {
+        let json = r#"{"id":"job_subscription_sub_1_100","object":"scheduled_job","action":"subscription","subject":"sub_1","due":100,"clock":null,"lease_until_ms":null,"lease_token":null}"#;
+        let job = serde_json::from_str::<ScheduledJob>(json).ok();
+        assert_eq!(job.map(|j| j.failures), Some(0));
     }
 }

@@ -102,6 +102,18 @@ impl TestClock {
         true
     }
 
+    /// Ends an advance that cannot complete (a step kept failing): the clock stays at the time
+    /// it had, is `internal_failure`, and refuses further advances, as Stripe's does. `false`
+    /// when no advance was in progress.
+    pub fn fail_advance(&mut self) -> bool {
+        if self.status != TestClockStatus::Advancing {
+            return false;
+        }
+        self.status = TestClockStatus::InternalFailure;
+        self.status_details = json!({});
+        true
+    }
+
     pub fn deleted(&self) -> DeletedTestClock {
         DeletedTestClock {
             id: self.id.clone(),
@@ -226,6 +238,27 @@ mod tests {
         assert!(c.finish_advance());
         assert_eq!((c.status, c.frozen_time), (TestClockStatus::Ready, T + DAY));
         assert!(!c.finish_advance(), "an advance ends once");
+    }
+
+    #[test]
+    fn a_failed_advance_keeps_the_time_and_refuses_the_next() {
+        let mut c = clock();
+        assert!(!c.fail_advance(), "nothing to fail while ready");
+        c.begin_advance(T + DAY);
+        assert!(c.fail_advance());
+        assert_eq!(
+            (c.status, c.frozen_time, c.target()),
+            (TestClockStatus::InternalFailure, T, None)
+        );
+        assert!(!c.finish_advance(), "a failed advance does not end ready");
+        let error = check_advance(&c, T + 2 * DAY, None)
+            .err()
+            .map(|e| e.to_body());
+        let message = error.as_ref().and_then(|e| e["error"]["message"].as_str());
+        assert!(
+            message.is_some_and(|m| m.contains("failed to advance")),
+            "{error:?}"
+        );
     }
 
     #[test]

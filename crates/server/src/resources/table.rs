@@ -26,6 +26,7 @@ use tender_core::webhook_endpoint::StoredWebhookEndpoint;
 use tender_store::IndexKeys;
 
 use super::Resource;
+use crate::scheduler::SchedulerBackfill;
 use crate::services::billing::{SubscriptionItemRecord, SubscriptionSetup, TrialReminder};
 use crate::services::catalog::LookupKeyHolder;
 use crate::services::facts::{IntentAuthentication, OffSessionSetup};
@@ -187,6 +188,7 @@ resources! {
     OffSessionSetup => "off_session_setup", "offsessionsetup";
     IntentAuthentication => "intent_authentication", "authenticated";
     ClockSlot => "test_clock_slot", "clockslot";
+    SchedulerBackfill => "scheduler_backfill", "schedbackfill";
     // Listed by status through the tag: the scheduler looks for the clocks that are advancing.
     TestClock => "test_helpers.test_clock", "clock",
         index |c| IndexKeys {

@@ -10,11 +10,14 @@
 //! may move), or a test clock (`clocks.rs`): those run when the clock is advanced, in due
 //! order, each at its own due time.
 
+mod backfill;
 mod claim;
 mod clocks;
+mod failure;
 mod jobs;
 mod run;
 
+pub use backfill::SchedulerBackfill;
 pub use jobs::{schedule, schedule_new};
 pub use run::Step;
 
@@ -50,6 +53,14 @@ pub struct Scheduler {
 /// Runs the loop until `shutdown`.
 pub fn spawn(state: Arc<AppState>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
+        tokio::select! {
+            done = backfill::backfill(&state) => {
+                if let Err(error) = done {
+                    tracing::warn!(?error, "cannot schedule the jobs of older subscriptions");
+                }
+            }
+            _ = shutdown.changed() => return,
+        }
         loop {
             if let Err(error) = run_due(&state).await {
                 tracing::warn!(?error, "cannot run scheduled jobs");

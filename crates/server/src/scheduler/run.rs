@@ -8,6 +8,7 @@ use tender_core::schedule::{JobAction, ScheduledJob};
 use tender_store::Write;
 use tender_wire::{ApiError, ErrorType, Params};
 
+use super::failure::record_failure;
 use super::jobs::schedule;
 use crate::ctx::Ctx;
 use crate::pipeline::{Command, Effect, mutate_without_key};
@@ -25,7 +26,8 @@ pub struct Step {
     pub next: Option<Timestamp>,
 }
 
-/// Runs the job `id` held by the claim `token`. Returns whether the unit of work committed.
+/// Runs the job `id` held by the claim `token`. Returns whether the unit of work committed;
+/// when it failed on Tender's side, the failure is counted on the job (`failure.rs`).
 pub async fn run_job(ctx: &Ctx, id: &str, token: &str) -> bool {
     let params = match Params::from_form(b"") {
         Ok(params) => params,
@@ -34,6 +36,7 @@ pub async fn run_job(ctx: &Ctx, id: &str, token: &str) -> bool {
     let reply = mutate_without_key::<RunJob>(ctx, params, (id.to_owned(), token.to_owned())).await;
     if reply.status >= 500 {
         tracing::warn!(job = id, status = reply.status, body = %reply.body, "job failed");
+        record_failure(ctx, id, token).await;
         return false;
     }
     true

@@ -217,6 +217,33 @@ impl TestApp {
             .expect("second node starts")
     }
 
+    /// The id of the account the suite's keys belong to.
+    pub async fn account_id(&self) -> String {
+        self.store
+            .accounts()
+            .await
+            .expect("accounts")
+            .into_iter()
+            .find(|a| a.secret_key == SECRET_KEY)
+            .expect("the suite's account")
+            .id
+    }
+
+    /// Stores `record` as the next version of the record it names, bypassing every rule (to
+    /// set up what an older Tender or a storage fault would have left).
+    pub async fn overwrite(&self, mut record: tender_store::Record) {
+        let version = record.version;
+        record.version += 1;
+        let unit = tender_store::UnitOfWork {
+            writes: vec![tender_store::Write {
+                record,
+                expected_version: Some(version),
+            }],
+            ..Default::default()
+        };
+        self.store.commit(unit).await.expect("overwrite");
+    }
+
     /// A second account, for isolation tests.
     pub async fn other_account(&self) -> tender_store::Account {
         let account = tender_server::new_account(None, None);

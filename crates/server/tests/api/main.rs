@@ -29,6 +29,7 @@ mod mandates;
 mod payments;
 mod protocol;
 mod races;
+mod scheduler_backfill;
 mod sdk_types;
 mod search;
 mod settle_later;

@@ -291,3 +291,75 @@ async fn changes_to_a_clock_bound_subscription_happen_at_the_clocks_time() {
         .await;
     assert_eq!(canceled.body["ended_at"], mid_january);
 }
+
+/// A subscription whose stored body no longer reads (as a storage fault would leave it): each
+/// run of its renewal fails on Tender's side and commits nothing.
+async fn break_subscription(app: &TestApp, id: &str) {
+    let account = app.account_id().await;
+    let mut record = app.store.get(&account, id).await.unwrap().unwrap();
+    record.body = r#"{"id":"unreadable"}"#.to_owned();
+    app.overwrite(record).await;
+}
+
+#[tokio::test]
+async fn a_step_that_keeps_failing_ends_the_advance_in_internal_failure() {
+    let app = TestApp::spawn().await;
+    let clock_id = id(&clock(&app, JAN_1).await);
+    let shop = shop_on(&app, &clock_id).await;
+    let subscription = app
+        .post(
+            "/v1/subscriptions",
+            &format!("customer={}&items[0][price]={}", shop.customer, shop.price),
+        )
+        .await
+        .body;
+    break_subscription(&app, &id(&subscription)).await;
+
+    let path = format!("/v1/test_helpers/test_clocks/{clock_id}");
+    let started = app
+        .post(
+            &format!("{path}/advance"),
+            &format!("frozen_time={}", FEB_1 + 2 * 3600),
+        )
+        .await;
+    assert_eq!(started.body["status"], "advancing", "{:?}", started.body);
+    // Three tries, 1 s and then 2 s apart, then the clock gives up.
+    let mut now = Value::Null;
+    for _ in 0..300 {
+        now = get(&app, &path).await;
+        if now["status"] != "advancing" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(now["status"], "internal_failure", "{now:?}");
+    assert_eq!(now["frozen_time"], JAN_1, "the time did not move");
+    assert_eq!(now["status_details"], serde_json::json!({}));
+
+    let events = app.get("/v1/events", "limit=100").await.body;
+    let types = event_types(&events);
+    let failures = types
+        .iter()
+        .filter(|t| **t == "test_helpers.test_clock.internal_failure")
+        .count();
+    assert_eq!(failures, 1, "{types:?}");
+    assert!(
+        !types.contains(&"test_helpers.test_clock.ready"),
+        "{types:?}"
+    );
+
+    let again = app
+        .post(
+            &format!("{path}/advance"),
+            &format!("frozen_time={}", FEB_1 + 3 * 3600),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{:?}", again.body);
+    assert!(
+        again
+            .error("message")
+            .is_some_and(|m| m.contains("failed to advance")),
+        "{:?}",
+        again.body
+    );
+}
