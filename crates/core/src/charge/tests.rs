@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
+use tender_wire::{ApiError, Field, Params};
 
+use super::details::AUTHORIZATION_LIFETIME;
 use super::*;
 use crate::card::{self, GENERIC_DECLINE, INSUFFICIENT_FUNDS, RADAR_BLOCKED};
 

@@ -2,9 +2,10 @@
 #![allow(clippy::unwrap_used)]
 use std::collections::BTreeSet;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
+use crate::card::{self, Behavior, CheckResult};
 
 const SECRET: &[u8] = b"account secret";
 /// 2026-11-15T12:00:00Z.
