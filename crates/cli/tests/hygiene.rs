@@ -5,9 +5,10 @@
 //! /v1/confirmation_tokens` (then paid with the token), and the confirmation of a
 //! PaymentIntent and of a SetupIntent with `payment_method_data` — with the publishable key,
 //! client secrets and Idempotency-Keys, while webhooks are delivered to a local receiver. Then
-//! the server stops and the raw bytes it left are scanned: the SQLite file with its `-wal` and
-//! `-shm` (after SIGTERM, and after SIGKILL, which leaves the WAL behind), or `pg_dump` of the
-//! PostgreSQL schema; its stdout and stderr, logging at `TENDER_LOG=trace`, the most verbose
+//! the server stops and the raw bytes it left are scanned: every file of its folder, the SQLite
+//! file with its `-wal` and `-shm` and the request logs' file (`-logs`) with its own (after
+//! SIGTERM, and after SIGKILL, which leaves the WAL behind), or `pg_dump` of the PostgreSQL
+//! schema; its stdout and stderr, logging at `TENDER_LOG=trace`, the most verbose
 //! level; and every webhook body delivered.
 //!
 //! The rules:
@@ -546,7 +547,17 @@ async fn sqlite_run(name: &str, sigkill: bool) {
         tender.terminate();
     }
     let mut scanned = 0;
-    for file in [db.clone(), wal, dir.join("tender.db-shm")] {
+    // Every file Tender left: the database, its WAL and shared memory, and the request logs'
+    // own file with its own.
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.ends_with("tender.db-logs")),
+        "{files:?}"
+    );
+    for file in files {
         if let Ok(bytes) = std::fs::read(&file) {
             assert_no_card_data(&file.display().to_string(), &bytes, &sent);
             scanned += bytes.len();

@@ -3,7 +3,8 @@
 //! would never renew. Once per account, when a node starts, each live subscription gets the
 //! job of its next step if it has none ([`schedule_wake`] schedules nothing when that job
 //! exists); then a mark record says the account is done, so later starts read nothing more
-//! than the mark. Two nodes starting together may both do it: scheduling is idempotent (a
+//! than the mark (an account without live subscriptions gets none: its next start finds
+//! none again at the cost of one empty list). Two nodes starting together may both do it: scheduling is idempotent (a
 //! job's id is its action, subject and due time) and the second mark's insert just conflicts.
 
 use std::sync::Arc;
@@ -67,6 +68,10 @@ async fn backfill_account(state: &Arc<AppState>, account: Arc<Account>) -> Resul
         ..ListQuery::default()
     };
     let subscriptions = every(state.store.as_ref(), query, 500).await?;
+    if subscriptions.is_empty() {
+        // Nothing to look at, now or next time: no mark needed.
+        return Ok(0);
+    }
     let ctx = Ctx::for_job(state.clone(), account.clone());
     for record in &subscriptions {
         let Ok(params) = Params::from_form(b"") else {

@@ -259,7 +259,7 @@ impl TestApp {
             let _ = PostgresStore::drop_schema(POSTGRES_URL, &schema).await;
         }
         if let Some(file) = self.sqlite_file.take() {
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", "-logs", "-logs-wal", "-logs-shm"] {
                 let mut name = file.clone().into_os_string();
                 name.push(suffix);
                 let _ = std::fs::remove_file(name);

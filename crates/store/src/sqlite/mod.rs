@@ -9,10 +9,13 @@
 //!   read the last committed state without ever waiting for the writer.
 //! - `schema`: migrations, tracked with `PRAGMA user_version`.
 //! - `outbox`: the webhook deliveries; claims and finishes are writer jobs, reports are reads.
+//! - `log_file`: the API request logs, in a file of their own with its own writer thread, so
+//!   that logging every request costs the main file's writer nothing.
 //! - `snapshot`: copying a database to a file online, and back (`tender snapshot`).
 //! - `memory`: the same store on a database that lives in this process's memory only
 //!   (`tender serve --database memory`, decision 0020).
 
+mod log_file;
 mod memory;
 mod outbox;
 #[cfg(test)]
@@ -30,6 +33,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Row};
+
+pub use log_file::log_file_path;
 
 use crate::outbox::check_finish;
 use crate::query::check_unit;
@@ -69,6 +74,7 @@ pub struct SqliteStore {
     /// WAL and removes it, which only the writable one can do.
     readers: Arc<read::Readers>,
     writer: writer::Writer,
+    logs: log_file::LogFile,
 }
 
 impl SqliteStore {
@@ -108,6 +114,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             readers,
             writer: writer::Writer::start(conn)?,
+            logs: log_file::LogFile::open(path)?,
         })
     }
 
@@ -120,6 +127,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             readers: Arc::new(read::Readers::new(uri, true)),
             writer,
+            logs: log_file::LogFile::open_in_memory()?,
         })
     }
 }
@@ -171,7 +179,11 @@ impl Store for SqliteStore {
     }
 
     async fn reset_account(&self, account: &str) -> Result<AccountReset, StoreError> {
-        self.writer.reset_account(account.to_owned()).await
+        let mut reset = self.writer.reset_account(account.to_owned()).await?;
+        // The main file's `request_logs` is only the logs from before they had a file of
+        // their own: both counts are the account's logs.
+        reset.request_logs += self.logs.delete_account(account).await?;
+        Ok(reset)
     }
 
     async fn claim_deliveries(
@@ -229,14 +241,11 @@ impl Store for SqliteStore {
         if logs.is_empty() {
             return Ok(());
         }
-        self.writer.insert_request_logs(logs).await
+        self.logs.insert(logs).await
     }
 
     async fn request_logs(&self, query: &RequestLogQuery) -> Result<Vec<RequestLog>, StoreError> {
-        let query = query.clone();
-        self.readers
-            .run(move |conn| request_logs::select(conn, &query))
-            .await
+        self.logs.select(query).await
     }
 
     async fn prune_request_logs(
@@ -245,9 +254,7 @@ impl Store for SqliteStore {
         keep_rows: i64,
         chunk: i64,
     ) -> Result<u64, StoreError> {
-        self.writer
-            .prune_request_logs(older_than_ms, keep_rows, chunk)
-            .await
+        self.logs.prune(older_than_ms, keep_rows, chunk).await
     }
 }
 

@@ -1,5 +1,6 @@
-//! Request logs on SQLite: inserts and pruning are writer jobs (they join the group commit
-//! of whatever requests are queued), pages are reads. Shared SQL in `crate::request_logs`.
+//! Request logs on SQLite, in their own file (`log_file.rs`): inserts, pruning and deletions
+//! are jobs of that file's writer thread, pages are reads. Shared SQL in
+//! `crate::request_logs`.
 
 use rusqlite::{Connection, Row, params, params_from_iter};
 
@@ -62,6 +63,14 @@ pub(super) fn prune(
     let deleted = conn
         .prepare_cached(&request_logs::prune_sql(Dialect::Sqlite))
         .and_then(|mut stmt| stmt.execute(params![older_than_ms, keep_rows, chunk]))
+        .map_err(db)?;
+    Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+}
+
+pub(super) fn delete_account(conn: &Connection, account: &str) -> Result<u64, StoreError> {
+    let deleted = conn
+        .prepare_cached("DELETE FROM request_logs WHERE account = ?1")
+        .and_then(|mut stmt| stmt.execute(params![account]))
         .map_err(db)?;
     Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
 }

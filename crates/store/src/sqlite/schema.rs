@@ -131,6 +131,33 @@ CREATE INDEX request_logs_object ON request_logs (account, object, seq)
     WHERE object IS NOT NULL;
 ";
 
+/// The request logs' own file (`log_file.rs`): the table and indexes of [`V3`], created if
+/// missing. Since the logs moved out of the main file, its `request_logs` table is unused.
+pub(super) const LOG_FILE_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS request_logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    account TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    idempotency_key TEXT,
+    replayed INTEGER NOT NULL,
+    latency_us INTEGER NOT NULL,
+    source_ip TEXT,
+    user_agent TEXT,
+    object TEXT,
+    params TEXT NOT NULL,
+    response TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS request_logs_account ON request_logs (account, seq);
+CREATE INDEX IF NOT EXISTS request_logs_id ON request_logs (id);
+CREATE INDEX IF NOT EXISTS request_logs_object ON request_logs (account, object, seq)
+    WHERE object IS NOT NULL;
+";
+
 /// Applies the missing migrations in one `BEGIN IMMEDIATE` transaction, which also serialises
 /// two processes migrating the same file.
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

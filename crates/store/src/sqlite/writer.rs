@@ -53,7 +53,7 @@ enum Done {
     Claimed(Vec<ClaimedDelivery>),
     /// Whether the claim still held the lease (and the attempt was recorded).
     Finished(bool),
-    /// Request logs pruned.
+    /// Request logs pruned or deleted.
     PrunedLogs(u64),
     Reset(AccountReset),
 }
@@ -85,14 +85,16 @@ enum Op {
     /// Boxed: the claim and the attempt are several strings each, and every job in the queue
     /// would otherwise be as large.
     Finish(Box<Finish>),
-    /// A batch of API request logs: they share the group commit (and its fsync) of the
-    /// requests queued with them instead of costing a transaction of their own.
+    /// A batch of API request logs, on the logs' own file (`log_file.rs`): batches queued
+    /// together share one transaction.
     InsertLogs(Vec<RequestLog>),
     PruneLogs {
         older_than_ms: i64,
         keep_rows: i64,
         chunk: i64,
     },
+    /// Every request log of one account (`Store::reset_account`, on the logs' own file).
+    DeleteLogs(String),
 }
 
 struct Finish {
@@ -211,6 +213,13 @@ impl Writer {
             chunk,
         };
         match self.write(op).await? {
+            Done::PrunedLogs(n) => Ok(n),
+            other => Err(mismatch(&other)),
+        }
+    }
+
+    pub(super) async fn delete_request_logs(&self, account: String) -> Result<u64, StoreError> {
+        match self.write(Op::DeleteLogs(account)).await? {
             Done::PrunedLogs(n) => Ok(n),
             other => Err(mismatch(&other)),
         }
@@ -431,6 +440,7 @@ fn check(
         | Op::Claim { .. }
         | Op::InsertLogs(_)
         | Op::PruneLogs { .. }
+        | Op::DeleteLogs(_)
         | Op::Reset(_) => Ok(Ok(())),
     }
 }
@@ -565,6 +575,9 @@ fn apply(conn: &Connection, op: &Op) -> Result<Done, Abort> {
         } => Ok(
             request_logs::prune(conn, *older_than_ms, *keep_rows, *chunk).map(Done::PrunedLogs)?,
         ),
+        Op::DeleteLogs(account) => {
+            Ok(request_logs::delete_account(conn, account).map(Done::PrunedLogs)?)
+        }
     }
 }
 
