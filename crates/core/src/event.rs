@@ -68,6 +68,54 @@ impl Event {
     }
 }
 
+/// Whom an event concerns, read from its object's top-level `id`, `object`, `customer` and
+/// `payment_intent`: the payment (a PaymentIntent's events, and those of its charges and
+/// refunds) and the customer. Tender lists an object's events through these (a payment's
+/// timeline in the dashboard) instead of reading every event.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventSubject {
+    pub customer: Option<String>,
+    pub payment_intent: Option<String>,
+}
+
+impl Event {
+    pub fn subject(&self) -> EventSubject {
+        /// Only the keys needed; the rest of the object is skipped unparsed.
+        #[derive(Deserialize)]
+        struct Keys {
+            #[serde(default)]
+            id: Option<String>,
+            #[serde(default)]
+            object: Option<String>,
+            #[serde(default)]
+            customer: Option<Value>,
+            #[serde(default)]
+            payment_intent: Option<Value>,
+        }
+        let Ok(keys) = serde_json::from_str::<Keys>(self.data.object.get()) else {
+            return EventSubject::default();
+        };
+        // An id, not an expanded object or null.
+        let id = |value: Option<Value>| match value {
+            Some(Value::String(id)) => Some(id),
+            _ => None,
+        };
+        let object = keys.object.as_deref();
+        EventSubject {
+            customer: if object == Some("customer") {
+                keys.id.clone()
+            } else {
+                id(keys.customer)
+            },
+            payment_intent: if object == Some("payment_intent") {
+                keys.id
+            } else {
+                id(keys.payment_intent)
+            },
+        }
+    }
+}
+
 /// The top-level keys whose values differ between `before` and `after`, with their values in
 /// `before`: what an `*.updated` event reports as `previous_attributes`.
 pub fn previous_attributes(before: &Value, after: &Value) -> Option<Value> {
@@ -96,6 +144,53 @@ mod tests {
             Some(json!({"email": "a@x"}))
         );
         assert_eq!(previous_attributes(&before, &before), None);
+    }
+
+    fn event_about(object: Value) -> Event {
+        let object = serde_json::value::to_raw_value(&object).unwrap_or_default();
+        Event::new(
+            "evt_1".into(),
+            EventKind::ChargeSucceeded,
+            object,
+            None,
+            EventRequest::default(),
+            100,
+        )
+    }
+
+    #[test]
+    fn an_event_concerns_its_payment_and_its_customer() {
+        let subject = |object: Value| event_about(object).subject();
+        assert_eq!(
+            subject(json!({"id": "pi_1", "object": "payment_intent", "customer": "cus_1"})),
+            EventSubject {
+                customer: Some("cus_1".into()),
+                payment_intent: Some("pi_1".into())
+            }
+        );
+        assert_eq!(
+            subject(
+                json!({"id": "ch_1", "object": "charge", "payment_intent": "pi_1",
+                           "customer": null, "refunds": {"data": []}})
+            ),
+            EventSubject {
+                customer: None,
+                payment_intent: Some("pi_1".into())
+            }
+        );
+        assert_eq!(
+            subject(json!({"id": "cus_1", "object": "customer", "email": "a@x"})),
+            EventSubject {
+                customer: Some("cus_1".into()),
+                payment_intent: None
+            }
+        );
+        // An expanded customer is not an id; a body without the keys concerns no one.
+        assert_eq!(
+            subject(json!({"id": "in_1", "object": "invoice", "customer": {"id": "cus_1"}})),
+            EventSubject::default()
+        );
+        assert_eq!(subject(json!([1, 2])), EventSubject::default());
     }
 
     #[test]

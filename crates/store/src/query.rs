@@ -145,10 +145,19 @@ pub(crate) fn list_sql(dialect: Dialect, query: &ListQuery, anchor: Option<Ancho
         let p = b.bind(Param::Text(json));
         b.and(&dialect.id_in_json(&p));
     }
+    // In a window, the body filters apply to the window's rows, outside the index scan.
+    let windowed = query
+        .window
+        .filter(|_| !query.body.is_empty() && !matches!(query.tag, Some(TagFilter::AnyOf(_))));
+    let mut outer = Vec::new();
     for filter in &query.body {
         let path = b.bind(Param::Text(filter.path.clone()));
         let json = b.bind(Param::Text(filter.json.clone()));
-        b.and(&dialect.body_equals(&path, &json));
+        if windowed.is_some() {
+            outer.push(dialect.body_equals(&path, &json));
+        } else {
+            b.and(&dialect.body_equals(&path, &json));
+        }
     }
     for (op, bound) in [
         (">", query.created.gt),
@@ -177,11 +186,11 @@ pub(crate) fn list_sql(dialect: Dialect, query: &ListQuery, anchor: Option<Ancho
     let limit = i64::try_from(query.limit.saturating_add(1)).unwrap_or(i64::MAX);
     let limit = b.bind(Param::Int(limit));
     let text = match &query.tag {
-        None => page(&b.text, "", &order, &limit),
+        None => scan(&mut b, query, windowed, &outer, &order, &limit),
         Some(TagFilter::Exact(tag)) => {
             let p = b.bind(Param::Text(tag.clone()));
             b.and(&format!("tag = {p}"));
-            page(&b.text, "", &order, &limit)
+            scan(&mut b, query, windowed, &outer, &order, &limit)
         }
         // A range rather than LIKE: LIKE is case-insensitive in SQLite, needs escaping of `_`
         // and `%`, and cannot use an index with a bound pattern on PostgreSQL.
@@ -192,7 +201,7 @@ pub(crate) fn list_sql(dialect: Dialect, query: &ListQuery, anchor: Option<Ancho
                 let p = b.bind(Param::Text(upper));
                 b.and(&format!("tag < {p}"));
             }
-            page(&b.text, "", &order, &limit)
+            scan(&mut b, query, windowed, &outer, &order, &limit)
         }
         Some(TagFilter::AnyOf(tags)) if tags.is_empty() => {
             b.and("1 = 0");
@@ -227,6 +236,31 @@ pub(crate) fn list_sql(dialect: Dialect, query: &ListQuery, anchor: Option<Ancho
         params: b.params,
         reversed,
     }
+}
+
+/// The index scan of `b`'s conditions: a page, past `query.skip` objects; or, in a window,
+/// the window's rows filtered by the `outer` (body) conditions, then the page.
+fn scan(
+    b: &mut Builder,
+    query: &ListQuery,
+    window: Option<usize>,
+    outer: &[String],
+    order: &str,
+    limit: &str,
+) -> String {
+    if let Some(window) = window {
+        let rows = b.bind(Param::Int(i64::try_from(window).unwrap_or(i64::MAX)));
+        let inner = page(&b.text, ", seq", order, &rows);
+        return format!(
+            "SELECT {RECORD_COLUMNS} FROM ({inner}) AS w WHERE {} {order} LIMIT {limit}",
+            outer.join(" AND ")
+        );
+    }
+    if query.skip > 0 {
+        let skip = b.bind(Param::Int(i64::try_from(query.skip).unwrap_or(i64::MAX)));
+        return page(&b.text, "", order, &format!("{limit} OFFSET {skip}"));
+    }
+    page(&b.text, "", order, limit)
 }
 
 /// One ordered, limited index scan of `objects`.

@@ -179,6 +179,14 @@ pub struct ListQuery {
     pub cursor: Option<Cursor>,
     /// Page size; the store returns up to `limit + 1` records.
     pub limit: usize,
+    /// With [`ListQuery::body`] filters: they look at no more than this many objects of the
+    /// range the other filters and the cursor select (in the list's order), so that a filter
+    /// few objects pass costs O(window) rather than O(objects). The page holds the matches
+    /// among them only; [`ListQuery::skip`], without body filters, finds where the window
+    /// ends, to go on from there. Not applied with [`TagFilter::AnyOf`].
+    pub window: Option<usize>,
+    /// How many objects of the range are passed over before the page (SQL `OFFSET`): O(skip).
+    pub skip: usize,
 }
 
 /// The JSON value at `path` of an object's body equals `json`.

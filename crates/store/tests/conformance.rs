@@ -87,6 +87,7 @@ conformance! {
     body_filters::filters_by_ids,
     body_filters::filters_by_body_fields,
     body_filters::unstorable_filters_match_nothing,
+    body_filters::windows_bound_body_filters_and_skip_finds_their_end,
     cursors::cursor_pages_walk_the_whole_list,
     cursors::cursors_combine_with_filters,
     cursors::tag_filters_page_with_cursors,

@@ -11,6 +11,13 @@ use tender_wire::form::{self, Node};
 /// Rows per list page.
 pub const PAGE: usize = 25;
 
+/// How many objects a page with a filter on the stored body (a payment's status or amount)
+/// looks at, at most: such a filter narrows an index scan rather than choosing one, so one
+/// that few objects pass would otherwise read every object of the account (seconds at a
+/// million payments). A page that reaches this many without filling up ends there, and its
+/// "Older" link goes on from where it stopped. About 12 ms on SQLite (docs/BENCHMARKS.md).
+pub const WINDOW: usize = 5_000;
+
 /// The plain fields of a query string or form body (nested and repeated ones are ignored).
 pub fn fields(input: &[u8]) -> HashMap<String, String> {
     form::decode(input)
@@ -38,6 +45,9 @@ pub struct Page {
     pub next: Option<String>,
     /// The first item's id, when this is not the first page.
     pub previous: Option<String>,
+    /// The page looked at [`WINDOW`] objects without filling up, and more lie beyond them:
+    /// its link on that side goes on from the last one it looked at.
+    pub window_ended: bool,
 }
 
 /// Reads the page `query` names; `after`/`before` are the page's cursor (`starting_after`,
@@ -54,6 +64,9 @@ pub async fn page(
         (None, Some(before)) => Some(Cursor::Before(before.to_owned())),
         (None, None) => None,
     };
+    if !query.body.is_empty() {
+        query.window = Some(WINDOW);
+    }
     let mut records = match store.list(&query).await {
         Ok(records) => records,
         // A stale or foreign cursor shows the first page rather than an error.
@@ -74,22 +87,50 @@ pub async fn page(
     }
     let items: Vec<Value> = records.iter().filter_map(body).collect();
     let id = |v: Option<&Value>| v.and_then(|v| v["id"].as_str()).map(str::to_owned);
+    // Where the window ended, when the page did not fill up within it.
+    let window_end = match query.window {
+        Some(_) if !more => window_end(store, &query, backwards).await?,
+        _ => None,
+    };
+    let onwards = |from_items: Option<String>| {
+        if more { from_items } else { window_end.clone() }
+    };
     let (next, previous) = match &query.cursor {
-        None => (if more { id(items.last()) } else { None }, None),
-        Some(Cursor::After(_)) => (
-            if more { id(items.last()) } else { None },
-            id(items.first()),
-        ),
-        Some(Cursor::Before(_)) => (
-            id(items.last()),
-            if more { id(items.first()) } else { None },
-        ),
+        None => (onwards(id(items.last())), None),
+        Some(Cursor::After(_)) => (onwards(id(items.last())), id(items.first())),
+        Some(Cursor::Before(_)) => (id(items.last()), onwards(id(items.first()))),
     };
     Ok(Page {
         items,
         next,
         previous,
+        window_ended: window_end.is_some(),
     })
+}
+
+/// The id of the last object `query`'s window looked at, if more objects lie beyond it: the
+/// `WINDOW`-th object of its range, read without the body filters (an index walk).
+async fn window_end(
+    store: &dyn Store,
+    query: &ListQuery,
+    backwards: bool,
+) -> Result<Option<String>, StoreError> {
+    let mut end = query.clone();
+    end.body.clear();
+    end.window = None;
+    end.skip = WINDOW - 1;
+    end.limit = 1;
+    // The window's last object and, if there is one, the next beyond it; newest first.
+    let found = store.list(&end).await?;
+    if found.len() < 2 {
+        return Ok(None);
+    }
+    let last = if backwards {
+        found.last()
+    } else {
+        found.first()
+    };
+    Ok(last.map(|record| record.id.clone()))
 }
 
 /// The whole list (up to `limit`) of a query, newest first.

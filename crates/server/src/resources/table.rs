@@ -125,10 +125,17 @@ resources! {
             payment_intent: re.payment_intent.clone(),
             ..IndexKeys::default()
         };
+    // Listed by type through the tag; by the payment and the customer it concerns (an
+    // object's events in the dashboard, without reading every event).
     Event => "event", "evt",
-        index |ev| IndexKeys {
-            tag: Some(ev.kind.clone()),
-            ..IndexKeys::default()
+        index |ev| {
+            let subject = ev.subject();
+            IndexKeys {
+                customer: subject.customer,
+                payment_intent: subject.payment_intent,
+                tag: Some(ev.kind.clone()),
+                ..IndexKeys::default()
+            }
         };
     StoredWebhookEndpoint => "webhook_endpoint", "we", at endpoint;
     // Listed active or archived (`active` is the most common product filter).

@@ -6,5 +6,6 @@ mod browser;
 mod logs;
 mod pages;
 mod webhooks;
+mod windows;
 
 pub use browser::Browser;

@@ -173,3 +173,62 @@ pub async fn unstorable_filters_match_nothing(store: Arc<dyn Store>) {
     q.body = vec![BodyFilter::equals("currency", &json!("us\0d"))];
     assert_eq!(list_ids(&store, &q).await, Vec::<String>::new());
 }
+
+/// A window bounds what the body filters look at: the matches among the first `window`
+/// objects of the range (past the cursor, in the list's order), and `skip` finds where the
+/// window ends, to go on from there.
+pub async fn windows_bound_body_filters_and_skip_finds_their_end(store: Arc<dyn Store>) {
+    catalog(&store).await;
+    // Newest first: p5, p4, p3, p2, p1. USD among them: p4, p2, p1.
+    let mut q = query(ACCT, "price", 10);
+    q.body = vec![BodyFilter::equals("currency", &json!("usd"))];
+    q.window = Some(2);
+    assert_eq!(
+        list_ids(&store, &q).await,
+        vec!["p4"],
+        "p5 and p4 looked at"
+    );
+    q.window = Some(4);
+    assert_eq!(list_ids(&store, &q).await, vec!["p4", "p2"]);
+    q.window = Some(100);
+    assert_eq!(list_ids(&store, &q).await, vec!["p4", "p2", "p1"]);
+    // From a cursor, the window starts past it; from a `Before` cursor it runs back up.
+    q.window = Some(2);
+    q.cursor = Some(Cursor::After("p4".into()));
+    assert_eq!(
+        list_ids(&store, &q).await,
+        vec!["p2"],
+        "p3 and p2 looked at"
+    );
+    q.cursor = Some(Cursor::Before("p1".into()));
+    assert_eq!(
+        list_ids(&store, &q).await,
+        vec!["p2"],
+        "p2 and p3 looked at"
+    );
+    // With the page smaller than the matches, one more than the page (as without a window).
+    q.cursor = None;
+    q.window = Some(100);
+    q.limit = 1;
+    assert_eq!(list_ids(&store, &q).await, vec!["p4", "p2"]);
+    // A tag filter picks the index; the window runs over its range.
+    q.limit = 10;
+    q.tag = Some(TagFilter::Exact("prod_a".into()));
+    q.window = Some(2);
+    assert_eq!(
+        list_ids(&store, &q).await,
+        vec!["p2"],
+        "p5 and p2 looked at"
+    );
+
+    // The window's end: the `window`-th object of the range, found without body filters.
+    let mut end = query(ACCT, "price", 1);
+    end.skip = 1;
+    assert_eq!(list_ids(&store, &end).await, vec!["p4", "p3"]);
+    end.cursor = Some(Cursor::After("p4".into()));
+    assert_eq!(list_ids(&store, &end).await, vec!["p2", "p1"]);
+    end.skip = 2;
+    assert_eq!(list_ids(&store, &end).await, vec!["p1"], "nothing beyond");
+    end.skip = 3;
+    assert_eq!(list_ids(&store, &end).await, Vec::<String>::new());
+}

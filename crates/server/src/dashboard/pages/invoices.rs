@@ -100,6 +100,8 @@ pub async fn detail(store: &dyn Store, account: &str, id: &str) -> Option<Markup
     events
         .body
         .push(BodyFilter::equals("data.object.id", &json!(id)));
+    // Only the customer's events are read (events are listed by the customer they concern).
+    events.customer = invoice["customer"].as_str().map(str::to_owned);
     // As for a subscription: bounded by its creation unless its time is a test clock's.
     if invoice["test_clock"].is_null() {
         events.created.gte = invoice["created"].as_i64();

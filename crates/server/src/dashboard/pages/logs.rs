@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use maud::{Markup, html};
 use tender_store::{RequestLog, RequestLogQuery, Store, StoreError};
 
-use super::super::data::{PAGE, field, pretty_text};
+use super::super::data::{PAGE, WINDOW, field, pretty_text};
 use super::super::format::{status_code, time_ms};
 use super::empty;
 use super::events::object_href;
@@ -26,6 +26,23 @@ pub async fn list(
     let method = field(q, "method").filter(|m| ["GET", "POST", "DELETE"].contains(m));
     let request_id = field(q, "request_id");
     let before = field(q, "before").and_then(|s| s.parse::<i64>().ok());
+    // Status, method and path filters read the account's rows newest first and skip the
+    // others: one few rows pass would read them all (a million, by default retention). They
+    // look at a window of sequence numbers below the page's start instead, at most WINDOW
+    // rows (`data::WINDOW`); a page that does not fill up in it goes on below it.
+    let scanning = request_id.is_none() && (class.is_some() || method.is_some() || path.is_some());
+    let window_floor = if scanning {
+        let top = match before {
+            Some(before) => before,
+            None => newest_seq(store, account).await?.map_or(0, |seq| seq + 1),
+        };
+        Some(
+            top.saturating_sub(1 + i64::try_from(WINDOW).unwrap_or(i64::MAX))
+                .max(0),
+        )
+    } else {
+        None
+    };
     let logs = store
         .request_logs(&RequestLogQuery {
             account: account.to_owned(),
@@ -34,15 +51,22 @@ pub async fn list(
             path_prefix: path.map(str::to_owned),
             request_id: request_id.map(str::to_owned),
             before_seq: before,
+            after_seq: window_floor,
             limit: PAGE,
             ..RequestLogQuery::default()
         })
         .await?;
     let more = logs.len() > PAGE;
     let shown = &logs[..logs.len().min(PAGE)];
-    let next = more
-        .then(|| shown.last().map(|l| l.seq.to_string()))
-        .flatten();
+    // Past the window, the next page starts where it ended (rows up to its floor).
+    let window_ended = !more && window_floor.is_some_and(|floor| floor > 0);
+    let next = if more {
+        shown.last().map(|l| l.seq.to_string())
+    } else {
+        window_floor
+            .filter(|_| window_ended)
+            .map(|floor| (floor + 1).to_string())
+    };
     let status = field(q, "status").unwrap_or("");
     let filters = [
         ("status", status),
@@ -92,11 +116,26 @@ pub async fn list(
                 }
             }
         }
+        @if window_ended {
+            p.note role="status" { "Looked at the " (WINDOW) " requests before these for this filter; older ones lie beyond them." }
+        }
         nav.pager aria-label="Pages" {
             @if before.is_some() { a href=(super::url("/dashboard/logs", &filters)) { "← Newest" } }
             @if let Some(href) = older { a rel="next" href=(href) { "Older →" } }
         }
     })
+}
+
+/// The sequence number of the account's newest request log, if it has any.
+async fn newest_seq(store: &dyn Store, account: &str) -> Result<Option<i64>, StoreError> {
+    let newest = store
+        .request_logs(&RequestLogQuery {
+            account: account.to_owned(),
+            limit: 0,
+            ..RequestLogQuery::default()
+        })
+        .await?;
+    Ok(newest.first().map(|log| log.seq))
 }
 
 fn latency(log: &RequestLog) -> String {

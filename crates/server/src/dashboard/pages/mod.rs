@@ -55,14 +55,17 @@ pub fn pager(
     }
 }
 
-/// The pager of a [`Page`].
+/// The pager of a [`Page`], saying so when a filtered page stopped looking before it filled.
 pub fn page_nav(base: &str, filters: &[(&str, &str)], page: &Page) -> Markup {
-    pager(
-        base,
-        filters,
-        page.previous.as_deref(),
-        page.next.as_deref(),
-    )
+    html! {
+        @if page.window_ended {
+            p.note role="status" {
+                "Looked at " (super::data::WINDOW) " objects for this filter and found "
+                (page.items.len()) " here; more lie beyond them."
+            }
+        }
+        (pager(base, filters, page.previous.as_deref(), page.next.as_deref()))
+    }
 }
 
 /// A message row for an empty list.

@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 use serde_json::{Value, json};
-use tender_store::{BodyFilter, DeliveryReport, RequestLogQuery, Store};
+use tender_store::{DeliveryReport, RequestLogQuery, Store};
 
 use super::super::data::{self, pretty, text};
 use super::super::format::{amount, badge, status_code, time, time_ms};
@@ -68,7 +68,7 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
             },
         });
     }
-    for event in related_events(store, account, &related, created).await {
+    for event in related_events(store, account, id).await {
         let deliveries = store
             .deliveries(account, Some(text(&event, "id")), 20)
             .await
@@ -144,26 +144,12 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
     })
 }
 
-/// Events about any of `ids`, oldest first (none is older than the payment).
-async fn related_events(
-    store: &dyn Store,
-    account: &str,
-    ids: &[String],
-    since: i64,
-) -> Vec<Value> {
-    let mut events: Vec<Value> = Vec::new();
-    for id in ids {
-        let mut query = data::query(account, "event");
-        query
-            .body
-            .push(BodyFilter::equals("data.object.id", &json!(id)));
-        query.created.gte = Some(since);
-        for event in data::all(store, query, MOST).await {
-            if !events.iter().any(|e| e["id"] == event["id"]) {
-                events.push(event);
-            }
-        }
-    }
+/// The events about the payment (its own, and its charges' and refunds'), oldest first:
+/// events are listed by the PaymentIntent they concern (an index), so this reads only them.
+async fn related_events(store: &dyn Store, account: &str, payment_intent: &str) -> Vec<Value> {
+    let mut query = data::query(account, "event");
+    query.payment_intent = Some(payment_intent.to_owned());
+    let mut events = data::all(store, query, MOST).await;
     // Ids are time-ordered (to the millisecond): they order events of the same second.
     events.sort_by(|a, b| {
         (a["created"].as_i64(), text(a, "id")).cmp(&(b["created"].as_i64(), text(b, "id")))

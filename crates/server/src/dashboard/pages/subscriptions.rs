@@ -168,6 +168,8 @@ pub async fn detail(store: &dyn Store, session: &Session, id: &str) -> Option<Ma
     events
         .body
         .push(BodyFilter::equals("data.object.id", &json!(id)));
+    // Only the customer's events are read (events are listed by the customer they concern).
+    events.customer = sub["customer"].as_str().map(str::to_owned);
     // None is older than the subscription, whose `created` is wall time unless it lives on a
     // test clock (then its clock's time, which may be ahead of the events' times).
     if sub["test_clock"].is_null() {
