@@ -118,14 +118,6 @@ pub(crate) fn select_sql(
         let p = bind(&mut params, Param::Text(id.clone()));
         conditions.push(format!("id = {p}"));
     }
-    if !query.objects.is_empty() {
-        let list: Vec<String> = query
-            .objects
-            .iter()
-            .map(|o| bind(&mut params, Param::Text(o.clone())))
-            .collect();
-        conditions.push(format!("object IN ({})", list.join(", ")));
-    }
     if let Some(seq) = query.before_seq {
         let p = bind(&mut params, Param::Int(seq));
         conditions.push(format!("seq < {p}"));
@@ -138,9 +130,33 @@ pub(crate) fn select_sql(
         &mut params,
         Param::Int(i64::try_from(query.limit.saturating_add(1)).unwrap_or(i64::MAX)),
     );
+    let page = |conditions: &str| {
+        format!(
+            "SELECT {COLUMNS} FROM request_logs WHERE {conditions} ORDER BY seq DESC LIMIT {limit}"
+        )
+    };
+    if query.objects.is_empty() {
+        return Some((page(&conditions.join(" AND ")), params));
+    }
+    // One index range per object, merged: with `object IN (…)` SQLite walks the account's
+    // rows in `seq` order instead (the order the page wants), every row of the account when
+    // the objects have few requests: 2 s at a million rows.
+    let common = conditions.join(" AND ");
+    let branches: Vec<String> = query
+        .objects
+        .iter()
+        .enumerate()
+        .map(|(n, object)| {
+            let p = bind(&mut params, Param::Text(object.clone()));
+            format!(
+                "SELECT * FROM ({}) AS o{n}",
+                page(&format!("{common} AND object = {p}"))
+            )
+        })
+        .collect();
     let sql = format!(
-        "SELECT {COLUMNS} FROM request_logs WHERE {} ORDER BY seq DESC LIMIT {limit}",
-        conditions.join(" AND ")
+        "SELECT {COLUMNS} FROM ({}) AS u ORDER BY seq DESC LIMIT {limit}",
+        branches.join(" UNION ALL ")
     );
     Some((sql, params))
 }
