@@ -82,10 +82,12 @@ resources! {
             tag: Some(pm.kind.as_str().to_owned()),
             ..IndexKeys::default()
         };
+    // Listed by customer, and by status through the tag (the dashboard's status filter).
     PaymentIntent => "payment_intent", "pi",
         expands ["customer", "invoice", "latest_charge", "payment_method"],
         index |pi| IndexKeys {
             customer: pi.customer.clone(),
+            tag: Some(pi.status.as_str().to_owned()),
             ..IndexKeys::default()
         };
     // Listed by customer, and by payment method through the tag.

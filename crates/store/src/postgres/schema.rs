@@ -6,7 +6,7 @@ use super::db;
 use crate::StoreError;
 
 /// Migration `n` (1-based) brings `schema_version` from `n - 1` to `n`. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The first key of the advisory lock that serialises migrations ("TEND"); the second is a
 /// hash of the schema, so tests migrating their own schemas do not wait on each other.
@@ -174,6 +174,26 @@ CREATE INDEX request_logs_account ON request_logs (account, seq);
 CREATE INDEX request_logs_id ON request_logs (id);
 CREATE INDEX request_logs_object ON request_logs (account, object, seq)
     WHERE object IS NOT NULL;
+"#;
+
+/// Index keys that earlier versions left empty; same as SQLite's V4 (see `sqlite/schema.rs`).
+const V6: &str = r#"
+UPDATE objects SET tag = body::jsonb ->> 'status' WHERE kind = 'payment_intent';
+
+UPDATE objects SET
+    payment_intent = CASE
+        WHEN body::jsonb #>> '{data,object,object}' = 'payment_intent'
+            THEN body::jsonb #>> '{data,object,id}'
+        WHEN jsonb_typeof(body::jsonb #> '{data,object,payment_intent}') = 'string'
+            THEN body::jsonb #>> '{data,object,payment_intent}'
+    END,
+    customer = CASE
+        WHEN body::jsonb #>> '{data,object,object}' = 'customer'
+            THEN body::jsonb #>> '{data,object,id}'
+        WHEN jsonb_typeof(body::jsonb #> '{data,object,customer}') = 'string'
+            THEN body::jsonb #>> '{data,object,customer}'
+    END
+WHERE kind = 'event';
 "#;
 
 /// Applies the missing migrations in one transaction holding a transaction-scoped advisory

@@ -7,7 +7,7 @@ use super::db;
 use crate::StoreError;
 
 /// Migration `n` (1-based) brings `user_version` from `n - 1` to `n`. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Tables are STRICT so a type mistake fails loudly instead of storing text in an integer.
 ///
@@ -131,6 +131,29 @@ CREATE INDEX request_logs_object ON request_logs (account, object, seq)
     WHERE object IS NOT NULL;
 ";
 
+/// Index keys that earlier versions left empty, filled for the objects they stored (the
+/// server fills them on every write since): a PaymentIntent's status in `tag` (the
+/// dashboard's status filter), and an event's payment and customer (`Event::subject`: the
+/// object's id when it is a PaymentIntent or a customer, else its `payment_intent` and
+/// `customer` when they are ids), through which an object's events are listed.
+const V4: &str = "
+UPDATE objects SET tag = body ->> '$.status' WHERE kind = 'payment_intent';
+
+UPDATE objects SET
+    payment_intent = CASE
+        WHEN body ->> '$.data.object.object' = 'payment_intent'
+            THEN body ->> '$.data.object.id'
+        WHEN json_type(body, '$.data.object.payment_intent') = 'text'
+            THEN body ->> '$.data.object.payment_intent'
+    END,
+    customer = CASE
+        WHEN body ->> '$.data.object.object' = 'customer' THEN body ->> '$.data.object.id'
+        WHEN json_type(body, '$.data.object.customer') = 'text'
+            THEN body ->> '$.data.object.customer'
+    END
+WHERE kind = 'event';
+";
+
 /// The request logs' own file (`log_file.rs`): the table and indexes of [`V3`], created if
 /// missing. Since the logs moved out of the main file, its `request_logs` table is unused.
 pub(super) const LOG_FILE_SCHEMA: &str = "
@@ -187,4 +210,73 @@ fn apply(conn: &Connection) -> Result<(), StoreError> {
     }
     conn.pragma_update(None, "user_version", MIGRATIONS.len())
         .map_err(db)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A database of version 3 whose PaymentIntent and events were stored without the index
+    /// keys V4 fills.
+    #[test]
+    fn v4_fills_the_index_keys_earlier_versions_left_empty() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        let insert = |id: &str, kind: &str, body: &str| {
+            conn.execute(
+                "INSERT INTO objects (account, id, kind, created, version, body) \
+                 VALUES ('acct_1', ?1, ?2, 1, 1, ?3)",
+                rusqlite::params![id, kind, body],
+            )
+            .unwrap();
+        };
+        insert(
+            "pi_1",
+            "payment_intent",
+            r#"{"id":"pi_1","status":"canceled"}"#,
+        );
+        insert(
+            "evt_1",
+            "event",
+            r#"{"data":{"object":{"id":"pi_1","object":"payment_intent","customer":"cus_1"}}}"#,
+        );
+        insert(
+            "evt_2",
+            "event",
+            r#"{"data":{"object":{"id":"ch_1","object":"charge","payment_intent":"pi_1","customer":null}}}"#,
+        );
+        insert(
+            "evt_3",
+            "event",
+            r#"{"data":{"object":{"id":"cus_1","object":"customer"}}}"#,
+        );
+        insert(
+            "evt_4",
+            "event",
+            r#"{"data":{"object":{"id":"in_1","object":"invoice","customer":{"id":"cus_1"}}}}"#,
+        );
+        migrate(&conn).unwrap();
+        let keys = |id: &str| -> (Option<String>, Option<String>, Option<String>) {
+            conn.query_row(
+                "SELECT customer, payment_intent, tag FROM objects WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .unwrap()
+        };
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(keys("pi_1"), (None, None, some("canceled")));
+        assert_eq!(keys("evt_1"), (some("cus_1"), some("pi_1"), None));
+        assert_eq!(keys("evt_2"), (None, some("pi_1"), None));
+        assert_eq!(keys("evt_3"), (some("cus_1"), None, None));
+        assert_eq!(
+            keys("evt_4"),
+            (None, None, None),
+            "an expanded customer is no id"
+        );
+    }
 }

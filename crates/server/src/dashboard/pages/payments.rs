@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use maud::html;
 use serde_json::{Value, json};
-use tender_store::{BodyFilter, Store};
+use tender_store::{BodyFilter, Store, TagFilter};
 
 use super::super::data::{self, field, text};
 use super::super::format::{amount, badge, parse_date, time};
@@ -34,11 +34,9 @@ pub async fn list(
 
     let mut query = data::query(account, "payment_intent");
     query.customer = customer.map(str::to_owned);
-    if let Some(status) = status {
-        query
-            .body
-            .push(BodyFilter::equals("status", &json!(status)));
-    }
+    // A status is an index range (the tag); an amount, a condition on the stored body, is
+    // looked for a window at a time (`data::WINDOW`).
+    query.tag = status.map(|s| TagFilter::Exact(s.to_owned()));
     if let Some(a) = amount_filter {
         query.body.push(BodyFilter::equals("amount", &json!(a)));
     }

@@ -1,6 +1,7 @@
-//! Filters few objects pass: a page looks at a bounded window of objects (`data::WINDOW`,
-//! 5,000) and, when it does not fill up within it, says so and links on from where it
-//! stopped; following the links finds every match.
+//! Filters few objects pass: a page filtering on the stored body (a payment's amount) looks
+//! at a bounded window of objects (`data::WINDOW`, 5,000) and, when it does not fill up
+//! within it, says so and links on from where it stopped; following the links finds every
+//! match. A payment's status is an index (the record's tag): no window.
 
 use tender_store::{IndexKeys, Record, RequestLog, UnitOfWork, Write};
 
@@ -9,8 +10,14 @@ use crate::helpers::{SECRET_KEY, TestApp};
 
 const WINDOW: usize = 5_000;
 
-/// `n` stored PaymentIntents, a second apart from `start`, with `status`.
-fn intents(account: &str, start: i64, n: usize, status: &str, tag: &str) -> Vec<Write> {
+/// `n` stored PaymentIntents, a second apart from `start`, with `status` and `amount`.
+fn intents(
+    account: &str,
+    start: i64,
+    n: usize,
+    (status, amount): (&str, i64),
+    tag: &str,
+) -> Vec<Write> {
     (0..n)
         .map(|i| {
             let id = format!("pi_window{tag}{i:06}");
@@ -23,9 +30,12 @@ fn intents(account: &str, start: i64, n: usize, status: &str, tag: &str) -> Vec<
                     created,
                     version: 1,
                     deleted: false,
-                    index: IndexKeys::default(),
+                    index: IndexKeys {
+                        tag: Some(status.to_owned()),
+                        ..IndexKeys::default()
+                    },
                     body: serde_json::json!({
-                        "id": id, "object": "payment_intent", "amount": 2000,
+                        "id": id, "object": "payment_intent", "amount": amount,
                         "currency": "usd", "status": status, "created": created,
                         "customer": null, "payment_method": null, "metadata": {},
                     })
@@ -46,16 +56,17 @@ fn link(body: &str, rel: &str) -> Option<String> {
 }
 
 #[tokio::test]
-async fn a_rare_payment_status_is_found_window_by_window() {
+async fn a_rare_payment_amount_is_found_window_by_window_and_a_status_at_once() {
     let app = TestApp::spawn().await;
     let account = app.account_id().await;
-    // Oldest first: 3 canceled, then more succeeded ones than a window holds.
-    let mut writes = intents(&account, 1_700_000_000, 3, "canceled", "c");
+    // Oldest first: 3 canceled ones of 12.34, then more succeeded ones of 20.00 than a window
+    // holds.
+    let mut writes = intents(&account, 1_700_000_000, 3, ("canceled", 1234), "c");
     writes.extend(intents(
         &account,
         1_700_001_000,
         WINDOW + 10,
-        "succeeded",
+        ("succeeded", 2000),
         "s",
     ));
     app.store
@@ -67,7 +78,7 @@ async fn a_rare_payment_status_is_found_window_by_window() {
         .unwrap();
     let browser = Browser::signed_in(&app, SECRET_KEY).await;
 
-    let first = browser.get("/dashboard/payments?status=canceled").await;
+    let first = browser.get("/dashboard/payments?amount=1234").await;
     assert!(
         !first.body.contains("pi_windowc"),
         "beyond the first window"
@@ -79,7 +90,10 @@ async fn a_rare_payment_status_is_found_window_by_window() {
     );
     // The window's last object is the 5,000th newest: succeeded #10.
     let older = link(&first.body, "next").expect("a link past the window");
-    assert!(older.contains("starting_after=pi_windows000010"), "{older}");
+    assert!(
+        older.contains("starting_after=pi_windows000010") && older.contains("amount=1234"),
+        "{older}"
+    );
     let second = browser.get(&older).await;
     for i in 0..3 {
         assert!(second.body.contains(&format!("pi_windowc{i:06}")), "{i}");
@@ -87,8 +101,15 @@ async fn a_rare_payment_status_is_found_window_by_window() {
     assert!(!second.body.contains("Looked at"), "the range ended");
     assert_eq!(link(&second.body, "next"), None);
 
+    // A status is an index: the three canceled ones on the first page, no window.
+    let canceled = browser.get("/dashboard/payments?status=canceled").await;
+    for i in 0..3 {
+        assert!(canceled.body.contains(&format!("pi_windowc{i:06}")), "{i}");
+    }
+    assert!(!canceled.body.contains("pi_windows"));
+    assert!(!canceled.body.contains("Looked at"));
     // A filter every object passes fills its page in the first window.
-    let common = browser.get("/dashboard/payments?status=succeeded").await;
+    let common = browser.get("/dashboard/payments?amount=2000").await;
     assert!(!common.body.contains("Looked at"));
     assert!(
         common
