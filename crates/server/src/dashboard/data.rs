@@ -14,8 +14,9 @@ pub const PAGE: usize = 25;
 /// How many objects a page with a filter on the stored body (a payment's amount, an
 /// invoice's status) looks at, at most: such a filter narrows an index scan rather than
 /// choosing one, so one that few objects pass would otherwise read every object of the
-/// account (seconds at a million payments). A page that reaches this many without filling up ends there, and its
-/// "Older" link goes on from where it stopped. About 12 ms on SQLite (docs/BENCHMARKS.md).
+/// account (seconds at a million payments). A page that reaches this many without filling
+/// up ends there, and its "Older" link goes on from where it stopped. About 12–15 ms on
+/// SQLite (docs/BENCHMARKS.md).
 pub const WINDOW: usize = 5_000;
 
 /// The plain fields of a query string or form body (nested and repeated ones are ignored).

@@ -4,8 +4,9 @@
 //! job of its next step if it has none ([`schedule_wake`] schedules nothing when that job
 //! exists); then a mark record says the account is done, so later starts read nothing more
 //! than the mark (an account without live subscriptions gets none: its next start finds
-//! none again at the cost of one empty list). Two nodes starting together may both do it: scheduling is idempotent (a
-//! job's id is its action, subject and due time) and the second mark's insert just conflicts.
+//! none again at the cost of one empty list). Two nodes starting together may both do it:
+//! scheduling is idempotent (a job's id is its action, subject and due time) and the second
+//! mark's insert just conflicts.
 
 use std::sync::Arc;
 
@@ -13,16 +14,18 @@ use serde::{Deserialize, Serialize};
 use tender_core::Timestamp;
 use tender_core::billing::subscription::Subscription;
 use tender_core::billing::subscription_status::{SubscriptionStatus, is_ended};
-use tender_store::{Account, ListQuery, StoreError, TagFilter, UnitOfWork};
+use tender_store::{Account, Cursor, ListQuery, StoreError, TagFilter, UnitOfWork};
 use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
 use crate::pipeline::{Command, Effect, mutate_without_key};
 use crate::resources::{Resource, insert};
 use crate::services::billing::wake::{Subject, schedule_wake};
-use crate::services::list::every;
 use crate::state::AppState;
 use crate::store_error;
+
+/// Subscriptions read per list call.
+const PAGE: usize = 200;
 
 /// Says that an account's subscriptions all have their jobs. Never rendered.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -61,28 +64,40 @@ async fn backfill_account(state: &Arc<AppState>, account: Arc<Account>) -> Resul
         .filter(|s| !is_ended(**s))
         .map(|s| s.as_str().to_owned())
         .collect();
-    let query = ListQuery {
+    let mut query = ListQuery {
         account: account.id.clone(),
         kind: Subscription::OBJECT.to_owned(),
         tag: Some(TagFilter::AnyOf(live)),
+        limit: PAGE,
         ..ListQuery::default()
     };
-    let subscriptions = every(state.store.as_ref(), query, 500).await?;
-    if subscriptions.is_empty() {
+    let ctx = Ctx::for_job(state.clone(), account.clone());
+    let mut seen = 0;
+    // A page at a time: an account may hold many subscriptions.
+    loop {
+        let mut page = state.store.list(&query).await.map_err(store_error)?;
+        let more = page.len() > PAGE;
+        page.truncate(PAGE);
+        for record in &page {
+            let Ok(params) = Params::from_form(b"") else {
+                return Ok(seen);
+            };
+            let reply = mutate_without_key::<ScheduleNext>(&ctx, params, record.id.clone()).await;
+            if reply.status >= 400 {
+                // Not marked done: the next start tries again.
+                tracing::warn!(subscription = %record.id, status = reply.status, body = %reply.body, "cannot schedule a subscription's next step");
+                return Ok(seen);
+            }
+        }
+        seen += page.len();
+        match page.last() {
+            Some(last) if more => query.cursor = Some(Cursor::After(last.id.clone())),
+            _ => break,
+        }
+    }
+    if seen == 0 {
         // Nothing to look at, now or next time: no mark needed.
         return Ok(0);
-    }
-    let ctx = Ctx::for_job(state.clone(), account.clone());
-    for record in &subscriptions {
-        let Ok(params) = Params::from_form(b"") else {
-            return Ok(0);
-        };
-        let reply = mutate_without_key::<ScheduleNext>(&ctx, params, record.id.clone()).await;
-        if reply.status >= 400 {
-            // Not marked done: the next start tries again.
-            tracing::warn!(subscription = %record.id, status = reply.status, body = %reply.body, "cannot schedule a subscription's next step");
-            return Ok(subscriptions.len());
-        }
     }
     let mark = SchedulerBackfill {
         id: mark_id(&account.id),
@@ -93,7 +108,7 @@ async fn backfill_account(state: &Arc<AppState>, account: Arc<Account>) -> Resul
         ..UnitOfWork::default()
     };
     match state.store.commit(unit).await {
-        Ok(()) | Err(StoreError::Conflict { .. }) => Ok(subscriptions.len()),
+        Ok(()) | Err(StoreError::Conflict { .. }) => Ok(seen),
         Err(error) => Err(store_error(error)),
     }
 }
