@@ -186,6 +186,7 @@ pub struct ListQuery {
     /// ends, to go on from there. Not applied with [`TagFilter::AnyOf`].
     pub window: Option<usize>,
     /// How many objects of the range are passed over before the page (SQL `OFFSET`): O(skip).
+    /// Not applied with [`TagFilter::AnyOf`] either.
     pub skip: usize,
 }
 

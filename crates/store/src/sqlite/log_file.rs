@@ -28,7 +28,7 @@ pub(super) struct LogFile {
 }
 
 /// The logs' file for the main database file `main`.
-pub fn log_file_path(main: &Path) -> PathBuf {
+fn log_file_path(main: &Path) -> PathBuf {
     let mut name = main.as_os_str().to_owned();
     name.push("-logs");
     PathBuf::from(name)

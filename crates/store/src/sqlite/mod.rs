@@ -34,8 +34,6 @@ use async_trait::async_trait;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Row};
 
-pub use log_file::log_file_path;
-
 use crate::outbox::check_finish;
 use crate::query::check_unit;
 use crate::{
