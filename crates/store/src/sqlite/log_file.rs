@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{db, memory, open_connection, read, request_logs, schema, writer};
+use super::{db, memory, open_connection, read, request_logs, schema, use_wal, writer};
 use crate::{RequestLog, RequestLogQuery, StoreError};
 
 pub(super) struct LogFile {
@@ -39,15 +39,7 @@ impl LogFile {
     pub(super) fn open(main: &Path) -> Result<LogFile, StoreError> {
         let path = log_file_path(main);
         let conn = open_connection(&path, OpenFlags::default())?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(db)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(format!(
-                "{}: cannot switch to WAL mode (got {mode})",
-                path.display()
-            )));
-        }
+        use_wal(&conn, &path)?;
         conn.pragma_update(None, "synchronous", "OFF").map_err(db)?;
         LogFile::start(conn, path, false)
     }

@@ -85,15 +85,7 @@ impl SqliteStore {
                 .map_err(|e| StoreError::Backend(format!("creating {}: {e}", parent.display())))?;
         }
         let conn = open_connection(path, OpenFlags::default())?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(db)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(format!(
-                "{}: cannot switch to WAL mode (got {mode})",
-                path.display()
-            )));
-        }
+        use_wal(&conn, path)?;
         let synchronous = if options.synchronous_full {
             "FULL"
         } else {
@@ -277,6 +269,20 @@ pub(crate) fn parse_url(rest: &str) -> Result<(PathBuf, SqliteOptions), StoreErr
         };
     }
     Ok((PathBuf::from(path), options))
+}
+
+/// Switches the writable connection `conn` of the file `path` to WAL mode.
+fn use_wal(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        .map_err(db)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Backend(format!(
+            "{}: cannot switch to WAL mode (got {mode})",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 fn open_connection(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
