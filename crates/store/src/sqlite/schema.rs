@@ -155,7 +155,8 @@ WHERE kind = 'event';
 ";
 
 /// The request logs' own file (`log_file.rs`): the table and indexes of [`V3`], created if
-/// missing. Since the logs moved out of the main file, its `request_logs` table is unused.
+/// missing, but the account's index, which also holds the filtered columns. Since the logs
+/// moved out of the main file, its `request_logs` table is unused.
 pub(super) const LOG_FILE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS request_logs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -175,10 +176,15 @@ CREATE TABLE IF NOT EXISTS request_logs (
     response TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX IF NOT EXISTS request_logs_account ON request_logs (account, seq);
 CREATE INDEX IF NOT EXISTS request_logs_id ON request_logs (id);
 CREATE INDEX IF NOT EXISTS request_logs_object ON request_logs (account, object, seq)
     WHERE object IS NOT NULL;
+
+-- An account's pages, newest first, with the columns its filters test (status, method,
+-- path): a filtered page reads index entries, and only the rows it shows. (The first logs
+-- files had this index without the three columns.)
+DROP INDEX IF EXISTS request_logs_account;
+CREATE INDEX IF NOT EXISTS request_logs_page ON request_logs (account, seq, status, method, path);
 ";
 
 /// Applies the missing migrations in one `BEGIN IMMEDIATE` transaction, which also serialises

@@ -1,5 +1,5 @@
 //! Filters few objects pass: a page filtering on the stored body (a payment's amount) looks
-//! at a bounded window of objects (`data::WINDOW`, 5,000) and, when it does not fill up
+//! at a bounded window of objects (`data::WINDOW`, 2,000) and, when it does not fill up
 //! within it, says so and links on from where it stopped; following the links finds every
 //! match. A payment's status is an index (the record's tag): no window.
 
@@ -8,7 +8,7 @@ use tender_store::{IndexKeys, Record, RequestLog, UnitOfWork, Write};
 use super::Browser;
 use crate::helpers::{SECRET_KEY, TestApp};
 
-const WINDOW: usize = 5_000;
+const WINDOW: usize = 2_000;
 
 /// `n` stored PaymentIntents, a second apart from `start`, with `status` and `amount`.
 fn intents(
@@ -84,11 +84,11 @@ async fn a_rare_payment_amount_is_found_window_by_window_and_a_status_at_once() 
         "beyond the first window"
     );
     assert!(
-        first.body.contains("Looked at 5000 objects"),
+        first.body.contains("Looked at 2000 objects"),
         "{}",
         first.body
     );
-    // The window's last object is the 5,000th newest: succeeded #10.
+    // The window's last object is the 2,000th newest: succeeded #10.
     let older = link(&first.body, "next").expect("a link past the window");
     assert!(
         older.contains("starting_after=pi_windows000010") && older.contains("amount=1234"),
@@ -157,7 +157,7 @@ async fn a_rare_log_status_is_found_window_by_window() {
     let mut pages = 1;
     while !page.body.contains("req_window000001") {
         assert!(
-            page.body.contains("Looked at the 5000 requests"),
+            page.body.contains("Looked at the 2000 requests"),
             "{}",
             page.body
         );
