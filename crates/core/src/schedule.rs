@@ -101,9 +101,7 @@ impl ScheduledJob {
     pub fn is_held_by(&self, token: &str) -> bool {
         self.lease_token.as_deref() == Some(token)
     }
-}
 
-impl ScheduledJob {
     /// Records that its step failed at `now_ms`: the lease is released, and no claim may take
     /// it again for a pause that doubles with each failure in a row (1 s, 2 s, 4 s, … up to an
     /// hour), so that a failing step neither spins nor stops for good. Returns whether it

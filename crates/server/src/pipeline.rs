@@ -190,6 +190,12 @@ pub async fn mutate_without_key<C: Command>(ctx: &Ctx, params: Params, path: C::
     }
 }
 
+/// Runs a unit of work Tender starts itself (a scheduled step, the end of a clock's advance):
+/// no parameters, no idempotency key.
+pub async fn run_internal<C: Command>(ctx: &Ctx, path: C::Path) -> Reply {
+    mutate_without_key::<C>(ctx, Params::empty(), path).await
+}
+
 struct Saved {
     key: String,
     fingerprint: String,

@@ -130,6 +130,14 @@ impl Params {
         })
     }
 
+    /// No parameters: what a unit of work Tender starts itself (a scheduled step) parses.
+    pub fn empty() -> Params {
+        Params {
+            fields: IndexMap::new(),
+            prefix: String::new(),
+        }
+    }
+
     /// Parameters of a nested object named `prefix` (used by readers of custom shapes).
     pub fn from_map(fields: IndexMap<String, Node>, prefix: String) -> Params {
         Params { fields, prefix }

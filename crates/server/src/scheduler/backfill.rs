@@ -18,7 +18,7 @@ use tender_store::{Account, Cursor, ListQuery, StoreError, TagFilter, UnitOfWork
 use tender_wire::{ApiError, Params};
 
 use crate::ctx::Ctx;
-use crate::pipeline::{Command, Effect, mutate_without_key};
+use crate::pipeline::{Command, Effect, run_internal};
 use crate::resources::{Resource, insert};
 use crate::services::billing::wake::{Subject, schedule_wake};
 use crate::state::AppState;
@@ -79,10 +79,7 @@ async fn backfill_account(state: &Arc<AppState>, account: Arc<Account>) -> Resul
         let more = page.len() > PAGE;
         page.truncate(PAGE);
         for record in &page {
-            let Ok(params) = Params::from_form(b"") else {
-                return Ok(seen);
-            };
-            let reply = mutate_without_key::<ScheduleNext>(&ctx, params, record.id.clone()).await;
+            let reply = run_internal::<ScheduleNext>(&ctx, record.id.clone()).await;
             if reply.status >= 400 {
                 // Not marked done: the next start tries again.
                 tracing::warn!(subscription = %record.id, status = reply.status, body = %reply.body, "cannot schedule a subscription's next step");

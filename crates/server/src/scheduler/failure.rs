@@ -11,18 +11,15 @@ use tender_core::schedule::ScheduledJob;
 use tender_wire::{ApiError, IdIn, Params};
 
 use super::claim::wall_ms;
+use super::run::nothing;
 use crate::ctx::Ctx;
-use crate::pipeline::{Command, Effect, mutate_without_key};
+use crate::pipeline::{Command, Effect, run_internal};
 use crate::resources::{Loaded, to_json};
 use crate::services::test_clocks::load_clock;
 
 /// Counts a failure of the job `id` held by the claim `token`.
 pub async fn record_failure(ctx: &Ctx, id: &str, token: &str) {
-    let Ok(params) = Params::from_form(b"") else {
-        return;
-    };
-    let reply =
-        mutate_without_key::<RecordFailure>(ctx, params, (id.to_owned(), token.to_owned())).await;
+    let reply = run_internal::<RecordFailure>(ctx, (id.to_owned(), token.to_owned())).await;
     if reply.status >= 400 {
         // The job stays claimed until its lease ends, then runs again: nothing is lost.
         tracing::warn!(job = id, status = reply.status, body = %reply.body, "cannot record a job's failure");
@@ -44,13 +41,12 @@ impl Command for RecordFailure {
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
-        let done = Effect::ok_json("{}".to_owned(), Vec::new());
         let Some(record) = ctx.find(&self.id).await? else {
-            return Ok(done);
+            return Ok(nothing());
         };
         let mut job = Loaded::<ScheduledJob>::from_record(&record)?;
         if record.deleted || !job.object.is_held_by(&self.token) {
-            return Ok(done);
+            return Ok(nothing());
         }
         let gave_up = job.object.record_failure(wall_ms());
         tracing::warn!(job = %self.id, failures = job.object.failures, "a scheduled step failed");

@@ -50,31 +50,42 @@ pub struct Scheduler {
     running: Mutex<()>,
 }
 
-/// Runs the loop until `shutdown`.
-pub fn spawn(state: Arc<AppState>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
-    tokio::spawn(async move {
+/// Runs the loop until `shutdown`, and beside it, in a task of its own, once, the backfill of
+/// older subscriptions' jobs (`backfill.rs`), which must not hold back what is due.
+pub fn spawn(state: Arc<AppState>, shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+    let mut stop = shutdown.clone();
+    let backfill_state = state.clone();
+    let backfill = tokio::spawn(async move {
         tokio::select! {
-            done = backfill::backfill(&state) => {
+            done = backfill::backfill(&backfill_state) => {
                 if let Err(error) = done {
                     tracing::warn!(?error, "cannot schedule the jobs of older subscriptions");
                 }
             }
+            _ = stop.changed() => {}
+        }
+    });
+    tokio::spawn(async move {
+        run_loop(&state, shutdown).await;
+        // Stopped with the loop: it watches the same shutdown.
+        let _ = backfill.await;
+    })
+}
+
+async fn run_loop(state: &Arc<AppState>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = run_due(state).await {
+            tracing::warn!(?error, "cannot run scheduled jobs");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(POLL) => {}
+            _ = state.scheduler.wake.notified() => {}
             _ = shutdown.changed() => return,
         }
-        loop {
-            if let Err(error) = run_due(&state).await {
-                tracing::warn!(?error, "cannot run scheduled jobs");
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(POLL) => {}
-                _ = state.scheduler.wake.notified() => {}
-                _ = shutdown.changed() => return,
-            }
-            if *shutdown.borrow() {
-                return;
-            }
+        if *shutdown.borrow() {
+            return;
         }
-    })
+    }
 }
 
 /// Runs everything due now in every account: the wall clock's jobs, and the jobs of the test

@@ -11,7 +11,7 @@ use tender_wire::{ApiError, ErrorType, Params};
 use super::failure::record_failure;
 use super::jobs::schedule;
 use crate::ctx::Ctx;
-use crate::pipeline::{Command, Effect, mutate_without_key};
+use crate::pipeline::{Command, Effect, run_internal};
 use crate::resources::{Loaded, persist, record};
 use crate::services::billing::wake;
 use crate::services::settle_later;
@@ -29,11 +29,7 @@ pub struct Step {
 /// Runs the job `id` held by the claim `token`. Returns whether the unit of work committed;
 /// when it failed on Tender's side, the failure is counted on the job (`failure.rs`).
 pub async fn run_job(ctx: &Ctx, id: &str, token: &str) -> bool {
-    let params = match Params::from_form(b"") {
-        Ok(params) => params,
-        Err(_) => return false,
-    };
-    let reply = mutate_without_key::<RunJob>(ctx, params, (id.to_owned(), token.to_owned())).await;
+    let reply = run_internal::<RunJob>(ctx, (id.to_owned(), token.to_owned())).await;
     if reply.status >= 500 {
         tracing::warn!(job = id, status = reply.status, body = %reply.body, "job failed");
         record_failure(ctx, id, token).await;
@@ -137,6 +133,7 @@ async fn finish(
     Ok(())
 }
 
-fn nothing() -> Effect {
+/// The answer of a unit of work that writes nothing.
+pub(super) fn nothing() -> Effect {
     Effect::ok_json("{}".to_owned(), Vec::new())
 }

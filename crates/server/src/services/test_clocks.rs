@@ -15,7 +15,7 @@ use tender_store::{BodyFilter, ListQuery, Record, Write};
 use tender_wire::{ApiError, IdIn, Params};
 
 use crate::ctx::Ctx;
-use crate::pipeline::{Command, Effect, mutate_without_key};
+use crate::pipeline::{Command, Effect, run_internal};
 use crate::resources::{Loaded, Resource, insert, to_json};
 use crate::services::list::every;
 
@@ -131,10 +131,7 @@ pub async fn shortest_interval(
 /// `ready` (`test_helpers.test_clock.ready`). A failure is logged; the next scheduler run
 /// tries again.
 pub async fn finish_advance(ctx: &Ctx, id: &str) {
-    let Ok(params) = Params::from_form(b"") else {
-        return;
-    };
-    let reply = mutate_without_key::<FinishAdvance>(ctx, params, id.to_owned()).await;
+    let reply = run_internal::<FinishAdvance>(ctx, id.to_owned()).await;
     if reply.status >= 400 {
         tracing::warn!(clock = id, status = reply.status, body = %reply.body, "cannot finish advancing a test clock");
     }
