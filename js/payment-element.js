@@ -290,6 +290,8 @@
       const got = await api('POST', '/v1/confirmation_tokens', {
         key: config.key,
         payment_method: pm ? pm.id : undefined,
+        // A saved card is the session's customer's: the session opens it.
+        customer_session_client_secret: pm ? config.customerSessionClientSecret : undefined,
         payment_method_data: pm ? undefined : paymentMethodData(p.payment_method_data),
         return_url: p.return_url,
         shipping: p.shipping,

@@ -272,6 +272,19 @@ impl StoredCustomerSession {
     }
 }
 
+/// Whether a browser, holding the publishable key and the CustomerSession it was given (if
+/// any, already checked to be live), may name the stored payment method `pm` in a
+/// ConfirmationToken. A payment method attached to a customer is that customer's: only one of
+/// their sessions opens it, or the token's `payment_method_preview` would show anyone who
+/// knows its id the card and billing details. One attached to no customer was made by a
+/// browser and may be named by one, as on Stripe.
+pub fn browser_may_use(pm: &PaymentMethod, session: Option<&StoredCustomerSession>) -> bool {
+    match &pm.customer {
+        None => true,
+        Some(owner) => session.is_some_and(|s| &s.session.customer == owner),
+    }
+}
+
 /// A client secret that opens nothing: unknown, expired, or for another component.
 pub fn invalid_secret() -> ApiError {
     ApiError::invalid_request(

@@ -165,3 +165,22 @@ fn the_saved_view_shows_only_what_recognises_the_card() {
     assert_eq!(view.get("billing_details"), None);
     assert_eq!(view.get("metadata"), None);
 }
+
+#[test]
+fn a_browser_names_a_customers_card_only_through_their_session() {
+    let theirs =
+        create(ELEMENT)
+            .unwrap()
+            .into_session("cuss_a".into(), "cuss_secret_a".into(), 1000);
+    let someone_elses = create("customer=cus_2&components[payment_element][enabled]=true")
+        .unwrap()
+        .into_session("cuss_b".into(), "cuss_secret_b".into(), 1000);
+    let attached = saved("pm_1", AllowRedisplay::Always);
+    assert!(browser_may_use(&attached, Some(&theirs)));
+    assert!(!browser_may_use(&attached, Some(&someone_elses)));
+    assert!(!browser_may_use(&attached, None));
+    let mut loose = attached.clone();
+    loose.customer = None;
+    assert!(browser_may_use(&loose, None));
+    assert!(browser_may_use(&loose, Some(&someone_elses)));
+}

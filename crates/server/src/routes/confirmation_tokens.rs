@@ -10,6 +10,7 @@ use serde_json::Value;
 use tender_core::confirmation_token::{
     CLIENT_EXTRAS, ConfirmationToken, ConfirmationTokenCreate, StoredConfirmationToken,
 };
+use tender_core::customer_session::browser_may_use;
 use tender_wire::expand::Expand;
 use tender_wire::{ApiError, IdIn, Params};
 
@@ -18,6 +19,7 @@ use crate::http::{Api, ClientKeys, KeyKind, Path, Reply};
 use crate::pipeline::{Command, Effect, mutate};
 use crate::render::expand;
 use crate::resources::{insert, new_id, to_json, to_value};
+use crate::services::customer_sessions::{SECRET_PARAM, live_session};
 use crate::services::payment_methods::NamedPaymentMethod;
 use crate::services::tokens;
 use crate::state::AppState;
@@ -35,6 +37,8 @@ pub fn routes() -> Router<Arc<AppState>> {
 struct Create {
     create: ConfirmationTokenCreate,
     expand: Expand,
+    /// The browser's CustomerSession, when it names one of the customer's saved cards.
+    session_secret: Option<String>,
 }
 
 impl Command for Create {
@@ -43,9 +47,14 @@ impl Command for Create {
     fn parse(mut p: Params, _: (), _: &Ctx) -> Result<Self, ApiError> {
         let create = ConfirmationTokenCreate::take(&mut p)?;
         let expand = Expand::parse(&p.expand()?)?;
+        let session_secret = p.string(SECRET_PARAM)?;
         p.ignore(CLIENT_EXTRAS);
         p.finish()?;
-        Ok(Create { create, expand })
+        Ok(Create {
+            create,
+            expand,
+            session_secret,
+        })
     }
 
     async fn execute(&self, ctx: &Ctx) -> Result<Effect, ApiError> {
@@ -91,6 +100,9 @@ impl Command for Create {
             (None, None, Some(pm)) => {
                 let named =
                     NamedPaymentMethod::resolve(ctx, pm, IdIn::Param("payment_method")).await?;
+                if ctx.key == KeyKind::Publishable && named.version.is_some() {
+                    self.check_browser_may_use(ctx, &named.object).await?;
+                }
                 if named.spent {
                     return Err(ApiError::invalid_request(
                         "This PaymentMethod was previously used without being attached to a \
@@ -120,6 +132,25 @@ impl Command for Create {
         let mut value = to_value(&shown(ctx, &token))?;
         expand(ctx, &mut value, &self.expand, &writes).await?;
         Ok(Effect::ok(value, writes))
+    }
+}
+
+impl Create {
+    /// A browser names a customer's saved card only with a live CustomerSession of that
+    /// customer; otherwise the card is "missing", as any object the key may not read.
+    async fn check_browser_may_use(&self, ctx: &Ctx, pm: &PaymentMethod) -> Result<(), ApiError> {
+        let session = match &self.session_secret {
+            Some(secret) => Some(live_session(ctx, secret).await?.0),
+            None => None,
+        };
+        if browser_may_use(pm, session.as_ref()) {
+            return Ok(());
+        }
+        Err(ApiError::resource_missing(
+            "payment_method",
+            &pm.id,
+            IdIn::Param("payment_method"),
+        ))
     }
 }
 

@@ -211,7 +211,31 @@ async fn a_card_saved_at_checkout_is_shown_next_time_and_pays() {
         listed(&browse(&app, &secret).await),
         std::slice::from_ref(&pm)
     );
-    let again = pk("/v1/confirmation_tokens", format!("payment_method={pm}")).await;
+    // Without the customer's session the browser cannot name the card (nor read its
+    // preview): it is missing, as any object the key may not read.
+    let unopened = pk("/v1/confirmation_tokens", format!("payment_method={pm}")).await;
+    assert_eq!(
+        unopened.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        unopened.body
+    );
+    assert_eq!(unopened.error("code"), Some("resource_missing"));
+    assert_eq!(unopened.error("param"), Some("payment_method"));
+    assert_eq!(
+        unopened.error("message"),
+        Some(format!("No such payment_method: '{pm}'").as_str())
+    );
+    let again = pk(
+        "/v1/confirmation_tokens",
+        format!("payment_method={pm}&customer_session_client_secret={secret}"),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{:?}", again.body);
+    assert_eq!(
+        again.body["payment_method_preview"]["card"]["last4"],
+        "4242"
+    );
     let repaid = app
         .post(
             "/v1/payment_intents",
@@ -226,7 +250,38 @@ async fn a_card_saved_at_checkout_is_shown_next_time_and_pays() {
     assert_eq!(repaid.body["payment_method"], pm.as_str());
     // Someone else's order cannot use it: the card belongs to its customer.
     let other = customer(&app).await;
-    let stolen = pk("/v1/confirmation_tokens", format!("payment_method={pm}")).await;
+    let others_session = session(&app, &other, FEATURES).await;
+    let borrowed = pk(
+        "/v1/confirmation_tokens",
+        format!("payment_method={pm}&customer_session_client_secret={others_session}"),
+    )
+    .await;
+    assert_eq!(
+        borrowed.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        borrowed.body
+    );
+    assert_eq!(borrowed.error("code"), Some("resource_missing"));
+    let forged = pk(
+        "/v1/confirmation_tokens",
+        format!("payment_method={pm}&customer_session_client_secret=cuss_secret_nope"),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST, "{:?}", forged.body);
+    assert_eq!(
+        forged.error("param"),
+        Some("customer_session_client_secret")
+    );
+    // The server (the secret key's test helper) may name any of its cards; the card still
+    // pays only for its own customer.
+    let stolen = app
+        .post(
+            "/v1/test_helpers/confirmation_tokens",
+            &format!("payment_method={pm}"),
+        )
+        .await;
+    assert_eq!(stolen.status, StatusCode::OK, "{:?}", stolen.body);
     let refused = app
         .post(
             "/v1/payment_intents",
