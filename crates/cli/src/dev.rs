@@ -34,6 +34,10 @@ pub struct DevArgs {
     /// Publishable key of the demo account, when the database is new.
     #[arg(long, env = "TENDER_PUBLISHABLE_KEY")]
     publishable_key: Option<String>,
+    /// A PEM file of CA certificates trusted for `https://` webhook endpoints besides the
+    /// system's roots (a local test CA), as `tender serve --webhook-ca-file`.
+    #[arg(long, env = "TENDER_WEBHOOK_CA_FILE")]
+    webhook_ca_file: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -85,6 +89,7 @@ pub async fn dev(args: DevArgs) -> Result<(), String> {
         publishable_key: args.publishable_key,
         webhooks: Some(DispatcherConfig {
             schedule: RetrySchedule::fast(),
+            ca_file: args.webhook_ca_file,
             ..DispatcherConfig::default()
         }),
         // A SEPA debit in the demo shop settles in seconds, not minutes.

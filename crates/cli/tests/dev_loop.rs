@@ -172,3 +172,29 @@ async fn dev_then_listen_then_trigger_in_one_folder() {
     assert!(stderr.contains("is it still running?"), "{stderr}");
     assert!(!exists(&folder, ".tender/tender.db"));
 }
+
+/// `tender dev` trusts the same extra CA as `tender serve`: a file it cannot read stops the
+/// start, naming the file, before anything listens.
+#[test]
+fn dev_reads_the_webhook_ca_file_it_is_given() {
+    let folder = Folder::new("devca");
+    let output = folder
+        .tender(&[
+            "dev",
+            "--listen",
+            "127.0.0.1:0",
+            "--shop-listen",
+            "127.0.0.1:0",
+            "--webhook-ca-file",
+            "no-such-ca.pem",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("cannot read CA file no-such-ca.pem"),
+        "{stderr}"
+    );
+    assert!(!text(&output.stdout).contains("Tender is listening on"));
+}
