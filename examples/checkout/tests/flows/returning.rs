@@ -43,23 +43,27 @@ async fn saved_cards(shop: &Shop, secret: &str) -> Vec<Value> {
     answer["payment_methods"].as_array().unwrap().clone()
 }
 
-/// A ConfirmationToken as the browser makes it, from `form`.
-async fn token(shop: &Shop, form: &[(&str, &str)]) -> String {
+/// `POST /v1/confirmation_tokens` as the browser sends it, from `form`: the status and body.
+async fn make_token(shop: &Shop, form: &[(&str, &str)]) -> (StatusCode, Value) {
     let mut fields = vec![
         ("key", PUBLISHABLE_KEY),
         ("client_context[mode]", "payment"),
     ];
     fields.extend_from_slice(form);
-    let token: Value = shop
+    let response = shop
         .http
         .post(format!("{}/v1/confirmation_tokens", shop.tender))
         .form(&fields)
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+/// A ConfirmationToken as the browser makes it, from `form`.
+async fn token(shop: &Shop, form: &[(&str, &str)]) -> String {
+    let (status, token) = make_token(shop, form).await;
+    assert_eq!(status, StatusCode::OK, "{token}");
     token["id"].as_str().unwrap().to_owned()
 }
 
@@ -118,18 +122,31 @@ async fn a_returning_shopper_pays_with_the_card_saved_last_time() {
     assert_eq!(cards.len(), 1, "{cards:?}");
     assert_eq!(cards[0]["card"]["last4"], "4242");
     let pm = cards[0]["id"].as_str().unwrap();
-    let (status, again) = pay(
-        &shop,
-        &token(&shop, &[("payment_method", pm)]).await,
-        Some(&cookie),
-    )
-    .await;
+    // The Payment Element names the saved card with the session that listed it.
+    let chosen = [
+        ("payment_method", pm),
+        ("customer_session_client_secret", secret),
+    ];
+    let (status, again) = pay(&shop, &token(&shop, &chosen).await, Some(&cookie)).await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["status"], "succeeded");
 
-    // Another browser cannot pay with it: the card is the shopper's Customer's.
-    let (status, refused) = pay(&shop, &token(&shop, &[("payment_method", pm)]).await, None).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    // Another browser cannot use it: the card is the shopper's Customer's, so neither that
+    // browser's own session nor no session at all opens it.
+    let (_, stranger, _) = session(&shop, None).await;
+    let strangers = stranger["customerSessionClientSecret"].as_str().unwrap();
+    for form in [
+        vec![("payment_method", pm)],
+        vec![
+            ("payment_method", pm),
+            ("customer_session_client_secret", strangers),
+        ],
+    ] {
+        let (status, refused) = make_token(&shop, &form).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert_eq!(refused["error"]["code"], "resource_missing", "{refused}");
+        assert_eq!(refused["error"]["param"], "payment_method", "{refused}");
+    }
     // A forged cookie is a new shopper, who sees no card.
     let (_, forged, set) = session(&shop, Some("shop_shopper=shopper_forged")).await;
     assert!(set.is_some());
